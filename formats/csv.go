@@ -1,0 +1,307 @@
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// sniffBytes is how much decoded text the delimiter sniffer looks at.
+const sniffBytes = 64 << 10
+
+// stdinProbe is how much of a non-seekable input is checked for UTF-8
+// validity before falling back to Windows-1252.
+const stdinProbe = 1 << 20
+
+type csvReader struct {
+	name   string
+	closer io.Closer
+	r      *csv.Reader
+	header []string
+	line   int
+	rowErr bool
+}
+
+func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Reader, error) {
+	fail := func(err error) (Reader, error) {
+		rc.Close()
+		return nil, &Error{File: name, Err: err}
+	}
+	br := newBufReader(rc)
+	text, err := decode(br, rc, seekable, opt.Encoding)
+	if err != nil {
+		return fail(err)
+	}
+	tb := newBufReader(text)
+	delim := opt.Delimiter
+	if delim == 0 {
+		sample, _ := tb.Peek(sniffBytes)
+		delim = SniffDelimiter(sample)
+	}
+	cr := csv.NewReader(tb)
+	cr.Comma = delim
+	cr.LazyQuotes = true    // exports are full of stray quotes; keep them as text
+	cr.FieldsPerRecord = -1 // ragged rows are reported per row, not as a file error
+	cr.ReuseRecord = true
+	c := &csvReader{name: name, closer: rc, r: cr}
+	hdr, err := cr.Read()
+	if err == io.EOF {
+		return fail(fmt.Errorf("%w: empty file: no header row", ErrBadFile))
+	}
+	if err != nil {
+		return fail(fmt.Errorf("%w: header: %w", ErrBadFile, err))
+	}
+	c.header = cleanHeader(hdr)
+	return c, nil
+}
+
+// cleanHeader copies the header (the reader reuses its slice), dropping a
+// BOM and surrounding white space from each title.
+func cleanHeader(h []string) []string {
+	out := make([]string, len(h))
+	for i, s := range h {
+		out[i] = strings.TrimSpace(strings.TrimPrefix(s, "\uFEFF"))
+	}
+	return out
+}
+
+func (c *csvReader) Name() string     { return c.name }
+func (c *csvReader) Header() []string { return c.header }
+func (c *csvReader) Line() int        { return c.line }
+func (c *csvReader) Close() error     { return c.closer.Close() }
+
+func (c *csvReader) Next() ([]string, error) {
+	rec, err := c.r.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			c.line = pe.StartLine
+			return nil, RowError(c.name, pe.Line, pe.Column, "%v", pe.Err)
+		}
+		return nil, &Error{File: c.name, Line: c.line, Err: fmt.Errorf("%w: %w", ErrBadFile, err)}
+	}
+	c.line, _ = c.r.FieldPos(0)
+	if len(rec) != len(c.header) {
+		if len(rec) > len(c.header) && allEmpty(rec[len(c.header):]) {
+			return rec[:len(c.header)], nil // trailing empty cells, as spreadsheets write them
+		}
+		return nil, RowError(c.name, c.line, 0, "%d fields, the header has %d", len(rec), len(c.header))
+	}
+	return rec, nil
+}
+
+func allEmpty(fs []string) bool {
+	for _, f := range fs {
+		if f != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// decode returns the input as UTF-8 text. A BOM decides; otherwise the
+// whole input must be valid UTF-8 or it is read as Windows-1252, the
+// encoding Excel writes "CSV" in on Western Windows machines.
+func decode(br *bufio.Reader, src io.Reader, seekable bool, enc string) (io.Reader, error) {
+	if enc != "" {
+		e, err := lookupEncoding(enc)
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			skipUTF8BOM(br)
+			return br, nil
+		}
+		return transform.NewReader(br, unicode.BOMOverride(e.NewDecoder())), nil
+	}
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		return br, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		return transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), nil
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), nil
+	}
+	valid, err := isUTF8(br, src, seekable)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadFile, err)
+	}
+	if valid {
+		return br, nil
+	}
+	return transform.NewReader(br, charmap.Windows1252.NewDecoder()), nil
+}
+
+func skipUTF8BOM(br *bufio.Reader) {
+	if head, _ := br.Peek(3); bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+}
+
+// isUTF8 checks a seekable file whole (one fast pass, then rewinds) and a
+// stream by its first MiB.
+func isUTF8(br *bufio.Reader, src io.Reader, seekable bool) (bool, error) {
+	f, ok := src.(*os.File)
+	if !seekable || !ok {
+		sample, _ := br.Peek(stdinProbe)
+		return validPrefix(sample), nil
+	}
+	valid := true
+	buf := make([]byte, 1<<20)
+	carry := 0
+	for {
+		n, err := f.Read(buf[carry:])
+		chunk := buf[:carry+n]
+		// keep an incomplete rune at the end for the next chunk
+		cut := len(chunk)
+		for i := 0; i < utf8.UTFMax && cut > 0; i++ {
+			if utf8.RuneStart(chunk[cut-1]) {
+				if !utf8.FullRune(chunk[cut-1:]) {
+					cut--
+				}
+				break
+			}
+			cut--
+		}
+		if err == io.EOF {
+			cut = len(chunk)
+		}
+		if !utf8.Valid(chunk[:cut]) {
+			valid = false
+			break
+		}
+		carry = copy(buf, chunk[cut:])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return false, err
+	}
+	br.Reset(f)
+	return valid, nil
+}
+
+// validPrefix is utf8.Valid that forgives a rune cut off at the end.
+func validPrefix(b []byte) bool {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
+}
+
+// lookupEncoding maps --encoding names; nil means UTF-8 as is.
+func lookupEncoding(name string) (encoding.Encoding, error) {
+	switch strings.ToLower(strings.NewReplacer("-", "", "_", "", " ", "").Replace(name)) {
+	case "utf8":
+		return nil, nil
+	case "utf16", "utf16le":
+		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), nil
+	case "utf16be":
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM), nil
+	case "windows1252", "cp1252", "win1252":
+		return charmap.Windows1252, nil
+	case "latin1", "iso88591":
+		return charmap.ISO8859_1, nil
+	case "iso885915", "latin9":
+		return charmap.ISO8859_15, nil
+	}
+	return nil, fmt.Errorf("unknown encoding %q (use utf-8, utf-16le, utf-16be, windows-1252, latin1)", name)
+}
+
+// ValidEncoding reports whether --encoding names an encoding we read.
+func ValidEncoding(name string) error {
+	_, err := lookupEncoding(name)
+	return err
+}
+
+var delimiters = []rune{',', '\t', ';', '|'}
+
+// SniffDelimiter picks the delimiter among , TAB ; | that splits the first
+// lines of sample into the most consistent, widest rows. Quoted text is
+// skipped, so a comma inside "Smith, John" does not count.
+func SniffDelimiter(sample []byte) rune {
+	lines := splitLogicalLines(sample, 50)
+	if len(lines) == 0 {
+		return ','
+	}
+	best, bestScore := ',', -1.0
+	for _, d := range delimiters {
+		n0 := countOutsideQuotes(lines[0], byte(d))
+		if n0 == 0 {
+			continue
+		}
+		same := 0
+		for _, l := range lines {
+			if countOutsideQuotes(l, byte(d)) == n0 {
+				same++
+			}
+		}
+		score := float64(same)/float64(len(lines))*1000 + float64(n0)
+		if score > bestScore {
+			best, bestScore = d, score
+		}
+	}
+	return best
+}
+
+// splitLogicalLines splits at newlines outside quotes; the last, possibly
+// cut, line is dropped when there is more than one.
+func splitLogicalLines(b []byte, max int) [][]byte {
+	var out [][]byte
+	inQ := false
+	start := 0
+	for i := 0; i < len(b) && len(out) < max; i++ {
+		switch b[i] {
+		case '"':
+			inQ = !inQ
+		case '\n':
+			if !inQ {
+				line := bytes.TrimRight(b[start:i], "\r")
+				if len(bytes.TrimSpace(line)) > 0 {
+					out = append(out, line)
+				}
+				start = i + 1
+			}
+		}
+	}
+	if len(out) == 0 && start < len(b) {
+		out = append(out, b[start:])
+	}
+	return out
+}
+
+func countOutsideQuotes(line []byte, d byte) int {
+	n := 0
+	inQ := false
+	for _, c := range line {
+		if c == '"' {
+			inQ = !inQ
+		} else if c == d && !inQ {
+			n++
+		}
+	}
+	return n
+}

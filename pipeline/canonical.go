@@ -1,0 +1,155 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/civisync/civisync/formats"
+)
+
+// The canonical files that `civisync extract` writes. Their headers are
+// among the names each input recognises, so any stage reads them back like
+// an export; source_file and source_line keep pointing at the original row.
+type (
+	CanonicalUser struct {
+		UID        string `csv:"uid"`
+		Username   string `csv:"username"`
+		Email      string `csv:"email"`
+		FirstName  string `csv:"first_name"`
+		LastName   string `csv:"last_name"`
+		Blocked    string `csv:"blocked"`
+		SourceFile string `csv:"source_file"`
+		SourceLine string `csv:"source_line"`
+	}
+	CanonicalContact struct {
+		ContactID  string `csv:"contact_id"`
+		Type       string `csv:"contact_type"`
+		FirstName  string `csv:"first_name"`
+		LastName   string `csv:"last_name"`
+		Email      string `csv:"email"`
+		Others     string `csv:"other_emails"` // ';'-separated
+		Deleted    string `csv:"is_deleted"`
+		ExternalID string `csv:"external_identifier"`
+		UFID       string `csv:"uf_id"`
+		Groups     string `csv:"groups"` // ','-separated, as CiviCRM exports them
+		SourceFile string `csv:"source_file"`
+		SourceLine string `csv:"source_line"`
+	}
+	CanonicalMembership struct {
+		GID        string `csv:"gid"`
+		Group      string `csv:"group"`
+		UID        string `csv:"uid"`
+		State      string `csv:"state"`
+		Admin      string `csv:"is_admin"`
+		SourceFile string `csv:"source_file"`
+		SourceLine string `csv:"source_line"`
+	}
+)
+
+func (r CanonicalUser) AppendFields(d []string) []string {
+	return append(d, r.UID, r.Username, r.Email, r.FirstName, r.LastName, r.Blocked, r.SourceFile, r.SourceLine)
+}
+func (r CanonicalContact) AppendFields(d []string) []string {
+	return append(d, r.ContactID, r.Type, r.FirstName, r.LastName, r.Email, r.Others, r.Deleted, r.ExternalID, r.UFID, r.Groups, r.SourceFile, r.SourceLine)
+}
+func (r CanonicalMembership) AppendFields(d []string) []string {
+	return append(d, r.GID, r.Group, r.UID, r.State, r.Admin, r.SourceFile, r.SourceLine)
+}
+
+func bit(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// WriteCanonicalUsers writes users, ascending uid.
+func WriteCanonicalUsers(tw formats.TableWriter, users []User) error {
+	sort.SliceStable(users, func(i, j int) bool { return users[i].UID < users[j].UID })
+	var buf []string
+	for _, u := range users {
+		buf = CanonicalUser{fmt.Sprint(u.UID), u.Username, u.Email, u.First, u.Last, bit(u.Blocked), u.File, itoa0(int64(u.Line))}.AppendFields(buf[:0])
+		if err := tw.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteCanonicalContacts writes contacts, ascending id.
+func WriteCanonicalContacts(tw formats.TableWriter, contacts []Contact) error {
+	var buf []string
+	for _, c := range contacts {
+		groups := c.GroupsRaw
+		if len(c.Groups) > 0 {
+			groups = strings.Join(append(nonEmpty(groups), c.Groups...), ", ")
+		}
+		buf = CanonicalContact{fmt.Sprint(c.ID), c.Type, c.First, c.Last, c.Primary, strings.Join(c.Others, ";"),
+			bit(c.Deleted), c.ExternalID, itoa0(c.UFID), groups, c.File, itoa0(int64(c.Line))}.AppendFields(buf[:0])
+		if err := tw.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// WriteCanonicalMemberships writes memberships with titles and admin roles
+// folded in; admins known only from roles or authorship get a row of their own.
+func WriteCanonicalMemberships(tw formats.TableWriter, og *OGData) error {
+	titles := map[string]string{}
+	for _, g := range og.Groups {
+		titles[g.GID] = g.Title
+	}
+	seen := map[GroupUser]bool{}
+	var buf []string
+	write := func(m Membership) error {
+		title := m.Title
+		if title == "" {
+			title = titles[m.GID]
+		}
+		buf = CanonicalMembership{m.GID, title, fmt.Sprint(m.UID), m.State.String(), bit(m.Admin), m.File, itoa0(int64(m.Line))}.AppendFields(buf[:0])
+		return tw.Write(buf)
+	}
+	for _, m := range og.Memberships {
+		if _, ok := og.Admins[GroupUser{m.GID, m.UID}]; ok {
+			m.Admin = true
+		}
+		seen[GroupUser{m.GID, m.UID}] = true
+		if err := write(m); err != nil {
+			return err
+		}
+	}
+	var extra []Membership
+	for gu, src := range og.Admins {
+		if !seen[gu] {
+			extra = append(extra, Membership{GID: gu.GID, UID: gu.UID, State: Active, Admin: true, Src: src})
+		}
+	}
+	for _, g := range og.Groups {
+		if gu := (GroupUser{g.GID, g.Author}); g.Author != 0 && !seen[gu] {
+			if _, dup := og.Admins[gu]; !dup {
+				extra = append(extra, Membership{GID: g.GID, UID: g.Author, State: Active, Admin: true, Src: g.Src})
+			}
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool {
+		if extra[i].GID != extra[j].GID {
+			return lessGID(extra[i].GID, extra[j].GID)
+		}
+		return extra[i].UID < extra[j].UID
+	})
+	for _, m := range extra {
+		if err := write(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}

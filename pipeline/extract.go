@@ -1,0 +1,392 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/civisync/civisync/formats"
+)
+
+// Input names one input file and how to read it.
+type Input struct {
+	Path string
+	Read formats.Options
+}
+
+// FileStats accounts for every row of one input: Read = Used + Reviewed + Skipped.
+type FileStats struct {
+	File     string `json:"file"`
+	Read     int    `json:"rows_read"`
+	Used     int    `json:"rows_used"`
+	Reviewed int    `json:"rows_reviewed"`
+	Skipped  int    `json:"rows_skipped"` // silently left out by the spec: anonymous user, node rows
+}
+
+// Extractor reads inputs into the domain. Bad rows go to Review, or end the
+// run when Strict is set.
+type Extractor struct {
+	Overrides formats.Overrides
+	Strict    bool
+	Review    *Review
+	Stats     []*FileStats
+}
+
+// table opens an input and binds its header to a schema.
+func (x *Extractor) table(in Input, s *formats.Schema) (formats.Reader, *formats.Binding, *FileStats, error) {
+	r, err := formats.Open(in.Path, in.Read)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	b, err := s.Bind(in.Path, r.Header(), x.Overrides)
+	if err != nil {
+		r.Close()
+		return nil, nil, nil, err
+	}
+	st := &FileStats{File: in.Path}
+	x.Stats = append(x.Stats, st)
+	return r, b, st, nil
+}
+
+// each calls fn for every good row; bad rows are reviewed (or fatal when strict).
+// A canonical file's source_file and source_line columns point back at the
+// original export, so review.csv names the row a person can find.
+func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn func(rec []string, src Src) error) error {
+	defer r.Close()
+	cFile, cLine := b.Col("source_file"), b.Col("source_line")
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			if !errors.Is(err, formats.ErrBadRow) {
+				return err
+			}
+			st.Read++
+			if err := x.badRow(st, err); err != nil {
+				return err
+			}
+			continue
+		}
+		st.Read++
+		src := Src{File: r.Name(), Line: r.Line()}
+		if cFile >= 0 && cLine >= 0 {
+			if line, ok := parseID(formats.Cell(rec, cLine)); ok && formats.Cell(rec, cFile) != "" {
+				src = Src{File: formats.Cell(rec, cFile), Line: int(line)}
+			}
+		}
+		if err := fn(rec, src); err != nil {
+			if !errors.Is(err, formats.ErrBadRow) {
+				return err
+			}
+			if err := x.badRow(st, err); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (x *Extractor) badRow(st *FileStats, err error) error {
+	if x.Strict {
+		return err
+	}
+	st.Reviewed++
+	var fe *formats.Error
+	src, detail := Src{File: st.File}, err.Error()
+	if errors.As(err, &fe) {
+		src.Line = fe.Line
+		detail = strings.TrimPrefix(fe.Err.Error(), formats.ErrBadRow.Error()+": ")
+		if fe.Column > 0 {
+			detail = fmt.Sprintf("column %d: %s", fe.Column, detail)
+		}
+	}
+	x.Review.Add(KindBadRow, src, 0, 0, detail)
+	return nil
+}
+
+// parseID reads a positive integer id; spreadsheets may add ".0".
+func parseID(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '.'); i > 0 && strings.Trim(s[i+1:], "0") == "" {
+		s = s[:i]
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n >= 0
+}
+
+func idError(src Src, b *formats.Binding, field, val string) error {
+	return formats.RowError(src.File, src.Line, b.Col(field)+1, "%s %q is not a number", b.HeaderOf(field), val)
+}
+
+func truthy(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "yes", "y", "true", "t", "x":
+		return true, true
+	case "", "0", "no", "n", "false", "f":
+		return false, true
+	}
+	return false, false
+}
+
+func clean(s string) string { return strings.TrimFunc(s, unicode.IsSpace) }
+
+// ExtractUsers reads a users export (Drupal, Backdrop, Joomla, WordPress,
+// Views, or civisync's canonical users file).
+func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
+	r, b, st, err := x.table(in, &formats.UsersSchema)
+	if err != nil {
+		return nil, err
+	}
+	cUID, cMail, cUser := b.Col("uid"), b.Col("email"), b.Col("username")
+	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
+	statusHdr := b.Matched("status")
+	var users []User
+	err = x.each(r, b, st, func(rec []string, src Src) error {
+		raw := clean(formats.Cell(rec, cUID))
+		if raw == "" {
+			st.Skipped++ // the anonymous user
+			return nil
+		}
+		uid, ok := parseID(raw)
+		if !ok {
+			return idError(src, b, "uid", raw)
+		}
+		if uid == 0 {
+			st.Skipped++
+			return nil
+		}
+		u := User{UID: uid, Username: clean(formats.Cell(rec, cUser)), Email: clean(formats.Cell(rec, cMail)), Src: src}
+		u.First, u.Last = clean(formats.Cell(rec, cFirst)), clean(formats.Cell(rec, cLast))
+		if cFirst < 0 && cLast < 0 {
+			u.First, u.Last = SplitFullName(formats.Cell(rec, cFull))
+		}
+		if cStatus >= 0 {
+			blocked, ok := parseBlocked(statusHdr, formats.Cell(rec, cStatus))
+			if !ok {
+				x.Review.Add(KindUnknownStatus, src, uid, 0, fmt.Sprintf("%s %q not understood; user treated as active", b.HeaderOf("status"), formats.Cell(rec, cStatus)))
+			}
+			u.Blocked = blocked
+		}
+		st.Used++
+		users = append(users, u)
+		return nil
+	})
+	return users, err
+}
+
+// parseBlocked reads a status cell by the header it came under: Drupal's
+// status (1 active, 0 blocked), Joomla's block (1 blocked), or active.
+func parseBlocked(header, v string) (blocked, ok bool) {
+	w := strings.ToLower(strings.TrimSpace(v))
+	switch w {
+	case "active", "enabled", "activated":
+		return false, true
+	case "blocked", "disabled", "inactive", "banned":
+		return true, true
+	}
+	t, ok := truthy(w)
+	if !ok {
+		return false, false
+	}
+	if w == "" {
+		return false, true
+	}
+	switch header {
+	case "block", "blocked":
+		return t, true
+	default: // status, active
+		return !t, true
+	}
+}
+
+// SplitFullName splits "Mary Ann Smith" into first "Mary Ann", last "Smith".
+func SplitFullName(full string) (first, last string) {
+	words := strings.Fields(full)
+	if len(words) == 0 {
+		return "", ""
+	}
+	return strings.Join(words[:len(words)-1], " "), words[len(words)-1]
+}
+
+// ContactInputs are the contact files: an export, or raw table dumps.
+type ContactInputs struct {
+	Contacts      Input
+	Emails        *Input // civicrm_email
+	UFMatch       *Input // civicrm_uf_match
+	GroupContacts *Input // contact id, group title, status
+}
+
+// ExtractContacts reads the contacts and folds in the optional dumps.
+// The result is sorted by contact id.
+func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
+	r, b, st, err := x.table(in.Contacts, &formats.ContactsSchema)
+	if err != nil {
+		return nil, err
+	}
+	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
+	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
+	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
+	byID := map[int64]int{}
+	var contacts []Contact
+	err = x.each(r, b, st, func(rec []string, src Src) error {
+		raw := clean(formats.Cell(rec, cID))
+		id, ok := parseID(raw)
+		if !ok || id == 0 {
+			return idError(src, b, "contact_id", raw)
+		}
+		if _, dup := byID[id]; dup {
+			x.Review.Add(KindDuplicateContact, src, 0, id, "contact id appears again; this row is ignored")
+			st.Reviewed++
+			return nil
+		}
+		c := Contact{ID: id, Type: clean(formats.Cell(rec, cType)), First: clean(formats.Cell(rec, cFirst)),
+			Last: clean(formats.Cell(rec, cLast)), Primary: clean(formats.Cell(rec, cMail)),
+			ExternalID: clean(formats.Cell(rec, cExt)), Src: src}
+		for _, i := range cOthers {
+			if e := clean(formats.Cell(rec, i)); e != "" {
+				c.Others = append(c.Others, e)
+			}
+		}
+		for _, e := range strings.Split(formats.Cell(rec, cList), ";") {
+			if e = clean(e); e != "" {
+				c.Others = append(c.Others, e)
+			}
+		}
+		if d, ok := truthy(formats.Cell(rec, cDel)); ok {
+			c.Deleted = d
+		} else {
+			return formats.RowError(src.File, src.Line, cDel+1, "%s %q is not yes/no", b.HeaderOf("is_deleted"), formats.Cell(rec, cDel))
+		}
+		if v := clean(formats.Cell(rec, cUF)); v != "" {
+			uf, ok := parseID(v)
+			if !ok {
+				return idError(src, b, "uf_id", v)
+			}
+			c.UFID = uf
+		}
+		if g := formats.Cell(rec, cGroups); strings.TrimSpace(g) != "" {
+			c.GroupsRaw = g
+		}
+		byID[id] = len(contacts)
+		contacts = append(contacts, c)
+		st.Used++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if in.Emails != nil {
+		if err := x.foldEmails(*in.Emails, contacts, byID); err != nil {
+			return nil, err
+		}
+	}
+	if in.UFMatch != nil {
+		if err := x.foldUFMatch(*in.UFMatch, contacts, byID); err != nil {
+			return nil, err
+		}
+	}
+	if in.GroupContacts != nil {
+		if err := x.foldGroupContacts(*in.GroupContacts, contacts, byID); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(contacts, func(i, j int) bool { return contacts[i].ID < contacts[j].ID })
+	return contacts, nil
+}
+
+// contactRow resolves the contact id of a dump row, reviewing unknown ones.
+func (x *Extractor) contactRow(st *FileStats, b *formats.Binding, rec []string, src Src, contacts []Contact, byID map[int64]int) (*Contact, error) {
+	raw := clean(formats.Cell(rec, b.Col("contact_id")))
+	id, ok := parseID(raw)
+	if !ok || id == 0 {
+		return nil, idError(src, b, "contact_id", raw)
+	}
+	i, ok := byID[id]
+	if !ok {
+		x.Review.Add(KindUnknownContact, src, 0, id, "no contact with this id in the contacts file")
+		st.Reviewed++
+		return nil, nil
+	}
+	return &contacts[i], nil
+}
+
+func (x *Extractor) foldEmails(in Input, contacts []Contact, byID map[int64]int) error {
+	r, b, st, err := x.table(in, &formats.EmailsSchema)
+	if err != nil {
+		return err
+	}
+	cMail, cPrim := b.Col("email"), b.Col("is_primary")
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		c, err := x.contactRow(st, b, rec, src, contacts, byID)
+		if c == nil || err != nil {
+			return err
+		}
+		e := clean(formats.Cell(rec, cMail))
+		if e == "" {
+			st.Skipped++
+			return nil
+		}
+		prim, _ := truthy(formats.Cell(rec, cPrim))
+		if prim && c.Primary == "" {
+			c.Primary = e
+		} else if !strings.EqualFold(e, c.Primary) {
+			c.Others = append(c.Others, e)
+		}
+		st.Used++
+		return nil
+	})
+}
+
+func (x *Extractor) foldUFMatch(in Input, contacts []Contact, byID map[int64]int) error {
+	r, b, st, err := x.table(in, &formats.UFMatchSchema)
+	if err != nil {
+		return err
+	}
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		c, err := x.contactRow(st, b, rec, src, contacts, byID)
+		if c == nil || err != nil {
+			return err
+		}
+		raw := clean(formats.Cell(rec, b.Col("uf_id")))
+		uf, ok := parseID(raw)
+		if !ok {
+			return idError(src, b, "uf_id", raw)
+		}
+		if c.UFID != 0 && c.UFID != uf {
+			x.Review.Add(KindLinkConflict, src, uf, c.ID, fmt.Sprintf("contact is already linked to user %d; this link is ignored", c.UFID))
+			st.Reviewed++
+			return nil
+		}
+		c.UFID = uf
+		st.Used++
+		return nil
+	})
+}
+
+func (x *Extractor) foldGroupContacts(in Input, contacts []Contact, byID map[int64]int) error {
+	r, b, st, err := x.table(in, &formats.GroupContactsSchema)
+	if err != nil {
+		return err
+	}
+	cGroup, cStatus := b.Col("group"), b.Col("status")
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		c, err := x.contactRow(st, b, rec, src, contacts, byID)
+		if c == nil || err != nil {
+			return err
+		}
+		if s := strings.TrimSpace(formats.Cell(rec, cStatus)); s != "" && !strings.EqualFold(s, "Added") {
+			st.Skipped++ // only Added counts as being in the group
+			return nil
+		}
+		if g := clean(formats.Cell(rec, cGroup)); g != "" {
+			c.Groups = append(c.Groups, g)
+		}
+		st.Used++
+		return nil
+	})
+}

@@ -1,0 +1,223 @@
+package pipeline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/civisync/civisync/formats"
+)
+
+// OGInputs are the Organic Groups files.
+type OGInputs struct {
+	Memberships *Input // friendly export, D6 og_uid or D7 og_membership
+	Roles       *Input // D7 og_users_roles
+	RoleNames   *Input // D7 og_role
+	Groups      *Input // group nodes: id, title, author
+}
+
+// OGData is what the OG files say: groups by id and memberships.
+type OGData struct {
+	Groups      []Group
+	Memberships []Membership
+	// Admins are (gid, uid) pairs made admins by og_users_roles.
+	Admins map[GroupUser]Src
+}
+
+// GroupUser is a user in a group.
+type GroupUser struct {
+	GID string
+	UID int64
+}
+
+// AdminRole is the Drupal 7 OG role that makes a group administrator.
+const AdminRole = "administrator member"
+
+// ExtractOG reads the OG files.
+func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
+	d := &OGData{Admins: map[GroupUser]Src{}}
+	if in.Groups != nil {
+		if err := x.extractGroups(*in.Groups, d); err != nil {
+			return nil, err
+		}
+	}
+	if in.Roles != nil {
+		names := map[string]string{}
+		if in.RoleNames != nil {
+			var err error
+			if names, err = x.extractRoleNames(*in.RoleNames); err != nil {
+				return nil, err
+			}
+		}
+		if err := x.extractRoles(*in.Roles, names, d); err != nil {
+			return nil, err
+		}
+	}
+	if in.Memberships != nil {
+		if err := x.extractMemberships(*in.Memberships, d); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func (x *Extractor) extractGroups(in Input, d *OGData) error {
+	r, b, st, err := x.table(in, &formats.GroupsSchema)
+	if err != nil {
+		return err
+	}
+	cID, cTitle, cAuthor := b.Col("gid"), b.Col("title"), b.Col("author")
+	seen := map[string]bool{}
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		raw := clean(formats.Cell(rec, cID))
+		gid, ok := parseID(raw)
+		if !ok || gid == 0 {
+			return idError(src, b, "gid", raw)
+		}
+		g := Group{GID: fmt.Sprint(gid), Title: clean(formats.Cell(rec, cTitle)), Src: src}
+		if seen[g.GID] {
+			st.Skipped++ // node revisions repeat the node
+			return nil
+		}
+		seen[g.GID] = true
+		if a := clean(formats.Cell(rec, cAuthor)); a != "" {
+			if uid, ok := parseID(a); ok {
+				g.Author = uid
+			}
+		}
+		d.Groups = append(d.Groups, g)
+		st.Used++
+		return nil
+	})
+}
+
+func (x *Extractor) extractRoleNames(in Input) (map[string]string, error) {
+	r, b, st, err := x.table(in, &formats.OGRoleNamesSchema)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	err = x.each(r, b, st, func(rec []string, src Src) error {
+		names[clean(formats.Cell(rec, b.Col("rid")))] = clean(formats.Cell(rec, b.Col("name")))
+		st.Used++
+		return nil
+	})
+	return names, err
+}
+
+func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) error {
+	r, b, st, err := x.table(in, &formats.OGRolesSchema)
+	if err != nil {
+		return err
+	}
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		rawU, rawG := clean(formats.Cell(rec, b.Col("uid"))), clean(formats.Cell(rec, b.Col("gid")))
+		uid, ok := parseID(rawU)
+		if !ok {
+			return idError(src, b, "uid", rawU)
+		}
+		gid, ok := parseID(rawG)
+		if !ok {
+			return idError(src, b, "gid", rawG)
+		}
+		role := clean(formats.Cell(rec, b.Col("rid")))
+		if n, ok := names[role]; ok {
+			role = n
+		}
+		if isAdminRole(role) {
+			d.Admins[GroupUser{fmt.Sprint(gid), uid}] = src
+			st.Used++
+		} else {
+			st.Skipped++ // other roles do not change what we write
+		}
+		return nil
+	})
+}
+
+func isAdminRole(role string) bool {
+	return strings.Contains(strings.ToLower(role), "administrator")
+}
+
+func (x *Extractor) extractMemberships(in Input, d *OGData) error {
+	r, b, st, err := x.table(in, &formats.MembershipsSchema)
+	if err != nil {
+		return err
+	}
+	cGID, cTitle, cUID, cType := b.Col("gid"), b.Col("group"), b.Col("uid"), b.Col("entity_type")
+	cRoles, cAdmin, cState := b.Col("roles"), b.Col("is_admin"), b.Col("state")
+	if cGID < 0 && cTitle < 0 {
+		r.Close()
+		return &formats.Error{File: in.Path, Line: 1, Err: fmt.Errorf("%w for memberships: group (accepts: %s, or a title: %s); found: %s",
+			formats.ErrMissingColumn, strings.Join(formats.MembershipsSchema.Fields[0].Headers, ", "),
+			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
+	}
+	stateHdr := b.Matched("state")
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		if t := clean(formats.Cell(rec, cType)); t != "" && !strings.EqualFold(t, "user") {
+			st.Skipped++ // group content (nodes), not a membership
+			return nil
+		}
+		rawU := clean(formats.Cell(rec, cUID))
+		uid, ok := parseID(rawU)
+		if !ok {
+			return idError(src, b, "uid", rawU)
+		}
+		m := Membership{UID: uid, Title: clean(formats.Cell(rec, cTitle)), State: Active, Src: src}
+		if raw := clean(formats.Cell(rec, cGID)); raw != "" {
+			gid, ok := parseID(raw)
+			if !ok {
+				return idError(src, b, "gid", raw)
+			}
+			m.GID = fmt.Sprint(gid)
+		}
+		if m.GID == "" && m.Title == "" {
+			return formats.RowError(src.File, src.Line, 0, "no group id or title")
+		}
+		if v := formats.Cell(rec, cState); strings.TrimSpace(v) != "" {
+			s, ok := parseState(stateHdr, v)
+			if !ok {
+				return formats.RowError(src.File, src.Line, cState+1, "%s %q is not active, pending or blocked", b.HeaderOf("state"), v)
+			}
+			m.State = s
+		}
+		if a, ok := truthy(formats.Cell(rec, cAdmin)); ok && a {
+			m.Admin = true
+		}
+		if isAdminRole(formats.Cell(rec, cRoles)) {
+			m.Admin = true
+		}
+		d.Memberships = append(d.Memberships, m)
+		st.Used++
+		return nil
+	})
+}
+
+// parseState reads OG states: D7 state 1/2/3, D6 is_active 1/0, or words.
+func parseState(header, v string) (State, bool) {
+	w := strings.ToLower(strings.TrimSpace(v))
+	switch w {
+	case "active", "approved", "member":
+		return Active, true
+	case "pending", "requested", "awaiting approval":
+		return Pending, true
+	case "blocked", "banned", "rejected":
+		return Blocked, true
+	}
+	if header == "isactive" {
+		switch w {
+		case "1", "yes", "true":
+			return Active, true
+		case "0", "no", "false":
+			return Pending, true
+		}
+		return 0, false
+	}
+	switch w {
+	case "1":
+		return Active, true
+	case "2":
+		return Pending, true
+	case "3":
+		return Blocked, true
+	}
+	return 0, false
+}

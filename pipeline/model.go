@@ -1,0 +1,124 @@
+// Package pipeline holds civisync's domain (users, contacts, Organic Group
+// memberships) and its stages: extract reads exports into the domain,
+// transform matches users to contacts and groups to CiviCRM groups the way
+// CiviCRM and civicrm_og_sync do, and load writes the import files.
+package pipeline
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Src is where a record came from, for review.csv and error messages.
+type Src struct {
+	File string
+	Line int
+}
+
+// User is one CMS account (Drupal, Backdrop, Joomla, WordPress).
+type User struct {
+	UID      int64
+	Username string
+	Email    string
+	First    string
+	Last     string
+	Blocked  bool
+	Src
+}
+
+// Contact is one CiviCRM contact.
+type Contact struct {
+	ID      int64
+	Type    string // Individual, Organization, Household
+	First   string
+	Last    string
+	Primary string   // the primary e-mail, "" if none
+	Others  []string // every other e-mail
+	Deleted bool
+	// ExternalID is CiviCRM's external_identifier.
+	ExternalID string
+	// UFID is the CMS user the contact is already linked to (uf_match), 0 if none.
+	UFID int64
+	// GroupsRaw is the export's Groups column: comma-separated titles, split
+	// against the known group titles because a title may hold a comma.
+	GroupsRaw string
+	Groups    []string // exact titles (--group-contacts), status Added
+	Src
+}
+
+// IsIndividual reports whether the contact can be a user's contact; an
+// empty type means the export had no type column, where every row is an
+// Individual.
+func (c *Contact) IsIndividual() bool {
+	return c.Type == "" || strings.EqualFold(c.Type, "Individual")
+}
+
+// State of an OG membership.
+type State int
+
+const (
+	Active State = iota + 1
+	Pending
+	Blocked
+)
+
+func (s State) String() string {
+	switch s {
+	case Active:
+		return "active"
+	case Pending:
+		return "pending"
+	case Blocked:
+		return "blocked"
+	}
+	return "unknown"
+}
+
+// Membership is one user's membership of one Organic Group.
+type Membership struct {
+	GID   string // group id (node id); "" when the export names the group by title only
+	Title string // group title when the export has it
+	UID   int64
+	State State
+	Admin bool
+	Src
+}
+
+// Group is an Organic Group.
+type Group struct {
+	GID    string
+	Title  string
+	Author int64 // the group node's author, an admin; 0 if unknown
+	Src
+}
+
+// EmailKey is what two e-mails are compared by: trimmed of every Unicode
+// white space (tab, NBSP ...), NFC-normalised and lower-cased.
+func EmailKey(s string) string {
+	s = strings.TrimFunc(s, unicode.IsSpace)
+	if isASCII(s) {
+		return asciiLower(s)
+	}
+	return strings.ToLower(norm.NFC.String(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower avoids an allocation when s is already lower case, the common case.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
