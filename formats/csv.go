@@ -162,6 +162,10 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool) (bool, error) {
 		sample, _ := br.Peek(stdinProbe)
 		return validPrefix(sample), nil
 	}
+	// br has read ahead: scan the file from its start, then rewind.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return false, err
+	}
 	valid := true
 	buf := make([]byte, 1<<20)
 	carry := 0

@@ -203,7 +203,8 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 		gs.memberOf[gi][ms.UID] = true
 		if ms.State == Blocked {
 			blocked[GroupUser{gs.Groups[gi].key(), ms.UID}] = true
-			rev.Add(KindBlockedMembership, ms.Src, ms.UID, 0, fmt.Sprintf("blocked in group %q; left out", gs.Groups[gi].Name))
+			cid, _, _ := m.ContactOf(ms.UID)
+			rev.Add(KindBlockedMembership, ms.Src, ms.UID, cid, fmt.Sprintf("blocked in group %q; left out", gs.Groups[gi].Name))
 			gs.Counts[gi].Left++
 			continue
 		}
