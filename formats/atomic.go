@@ -6,12 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 )
 
 // OutputSet writes a run's outputs into a hidden temporary directory inside
 // the output directory and moves them into place only on Commit. A failed
 // run therefore leaves the previous outputs as they were.
 type OutputSet struct {
+	mu     sync.Mutex // tables may be created from several goroutines
 	dir    string
 	tmp    string
 	format Format
@@ -84,7 +86,7 @@ func (o *OutputSet) Table(base string, header []string) (TableWriter, error) {
 	if err := os.MkdirAll(filepath.Dir(tmp), 0o755); err != nil {
 		return nil, o.wrap(rel, err)
 	}
-	o.files = append(o.files, rel)
+	o.add(rel)
 	if o.format == XLSX {
 		tw, err := NewXLSXTable(tmp, header)
 		if err != nil {
@@ -108,7 +110,7 @@ func (o *OutputSet) File(rel string, data []byte) error {
 	if err := o.Check(rel); err != nil {
 		return err
 	}
-	o.files = append(o.files, rel)
+	o.add(rel)
 	tmp := filepath.Join(o.tmp, rel)
 	if err := os.MkdirAll(filepath.Dir(tmp), 0o755); err != nil {
 		return o.wrap(rel, err)
@@ -117,6 +119,12 @@ func (o *OutputSet) File(rel string, data []byte) error {
 		return o.wrap(rel, err)
 	}
 	return nil
+}
+
+func (o *OutputSet) add(rel string) {
+	o.mu.Lock()
+	o.files = append(o.files, rel)
+	o.mu.Unlock()
 }
 
 func (o *OutputSet) wrap(rel string, err error) error {

@@ -25,6 +25,7 @@ const sniffBytes = 64 << 10
 const stdinProbe = 1 << 20
 
 type csvReader struct {
+	lines  int // newlines counted while checking the encoding, 0 if unknown
 	name   string
 	closer io.Closer
 	r      *csv.Reader
@@ -39,7 +40,8 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		return nil, &Error{File: name, Err: err}
 	}
 	br := newBufReader(rc)
-	text, err := decode(br, rc, seekable, opt.Encoding)
+	lines := 0
+	text, err := decode(br, rc, seekable, opt.Encoding, &lines)
 	if err != nil {
 		return fail(err)
 	}
@@ -54,7 +56,7 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 	cr.LazyQuotes = true    // exports are full of stray quotes; keep them as text
 	cr.FieldsPerRecord = -1 // ragged rows are reported per row, not as a file error
 	cr.ReuseRecord = true
-	c := &csvReader{name: name, closer: rc, r: cr}
+	c := &csvReader{name: name, closer: rc, r: cr, lines: lines}
 	hdr, err := cr.Read()
 	if err == io.EOF {
 		return fail(fmt.Errorf("%w: empty file: no header row", ErrBadFile))
@@ -80,6 +82,10 @@ func (c *csvReader) Name() string     { return c.name }
 func (c *csvReader) Header() []string { return c.header }
 func (c *csvReader) Line() int        { return c.line }
 func (c *csvReader) Close() error     { return c.closer.Close() }
+
+// RowsHint is about how many rows the file has (its line count), so
+// callers can size their slices once; 0 when unknown.
+func (c *csvReader) RowsHint() int { return c.lines }
 
 func (c *csvReader) Next() ([]string, error) {
 	rec, err := c.r.Read()
@@ -116,7 +122,7 @@ func allEmpty(fs []string) bool {
 // decode returns the input as UTF-8 text. A BOM decides; otherwise the
 // whole input must be valid UTF-8 or it is read as Windows-1252, the
 // encoding Excel writes "CSV" in on Western Windows machines.
-func decode(br *bufio.Reader, src io.Reader, seekable bool, enc string) (io.Reader, error) {
+func decode(br *bufio.Reader, src io.Reader, seekable bool, enc string, lines *int) (io.Reader, error) {
 	if enc != "" {
 		e, err := lookupEncoding(enc)
 		if err != nil {
@@ -138,7 +144,7 @@ func decode(br *bufio.Reader, src io.Reader, seekable bool, enc string) (io.Read
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), nil
 	}
-	valid, err := isUTF8(br, src, seekable)
+	valid, err := isUTF8(br, src, seekable, lines)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadFile, err)
 	}
@@ -156,7 +162,7 @@ func skipUTF8BOM(br *bufio.Reader) {
 
 // isUTF8 checks a seekable file whole (one fast pass, then rewinds) and a
 // stream by its first MiB.
-func isUTF8(br *bufio.Reader, src io.Reader, seekable bool) (bool, error) {
+func isUTF8(br *bufio.Reader, src io.Reader, seekable bool, lines *int) (bool, error) {
 	f, ok := src.(*os.File)
 	if !seekable || !ok {
 		sample, _ := br.Peek(stdinProbe)
@@ -186,6 +192,7 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool) (bool, error) {
 		if err == io.EOF {
 			cut = len(chunk)
 		}
+		*lines += bytes.Count(chunk[:cut], []byte{'\n'})
 		if !utf8.Valid(chunk[:cut]) {
 			valid = false
 			break

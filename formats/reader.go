@@ -28,6 +28,15 @@ type Reader interface {
 	Close() error
 }
 
+// RowsHint is about how many rows r holds, or 0 when the reader cannot
+// tell cheaply; it lets callers allocate once for a big file.
+func RowsHint(r Reader) int {
+	if h, ok := r.(interface{ RowsHint() int }); ok {
+		return h.RowsHint()
+	}
+	return 0
+}
+
 // Options tune how files are read. The zero value sniffs everything.
 type Options struct {
 	Delimiter rune   // 0: detect among , ; TAB |

@@ -104,50 +104,52 @@ func nonEmpty(s string) []string {
 // WriteCanonicalMemberships writes memberships with titles and admin roles
 // folded in; admins known only from roles or authorship get a row of their own.
 func WriteCanonicalMemberships(tw formats.TableWriter, og *OGData) error {
-	titles := map[string]string{}
-	for _, g := range og.Groups {
-		titles[g.GID] = g.Title
+	type pair struct {
+		g   int32
+		uid int64
 	}
-	seen := map[GroupUser]bool{}
-	var buf []string
-	write := func(m Membership) error {
-		title := m.Title
-		if title == "" {
-			title = titles[m.GID]
-		}
-		buf = CanonicalMembership{m.GID, title, fmt.Sprint(m.UID), m.State.String(), bit(m.Admin), m.File, itoa0(int64(m.Line))}.AppendFields(buf[:0])
-		return tw.Write(buf)
-	}
-	for _, m := range og.Memberships {
-		if _, ok := og.Admins[GroupUser{m.GID, m.UID}]; ok {
-			m.Admin = true
-		}
-		seen[GroupUser{m.GID, m.UID}] = true
-		if err := write(m); err != nil {
-			return err
+	roleAdmin := map[pair]Src{}
+	for _, ra := range og.RoleAdmins {
+		if _, dup := roleAdmin[pair{ra.Group, ra.UID}]; !dup {
+			roleAdmin[pair{ra.Group, ra.UID}] = ra.Src
 		}
 	}
-	var extra []Membership
-	for gu, src := range og.Admins {
-		if !seen[gu] {
-			extra = append(extra, Membership{GID: gu.GID, UID: gu.UID, State: Active, Admin: true, Src: src})
-		}
-	}
-	for _, g := range og.Groups {
-		if gu := (GroupUser{g.GID, g.Author}); g.Author != 0 && !seen[gu] {
-			if _, dup := og.Admins[gu]; !dup {
-				extra = append(extra, Membership{GID: g.GID, UID: g.Author, State: Active, Admin: true, Src: g.Src})
+	for i, g := range og.Groups {
+		if p := (pair{int32(i), g.Author}); g.Author != 0 {
+			if _, dup := roleAdmin[p]; !dup {
+				roleAdmin[p] = g.Src
 			}
 		}
 	}
-	sort.Slice(extra, func(i, j int) bool {
-		if extra[i].GID != extra[j].GID {
-			return lessGID(extra[i].GID, extra[j].GID)
+	var buf []string
+	write := func(g int32, uid int64, state State, admin bool, src Src) error {
+		grp := &og.Groups[g]
+		buf = CanonicalMembership{grp.GID, grp.Title, fmt.Sprint(uid), state.String(), bit(admin), src.File, itoa0(int64(src.Line))}.AppendFields(buf[:0])
+		return tw.Write(buf)
+	}
+	seen := map[pair]bool{}
+	for _, m := range og.Memberships {
+		p := pair{m.Group, m.UID}
+		_, admin := roleAdmin[p]
+		seen[p] = true
+		if err := write(m.Group, m.UID, m.State, m.Admin || admin, Src{File: og.File, Line: int(m.Line)}); err != nil {
+			return err
 		}
-		return extra[i].UID < extra[j].UID
+	}
+	var extra []pair
+	for p := range roleAdmin {
+		if !seen[p] {
+			extra = append(extra, p)
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool {
+		if extra[i].g != extra[j].g {
+			return extra[i].g < extra[j].g
+		}
+		return extra[i].uid < extra[j].uid
 	})
-	for _, m := range extra {
-		if err := write(m); err != nil {
+	for _, p := range extra {
+		if err := write(p.g, p.uid, Active, true, roleAdmin[p]); err != nil {
 			return err
 		}
 	}

@@ -145,7 +145,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	cUID, cMail, cUser := b.Col("uid"), b.Col("email"), b.Col("username")
 	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
 	statusHdr := b.Matched("status")
-	var users []User
+	users := make([]User, 0, formats.RowsHint(r))
 	err = x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cUID))
 		if raw == "" {
@@ -231,8 +231,9 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
 	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
 	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	byID := map[int64]int{}
-	var contacts []Contact
+	hint := formats.RowsHint(r)
+	byID := make(map[int64]int, hint)
+	contacts := make([]Contact, 0, hint)
 	err = x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cID))
 		id, ok := parseID(raw)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/civisync/civisync/formats"
@@ -15,26 +16,51 @@ type OGInputs struct {
 	Groups      *Input // group nodes: id, title, author
 }
 
-// OGData is what the OG files say: groups by id and memberships.
+// OGData is what the OG files say.
 type OGData struct {
 	Groups      []Group
 	Memberships []Membership
-	// Admins are (gid, uid) pairs made admins by og_users_roles.
-	Admins map[GroupUser]Src
+	File        string // the memberships file, for review lines
+	RoleAdmins  []RoleAdmin
+
+	byGID   map[int64]int32
+	byTitle map[string]int32 // lower-cased title
 }
 
-// GroupUser is a user in a group.
-type GroupUser struct {
-	GID string
-	UID int64
+// group finds or registers the group a row names by id (0: none) and/or title.
+func (d *OGData) group(gid int64, title string, src Src) int32 {
+	if gid != 0 {
+		if i, ok := d.byGID[gid]; ok {
+			if d.Groups[i].Title == "" && title != "" {
+				d.Groups[i].Title = title
+			}
+			return i
+		}
+	} else if i, ok := d.byTitle[strings.ToLower(title)]; ok {
+		return i
+	}
+	i := int32(len(d.Groups))
+	g := Group{Title: title, Src: src}
+	if gid != 0 {
+		g.GID = strconv.FormatInt(gid, 10)
+		d.byGID[gid] = i
+	}
+	d.Groups = append(d.Groups, g)
+	if k := strings.ToLower(title); title != "" {
+		if _, ok := d.byTitle[k]; !ok {
+			d.byTitle[k] = i
+		}
+	}
+	return i
 }
 
 // AdminRole is the Drupal 7 OG role that makes a group administrator.
 const AdminRole = "administrator member"
 
-// ExtractOG reads the OG files.
+// ExtractOG reads the OG files: group nodes first, so memberships that name
+// a group by title find its id.
 func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
-	d := &OGData{Admins: map[GroupUser]Src{}}
+	d := &OGData{byGID: map[int64]int32{}, byTitle: map[string]int32{}}
 	if in.Groups != nil {
 		if err := x.extractGroups(*in.Groups, d); err != nil {
 			return nil, err
@@ -66,25 +92,24 @@ func (x *Extractor) extractGroups(in Input, d *OGData) error {
 		return err
 	}
 	cID, cTitle, cAuthor := b.Col("gid"), b.Col("title"), b.Col("author")
-	seen := map[string]bool{}
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cID))
 		gid, ok := parseID(raw)
 		if !ok || gid == 0 {
 			return idError(src, b, "gid", raw)
 		}
-		g := Group{GID: fmt.Sprint(gid), Title: clean(formats.Cell(rec, cTitle)), Src: src}
-		if seen[g.GID] {
+		if i, seen := d.byGID[gid]; seen && d.Groups[i].Node {
 			st.Skipped++ // node revisions repeat the node
 			return nil
 		}
-		seen[g.GID] = true
+		i := d.group(gid, clean(formats.Cell(rec, cTitle)), src)
+		g := &d.Groups[i]
+		g.Node = true
 		if a := clean(formats.Cell(rec, cAuthor)); a != "" {
 			if uid, ok := parseID(a); ok {
 				g.Author = uid
 			}
 		}
-		d.Groups = append(d.Groups, g)
 		st.Used++
 		return nil
 	})
@@ -123,12 +148,12 @@ func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) e
 		if n, ok := names[role]; ok {
 			role = n
 		}
-		if isAdminRole(role) {
-			d.Admins[GroupUser{fmt.Sprint(gid), uid}] = src
-			st.Used++
-		} else {
+		if !isAdminRole(role) {
 			st.Skipped++ // other roles do not change what we write
+			return nil
 		}
+		d.RoleAdmins = append(d.RoleAdmins, RoleAdmin{Group: d.group(gid, "", src), UID: uid, Src: src})
+		st.Used++
 		return nil
 	})
 }
@@ -150,9 +175,11 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			formats.ErrMissingColumn, strings.Join(formats.MembershipsSchema.Fields[0].Headers, ", "),
 			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
 	}
+	d.File = r.Name()
+	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
 	stateHdr := b.Matched("state")
 	return x.each(r, b, st, func(rec []string, src Src) error {
-		if t := clean(formats.Cell(rec, cType)); t != "" && !strings.EqualFold(t, "user") {
+		if t := formats.Cell(rec, cType); t != "" && t != "user" && !strings.EqualFold(clean(t), "user") {
 			st.Skipped++ // group content (nodes), not a membership
 			return nil
 		}
@@ -161,18 +188,23 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		if !ok {
 			return idError(src, b, "uid", rawU)
 		}
-		m := Membership{UID: uid, Title: clean(formats.Cell(rec, cTitle)), State: Active, Src: src}
-		if raw := clean(formats.Cell(rec, cGID)); raw != "" {
-			gid, ok := parseID(raw)
-			if !ok {
-				return idError(src, b, "gid", raw)
+		title := clean(formats.Cell(rec, cTitle))
+		rawG := clean(formats.Cell(rec, cGID))
+		var gi int32
+		switch {
+		case rawG != "":
+			gid, ok := parseID(rawG)
+			if !ok || gid == 0 {
+				return idError(src, b, "gid", rawG)
 			}
-			m.GID = fmt.Sprint(gid)
-		}
-		if m.GID == "" && m.Title == "" {
+			gi = d.group(gid, title, src)
+		case title != "":
+			gi = d.group(0, title, src)
+		default:
 			return formats.RowError(src.File, src.Line, 0, "no group id or title")
 		}
-		if v := formats.Cell(rec, cState); strings.TrimSpace(v) != "" {
+		m := Membership{UID: uid, Group: gi, Line: int32(src.Line), State: Active}
+		if v := formats.Cell(rec, cState); v != "" && strings.TrimSpace(v) != "" {
 			s, ok := parseState(stateHdr, v)
 			if !ok {
 				return formats.RowError(src.File, src.Line, cState+1, "%s %q is not active, pending or blocked", b.HeaderOf("state"), v)
@@ -182,7 +214,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		if a, ok := truthy(formats.Cell(rec, cAdmin)); ok && a {
 			m.Admin = true
 		}
-		if isAdminRole(formats.Cell(rec, cRoles)) {
+		if cRoles >= 0 && isAdminRole(formats.Cell(rec, cRoles)) {
 			m.Admin = true
 		}
 		d.Memberships = append(d.Memberships, m)
@@ -194,14 +226,6 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 // parseState reads OG states: D7 state 1/2/3, D6 is_active 1/0, or words.
 func parseState(header, v string) (State, bool) {
 	w := strings.ToLower(strings.TrimSpace(v))
-	switch w {
-	case "active", "approved", "member":
-		return Active, true
-	case "pending", "requested", "awaiting approval":
-		return Pending, true
-	case "blocked", "banned", "rejected":
-		return Blocked, true
-	}
 	if header == "isactive" {
 		switch w {
 		case "1", "yes", "true":
@@ -209,14 +233,13 @@ func parseState(header, v string) (State, bool) {
 		case "0", "no", "false":
 			return Pending, true
 		}
-		return 0, false
 	}
 	switch w {
-	case "1":
+	case "1", "active", "approved", "member":
 		return Active, true
-	case "2":
+	case "2", "pending", "requested", "awaiting approval":
 		return Pending, true
-	case "3":
+	case "3", "blocked", "banned", "rejected":
 		return Blocked, true
 	}
 	return 0, false

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,13 +44,24 @@ func (g *CiviGroup) ACLSource() string {
 	return "OG Sync Group ACL :" + g.GID + ":"
 }
 
-// Member is a contact in a CiviCRM group: by id when it exists, by e-mail
-// when the import will create it.
+// Member is a contact in an OG's CiviCRM groups. Key is the contact id of
+// an existing contact, or newKey+i for the i-th new contact, so that sorting
+// by key puts existing contacts by id first and new ones in new_contacts order.
 type Member struct {
-	Group     int // index into GroupSync.Groups
-	ContactID int64
-	Email     string
-	Status    string
+	Key   int64
+	Group int32 // index into GroupSync.Groups
+	Added bool  // Added, else Pending
+	Admin bool  // also in the ACL group
+}
+
+const newKey = int64(1) << 62
+
+// Status is the membership status in the normal group.
+func (mb Member) Status() string {
+	if mb.Added {
+		return StatusAdded
+	}
+	return StatusPending
 }
 
 // GroupCounts are one group's figures for summary.json.
@@ -67,11 +79,36 @@ type GroupCounts struct {
 // GroupSync is the outcome of OG → CiviCRM groups (SPEC §3).
 type GroupSync struct {
 	Groups  []CiviGroup
-	Members []Member // normal groups, by group then contact
-	Admins  []Member // ACL groups
+	Members []Member // by group, then Key
+	Admins  int
 	Counts  []GroupCounts
-	// memberOf: every (group, uid) the OG files mention in any state, for §4.
-	memberOf map[int]map[int64]bool
+
+	m *Matching
+	// uids[g] lists, sorted, every user the OG files put in group g in any
+	// state: SPEC §4 never adds them again.
+	uids [][]int64
+}
+
+// ContactID of a member: 0 for a contact still to be created.
+func (gs *GroupSync) ContactID(mb Member) int64 {
+	if mb.Key >= newKey {
+		return 0
+	}
+	return mb.Key
+}
+
+// Email of a member still to be created ("" for an existing contact).
+func (gs *GroupSync) Email(mb Member) string {
+	if mb.Key >= newKey {
+		return gs.m.New[mb.Key-newKey].Email
+	}
+	return ""
+}
+
+// isMember reports whether the OG files put uid in group g in any state.
+func (gs *GroupSync) isMember(g int, uid int64) bool {
+	_, ok := slices.BinarySearch(gs.uids[g], uid)
+	return ok
 }
 
 // CutName cuts a title to 49 characters, never splitting a character
@@ -100,208 +137,195 @@ func CutName(title string) string {
 	return strings.TrimRightFunc(title[:cut], unicode.IsSpace)
 }
 
-type memberKey struct {
-	cid   int64
-	email string // e-mail key of a new contact
-}
-
 // SyncGroups turns OGs and their memberships into CiviCRM groups and
-// memberships, through the users' contacts in m.
+// memberships, through the users' contacts in m:
+//   - every OG gets a normal and an ACL group, ordered by OG id;
+//   - active members are Added, pending ones Pending, blocked ones left out;
+//   - admins (is_admin, administrator role, group author) are Added to both;
+//   - one row per contact and group, Added winning over Pending.
 func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
-	gs := &GroupSync{memberOf: map[int]map[int64]bool{}}
-	byGID := map[string]int{}
-	byTitle := map[string]int{}
-	add := func(g CiviGroup) int {
-		gs.Groups = append(gs.Groups, g)
-		i := len(gs.Groups) - 1
-		if g.GID != "" {
-			byGID[g.GID] = i
-		}
-		if _, ok := byTitle[strings.ToLower(g.OGTitle)]; !ok && g.OGTitle != "" {
-			byTitle[strings.ToLower(g.OGTitle)] = i
-		}
-		return i
-	}
-	for _, g := range og.Groups {
-		add(CiviGroup{GID: g.GID, OGTitle: g.Title, Src: g.Src})
-	}
-	// Resolve each membership's group, creating groups the node file lacks.
-	groupOf := make([]int, len(og.Memberships))
-	for i, ms := range og.Memberships {
-		gi, ok := -1, false
-		if ms.GID != "" {
-			gi, ok = byGID[ms.GID]
-			if !ok {
-				title := ms.Title
-				if title == "" {
-					title = "Group " + ms.GID
-					rev.Add(KindUnknownGroup, ms.Src, ms.UID, 0, fmt.Sprintf("group %s has no known title; named %q (give --groups)", ms.GID, title))
-				}
-				gi = add(CiviGroup{GID: ms.GID, OGTitle: title, Src: ms.Src})
-			}
-		} else {
-			gi, ok = byTitle[strings.ToLower(ms.Title)]
-			if !ok {
-				rev.Add(KindNoGroupID, ms.Src, ms.UID, 0, fmt.Sprintf("group %q has no OG id; its Source is left empty (give --groups to find it)", ms.Title))
-				gi = add(CiviGroup{OGTitle: ms.Title, Src: ms.Src})
-			}
-		}
-		groupOf[i] = gi
-	}
-	order := gs.sortGroups()
-	for i := range groupOf {
-		groupOf[i] = order[groupOf[i]]
-	}
+	gs := &GroupSync{m: m}
+	pos := gs.order(og, rev)
 	gs.name(rev)
-	byGID = map[string]int{}
-	for i, g := range gs.Groups {
-		if g.GID != "" {
-			byGID[g.GID] = i
+	gs.Counts = make([]GroupCounts, len(gs.Groups))
+
+	type pair struct {
+		g   int32
+		uid int64
+	}
+	blocked := map[pair]bool{}
+	entries := make([]Member, 0, len(og.Memberships)+len(og.RoleAdmins)+len(og.Groups))
+	rows := make([]pair, 0, len(og.Memberships))
+	src := Src{File: og.File}
+	for _, ms := range og.Memberships {
+		g := pos[ms.Group]
+		rows = append(rows, pair{g, ms.UID})
+		src.Line = int(ms.Line)
+		if ms.State == Blocked {
+			blocked[pair{g, ms.UID}] = true
+			cid, _, _ := m.ContactOf(ms.UID)
+			rev.Add(KindBlockedMembership, src, ms.UID, cid, fmt.Sprintf("blocked in group %q; left out", gs.Groups[g].Name))
+			gs.Counts[g].Left++
+			continue
+		}
+		if key, ok := gs.resolve(ms.UID, g, src, "member", rev); ok {
+			entries = append(entries, Member{Key: key, Group: g, Added: ms.State == Active || ms.Admin, Admin: ms.Admin})
+		}
+	}
+	gs.uids = bucketUIDs(len(gs.Groups), len(rows), func(yield func(g int32, uid int64)) {
+		for _, p := range rows {
+			yield(p.g, p.uid)
+		}
+	})
+	rows = nil
+
+	// Admins by role or authorship; those without a membership row join too.
+	type extra struct {
+		pair
+		src  Src
+		what string
+	}
+	var extras []extra
+	for _, ra := range og.RoleAdmins {
+		extras = append(extras, extra{pair{pos[ra.Group], ra.UID}, ra.Src, "administrator"})
+	}
+	for i, g := range og.Groups {
+		if g.Author != 0 {
+			extras = append(extras, extra{pair{pos[i], g.Author}, g.Src, "author"})
+		}
+	}
+	sort.SliceStable(extras, func(i, j int) bool {
+		if extras[i].g != extras[j].g {
+			return extras[i].g < extras[j].g
+		}
+		return extras[i].uid < extras[j].uid
+	})
+	added := map[pair]bool{}
+	for _, e := range extras {
+		if blocked[e.pair] || added[e.pair] {
+			continue
+		}
+		added[e.pair] = true
+		var key int64
+		var ok bool
+		if gs.isMember(int(e.g), e.uid) {
+			key, ok = m.keyOf(e.uid) // reviewed with the membership row already
+		} else {
+			key, ok = gs.resolve(e.uid, e.g, e.src, e.what, rev)
+			gs.uids[e.g] = insertSorted(gs.uids[e.g], e.uid)
+		}
+		if ok {
+			entries = append(entries, Member{Key: key, Group: e.g, Added: true, Admin: true})
 		}
 	}
 
-	type slot struct {
-		status string
-		admin  bool
-	}
-	members := make([]map[memberKey]*slot, len(gs.Groups))
-	blocked := map[GroupUser]bool{}
-	for i := range members {
-		members[i] = map[memberKey]*slot{}
-		gs.memberOf[i] = map[int64]bool{}
-	}
-	gs.Counts = make([]GroupCounts, len(gs.Groups))
-	place := func(gi int, uid int64, status string, admin bool, src Src, what string) {
-		g := &gs.Groups[gi]
-		if !m.Known[uid] {
-			rev.Add(KindUnknownUser, src, uid, 0, fmt.Sprintf("%s of group %q: no such user in the users export", what, g.Name))
-			gs.Counts[gi].Left++
-			return
+	// One row per contact and group: sort each group's entries by key and merge.
+	byGroup := bucketMembers(len(gs.Groups), entries)
+	gs.Members = byGroup[:0]
+	for start := 0; start < len(byGroup); {
+		end := start
+		for end < len(byGroup) && byGroup[end].Group == byGroup[start].Group {
+			end++
 		}
-		cid, email, ok := m.ContactOf(uid)
-		if !ok {
-			rev.Add(KindNoContact, src, uid, 0, fmt.Sprintf("%s of group %q: the user has no contact (no or invalid e-mail, or left out)", what, g.Name))
-			gs.Counts[gi].Left++
-			return
-		}
-		k := memberKey{cid: cid}
-		if cid == 0 {
-			k.email = EmailKey(email)
-		}
-		s := members[gi][k]
-		if s == nil {
-			s = &slot{status: status}
-			members[gi][k] = s
-		}
-		if status == StatusAdded {
-			s.status = StatusAdded // Added wins over Pending
-		}
-		s.admin = s.admin || admin
-	}
-	for i, ms := range og.Memberships {
-		gi := groupOf[i]
-		gs.memberOf[gi][ms.UID] = true
-		if ms.State == Blocked {
-			blocked[GroupUser{gs.Groups[gi].key(), ms.UID}] = true
-			cid, _, _ := m.ContactOf(ms.UID)
-			rev.Add(KindBlockedMembership, ms.Src, ms.UID, cid, fmt.Sprintf("blocked in group %q; left out", gs.Groups[gi].Name))
-			gs.Counts[gi].Left++
-			continue
-		}
-		_, roleAdmin := og.Admins[GroupUser{ms.GID, ms.UID}]
-		admin := ms.Admin || roleAdmin
-		status := StatusAdded
-		if ms.State == Pending && !admin {
-			status = StatusPending
-		}
-		place(gi, ms.UID, status, admin, ms.Src, "member")
-	}
-	// Admins who have no membership row: og_users_roles and group authors.
-	var extra []GroupUser
-	for gu := range og.Admins {
-		extra = append(extra, gu)
-	}
-	sort.Slice(extra, func(i, j int) bool {
-		if extra[i].GID != extra[j].GID {
-			return lessGID(extra[i].GID, extra[j].GID)
-		}
-		return extra[i].UID < extra[j].UID
-	})
-	for _, gu := range extra {
-		if gi, ok := byGID[gu.GID]; ok && !gs.memberOf[gi][gu.UID] {
-			gs.memberOf[gi][gu.UID] = true
-			place(gi, gu.UID, StatusAdded, true, og.Admins[gu], "administrator")
-		}
-	}
-	for _, g := range og.Groups {
-		if g.Author == 0 {
-			continue
-		}
-		gi, ok := byGID[g.GID]
-		if !ok || blocked[GroupUser{g.GID, g.Author}] {
-			continue
-		}
-		if gs.memberOf[gi][g.Author] {
-			// already placed as a member: make them admin
-			if cid, email, ok := m.ContactOf(g.Author); ok {
-				k := memberKey{cid: cid}
-				if cid == 0 {
-					k.email = EmailKey(email)
-				}
-				if s := members[gi][k]; s != nil {
-					s.admin, s.status = true, StatusAdded
-				}
+		run := byGroup[start:end]
+		slices.SortStableFunc(run, func(a, b Member) int { return cmpInt64(a.Key, b.Key) })
+		for i := 0; i < len(run); {
+			mb := run[i]
+			for i++; i < len(run) && run[i].Key == mb.Key; i++ {
+				mb.Added = mb.Added || run[i].Added
+				mb.Admin = mb.Admin || run[i].Admin
 			}
-			continue
-		}
-		gs.memberOf[gi][g.Author] = true
-		place(gi, g.Author, StatusAdded, true, g.Src, "author")
-	}
-	// Rows: groups in order; existing contacts by id, then new ones by e-mail.
-	for gi := range gs.Groups {
-		keys := make([]memberKey, 0, len(members[gi]))
-		for k := range members[gi] {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool {
-			a, b := keys[i], keys[j]
-			if (a.cid == 0) != (b.cid == 0) {
-				return a.cid != 0
-			}
-			if a.cid != b.cid {
-				return a.cid < b.cid
-			}
-			return a.email < b.email
-		})
-		c := &gs.Counts[gi]
-		c.Title, c.SourceOGID = gs.Groups[gi].Name, gs.Groups[gi].GID
-		for _, k := range keys {
-			s := members[gi][k]
-			email := ""
-			if k.cid == 0 {
-				email = m.newEmail(k.email)
-			}
-			gs.Members = append(gs.Members, Member{Group: gi, ContactID: k.cid, Email: email, Status: s.status})
+			gs.Members = append(gs.Members, mb)
+			c := &gs.Counts[mb.Group]
 			c.Members++
-			if s.status == StatusAdded {
+			if mb.Added {
 				c.Added++
 			} else {
 				c.Pending++
 			}
-			if s.admin {
-				gs.Admins = append(gs.Admins, Member{Group: gi, ContactID: k.cid, Email: email, Status: StatusAdded})
+			if mb.Admin {
 				c.Admins++
+				gs.Admins++
 			}
 		}
+		start = end
+	}
+	for i := range gs.Counts {
+		gs.Counts[i].Title, gs.Counts[i].SourceOGID = gs.Groups[i].Name, gs.Groups[i].GID
 	}
 	return gs
 }
 
-func (g *CiviGroup) key() string {
-	if g.GID != "" {
-		return g.GID
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	return "title:" + g.OGTitle
+	return 0
+}
+
+// resolve finds the contact a user reaches CiviCRM by, reviewing a user the
+// users export lacks, or one who has no contact.
+func (gs *GroupSync) resolve(uid int64, g int32, src Src, what string, rev *Review) (int64, bool) {
+	key, ok := gs.m.keyOf(uid)
+	if ok {
+		return key, true
+	}
+	name := gs.Groups[g].Name
+	if !gs.m.known(uid) {
+		rev.Add(KindUnknownUser, src, uid, 0, fmt.Sprintf("%s of group %q: no such user in the users export", what, name))
+	} else {
+		rev.Add(KindNoContact, src, uid, 0, fmt.Sprintf("%s of group %q: the user has no contact (no or invalid e-mail, or left out)", what, name))
+	}
+	gs.Counts[g].Left++
+	return 0, false
+}
+
+// bucketMembers orders entries by group, keeping their order within a group
+// (a counting sort: one pass to count, one to place).
+func bucketMembers(groups int, entries []Member) []Member {
+	start := make([]int, groups+1)
+	for _, e := range entries {
+		start[e.Group+1]++
+	}
+	for i := 1; i <= groups; i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]Member, len(entries))
+	for _, e := range entries {
+		out[start[e.Group]] = e
+		start[e.Group]++
+	}
+	return out
+}
+
+// bucketUIDs collects each group's users, sorted and unique.
+func bucketUIDs(groups, n int, each func(yield func(g int32, uid int64))) [][]int64 {
+	count := make([]int, groups)
+	each(func(g int32, _ int64) { count[g]++ })
+	flat := make([]int64, n)
+	out := make([][]int64, groups)
+	off := 0
+	for g, c := range count {
+		out[g] = flat[off : off : off+c]
+		off += c
+	}
+	each(func(g int32, uid int64) { out[g] = append(out[g], uid) })
+	for g := range out {
+		slices.Sort(out[g])
+		out[g] = slices.Compact(out[g])
+	}
+	return out
+}
+
+func insertSorted(s []int64, v int64) []int64 {
+	i, found := slices.BinarySearch(s, v)
+	if found {
+		return s
+	}
+	return slices.Insert(slices.Clip(s), i, v)
 }
 
 // lessGID orders group ids numerically.
@@ -314,31 +338,39 @@ func lessGID(a, b string) bool {
 	return a < b
 }
 
-// sortGroups orders groups by OG id, title-only groups last by title, and
-// returns old index -> new index.
-func (gs *GroupSync) sortGroups() []int {
-	idx := make([]int, len(gs.Groups))
+// order lays the groups out by OG id, title-only groups last by title, and
+// returns OGData index -> GroupSync index.
+func (gs *GroupSync) order(og *OGData, rev *Review) []int32 {
+	idx := make([]int, len(og.Groups))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(i, j int) bool {
-		a, b := gs.Groups[idx[i]], gs.Groups[idx[j]]
+		a, b := og.Groups[idx[i]], og.Groups[idx[j]]
 		if (a.GID == "") != (b.GID == "") {
 			return a.GID != ""
 		}
 		if a.GID != b.GID {
 			return lessGID(a.GID, b.GID)
 		}
-		return a.OGTitle < b.OGTitle
+		return a.Title < b.Title
 	})
-	sorted := make([]CiviGroup, len(gs.Groups))
-	order := make([]int, len(gs.Groups))
+	pos := make([]int32, len(og.Groups))
+	gs.Groups = make([]CiviGroup, len(og.Groups))
 	for newI, oldI := range idx {
-		sorted[newI] = gs.Groups[oldI]
-		order[oldI] = newI
+		g := og.Groups[oldI]
+		cg := CiviGroup{GID: g.GID, OGTitle: strings.TrimFunc(g.Title, unicode.IsSpace), Src: g.Src}
+		switch {
+		case g.GID != "" && cg.OGTitle == "":
+			cg.OGTitle = "Group " + g.GID
+			rev.Add(KindUnknownGroup, g.Src, 0, 0, fmt.Sprintf("group %s has no known title; named %q (give --groups)", g.GID, cg.OGTitle))
+		case g.GID == "":
+			rev.Add(KindNoGroupID, g.Src, 0, 0, fmt.Sprintf("group %q has no OG id; its Source is left empty (give --groups to find it)", g.Title))
+		}
+		gs.Groups[newI] = cg
+		pos[oldI] = int32(newI)
 	}
-	gs.Groups = sorted
-	return order
+	return pos
 }
 
 // name gives each group its CiviCRM name and source; a name already taken
@@ -364,13 +396,9 @@ func (gs *GroupSync) name(rev *Review) {
 	}
 }
 
-// newEmail finds the e-mail, as written, of the new contact with key k.
-func (m *Matching) newEmail(k string) string {
-	if m.newByKey == nil {
-		m.newByKey = make(map[string]string, len(m.New))
-		for _, n := range m.New {
-			m.newByKey[EmailKey(n.Email)] = n.Email
-		}
+func (g *CiviGroup) key() string {
+	if g.GID != "" {
+		return g.GID
 	}
-	return m.newByKey[k]
+	return strconv.Quote(g.OGTitle)
 }

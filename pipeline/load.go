@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/civisync/civisync/formats"
@@ -112,14 +113,17 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 	if gs == nil {
 		gs = &GroupSync{}
 	}
-	memberRows := func(list []Member, acl bool) rowsFunc {
+	memberRows := func(acl bool) rowsFunc {
 		return func(yield func(formats.Record, int) error) error {
-			for _, mb := range list {
-				title := gs.Groups[mb.Group].Name
+			for _, mb := range gs.Members {
+				title, status := gs.Groups[mb.Group].Name, mb.Status()
 				if acl {
-					title = gs.Groups[mb.Group].ACLName()
+					if !mb.Admin {
+						continue
+					}
+					title, status = gs.Groups[mb.Group].ACLName(), StatusAdded
 				}
-				if err := yield(MemberRow{title, itoa0(mb.ContactID), mb.Email, mb.Status}, mb.Group); err != nil {
+				if err := yield(MemberRow{title, itoa0(gs.ContactID(mb)), gs.Email(mb), status}, int(mb.Group)); err != nil {
 					return err
 				}
 			}
@@ -159,8 +163,8 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 			}
 			return nil
 		}},
-		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(gs.Members, false)},
-		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(gs.Admins, true)},
+		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(false)},
+		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(true)},
 		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), func(yield func(formats.Record, int) error) error {
 			for _, r := range res.OGImport {
 				if err := yield(OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}, r.Group); err != nil {
@@ -186,16 +190,28 @@ type loader struct {
 	opt    LoadOptions
 	review *Review
 	slugs  []string
-	buf    []string
 }
 
-// writeAll writes the tables, then review.csv: writing the others may have
-// found formula-like cells to review.
+// writeAll writes the tables side by side, then review.csv: writing the
+// others may have found formula-like cells to review. Their review items are
+// merged in table order, so the file does not depend on timing.
 func (w *loader) writeAll(tables []table) error {
-	for _, t := range tables {
-		if err := w.write(t); err != nil {
+	errs := make([]error, len(tables))
+	found := make([]Review, len(tables))
+	var wg sync.WaitGroup
+	for i, t := range tables {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = w.write(t, &found[i])
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
 			return err
 		}
+		w.review.Items = append(w.review.Items, found[i].Items...)
 	}
 	return w.write(table{FileReview, "", formats.HeaderOf[ReviewRow](), func(yield func(formats.Record, int) error) error {
 		for _, it := range w.review.Sorted() {
@@ -204,21 +220,23 @@ func (w *loader) writeAll(tables []table) error {
 			}
 		}
 		return nil
-	}})
+	}}, nil)
 }
 
 // write writes one table whole and, with --split, one file per group.
-func (w *loader) write(t table) error {
+// Formula-like cells are reported to found.
+func (w *loader) write(t table, found *Review) error {
 	tw, err := w.out.Table(t.base, t.header)
 	if err != nil {
 		return err
 	}
 	var part formats.TableWriter
+	var buf []string
 	cur := -1
 	err = t.rows(func(r formats.Record, g int) error {
-		w.buf = r.AppendFields(w.buf[:0])
-		w.guard(t.base, w.buf)
-		if err := tw.Write(w.buf); err != nil {
+		buf = r.AppendFields(buf[:0])
+		w.guard(t.base, buf, found)
+		if err := tw.Write(buf); err != nil {
 			return err
 		}
 		if !w.opt.Split || t.splitDir == "" || g < 0 {
@@ -236,7 +254,7 @@ func (w *loader) write(t table) error {
 			}
 			cur = g
 		}
-		return part.Write(w.buf)
+		return part.Write(buf)
 	})
 	if part != nil {
 		if cerr := part.Close(); err == nil {
@@ -251,8 +269,8 @@ func (w *loader) write(t table) error {
 
 // guard lists (or defuses) cells a spreadsheet would take for a formula.
 // XLSX cells are always stored as text, so only CSV needs it.
-func (w *loader) guard(base string, rec []string) {
-	if w.out.Format() != formats.CSV || base == FileReview {
+func (w *loader) guard(base string, rec []string, found *Review) {
+	if w.out.Format() != formats.CSV || found == nil {
 		return
 	}
 	for i, s := range rec {
@@ -263,7 +281,7 @@ func (w *loader) guard(base string, rec []string) {
 			rec[i] = "'" + s
 			continue
 		}
-		w.review.Add(KindFormulaLike, Src{File: w.out.Path(base + ".csv")}, 0, 0,
+		found.Add(KindFormulaLike, Src{File: w.out.Path(base + ".csv")}, 0, 0,
 			fmt.Sprintf("cell %q would run as a formula in a spreadsheet (use --escape-formulas)", s))
 	}
 }

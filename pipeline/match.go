@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -61,66 +62,131 @@ type NewContact struct {
 type Matching struct {
 	Links   []Link // checked users, ascending uid
 	New     []NewContact
-	ByUID   map[int64]int  // uid -> index into Links
-	Known   map[int64]bool // every uid of the users export
-	Checked int            // users with uid > 0 and an e-mail
-	Found   int            // users linked to an existing contact
-	Created int            // new contacts
-	Skipped int            // users given no contact of their own
+	ByUID   map[int64]int32 // uid -> index into Links
+	Checked int             // users with uid > 0 and an e-mail
+	Found   int             // users linked to an existing contact
+	Created int             // new contacts
+	Skipped int             // users given no contact of their own
 
-	newByKey map[string]string
+	uids []int64 // every uid of the users export, ascending
 }
 
 // ContactOf says how uid reaches CiviCRM: an existing contact id, or the
 // e-mail of a contact to be created. ok is false when the user has none.
 func (m *Matching) ContactOf(uid int64) (cid int64, newEmail string, ok bool) {
+	key, ok := m.keyOf(uid)
+	switch {
+	case !ok:
+		return 0, "", false
+	case key >= newKey:
+		return 0, m.New[key-newKey].Email, true
+	}
+	return key, "", true
+}
+
+// keyOf is ContactOf as one number: a contact id, or newKey + the index of
+// a new contact (see Member).
+func (m *Matching) keyOf(uid int64) (int64, bool) {
 	i, found := m.ByUID[uid]
 	if !found {
-		return 0, "", false
+		return 0, false
 	}
-	l := m.Links[i]
+	l := &m.Links[i]
 	switch {
 	case l.ContactID != 0:
-		return l.ContactID, "", true
+		return l.ContactID, true
 	case l.New > 0:
-		return 0, m.New[l.New-1].Email, true
+		return newKey + int64(l.New-1), true
 	}
-	return 0, "", false
+	return 0, false
+}
+
+// known reports whether the users export has uid.
+func (m *Matching) known(uid int64) bool {
+	_, ok := slices.BinarySearch(m.uids, uid)
+	return ok
+}
+
+// emailIndex finds contacts by e-mail key. Most keys have one contact, so
+// a key maps to its first candidate and further ones chain through next.
+type emailIndex struct {
+	first map[string]int32
+	cands []candidate
 }
 
 type candidate struct {
-	idx     int32 // into contacts
+	contact int32 // index into contacts
 	primary bool  // the matching e-mail is the contact's primary
+	next    int32 // next candidate of the same key, -1 at the end
 }
 
-// MatchUsers links users to contacts as CiviCRM's synchronizeUFMatch does
-// (SPEC §2). contacts must be sorted by id.
-func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review) *Matching {
-	users = sortUsers(users, rev)
-	m := &Matching{ByUID: make(map[int64]int, len(users)), Known: make(map[int64]bool, len(users))}
-	for _, u := range users {
-		m.Known[u.UID] = true
+func newEmailIndex(contacts []Contact) *emailIndex {
+	ix := &emailIndex{first: make(map[string]int32, len(contacts)), cands: make([]candidate, 0, len(contacts))}
+	last := map[int32]int32{} // chain tails, for keys with more than one contact
+	add := func(key string, ci int32, primary bool) {
+		n := int32(len(ix.cands))
+		head, ok := ix.first[key]
+		if !ok {
+			ix.first[key] = n
+			ix.cands = append(ix.cands, candidate{ci, primary, -1})
+			return
+		}
+		tail := head
+		if t, ok := last[head]; ok {
+			tail = t
+		}
+		for c := head; c >= 0; c = ix.cands[c].next {
+			if ix.cands[c].contact == ci {
+				return // the same contact under two columns
+			}
+		}
+		ix.cands = append(ix.cands, candidate{ci, primary, -1})
+		ix.cands[tail].next = n
+		last[head] = n
 	}
-
-	// Step 3's index: every e-mail of every non-deleted Individual.
-	byKey := make(map[string][]candidate, len(contacts))
 	for i := range contacts {
 		c := &contacts[i]
-		if !c.IsIndividual() || c.Deleted {
+		if !c.IsIndividual() || c.Deleted { // step 3: only non-deleted Individuals
 			continue
 		}
 		if c.Primary != "" {
-			k := EmailKey(c.Primary)
-			byKey[k] = append(byKey[k], candidate{int32(i), true})
+			add(EmailKey(c.Primary), int32(i), true)
 		}
 		for _, e := range c.Others {
-			k := EmailKey(e)
-			if !hasCandidate(byKey[k], int32(i)) {
-				byKey[k] = append(byKey[k], candidate{int32(i), false})
+			add(EmailKey(e), int32(i), false)
+		}
+	}
+	return ix
+}
+
+// candidates lists the contacts with key: primary matches first, then by
+// contact id (contacts are sorted by id, and chains follow that order).
+func (ix *emailIndex) candidates(key string, buf []candidate) []candidate {
+	buf = buf[:0]
+	head, ok := ix.first[key]
+	if !ok {
+		return buf
+	}
+	for _, primary := range []bool{true, false} {
+		for c := head; c >= 0; c = ix.cands[c].next {
+			if ix.cands[c].primary == primary {
+				buf = append(buf, ix.cands[c])
 			}
 		}
 	}
-	// Step 2 and step 4's "already linked": the export's uf_match links.
+	return buf
+}
+
+// MatchUsers links users to contacts as CiviCRM's synchronizeUFMatch does
+// (SPEC §2), one user at a time in ascending uid. contacts must be sorted by id.
+func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review) *Matching {
+	users = sortUsers(users, rev)
+	m := &Matching{ByUID: make(map[int64]int32, len(users)), uids: make([]int64, len(users)), Links: make([]Link, 0, len(users))}
+	for i := range users {
+		m.uids[i] = users[i].UID
+	}
+	byKey := newEmailIndex(contacts)
+	// The export's uf_match links: step 2, and step 4's "already linked".
 	linkedUser := make(map[int32]int64)  // contact -> the user it is linked to
 	contactOfUF := make(map[int64]int32) // uid -> its linked contact
 	for i := range contacts {
@@ -135,14 +201,13 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 		contactOfUF[c.UFID] = int32(i)
 		linkedUser[int32(i)] = c.UFID
 	}
-
-	// Step 1: who is checked. Step 2: existing links. A linked user's e-mail
-	// is taken by that user before anyone else's turn, as its uf_name is
-	// already in civicrm_uf_match.
-	keyOwner := map[string]int{} // e-mail key -> index into m.Links
-	type pending struct{ key, first, last string }
-	keys := make([]pending, 0, len(users))
-	for _, u := range users {
+	keyOwner := make(map[string]int32, len(users)) // e-mail key -> the Link that took it
+	threshold := threshold(opt.Rule)
+	var cands []candidate
+	var taken, mismatch []int64
+	for ui := range users {
+		u := &users[ui]
+		// Step 1: users with an e-mail are checked; blocked ones too, unless told.
 		if opt.SkipBlocked && u.Blocked {
 			rev.Add(KindBlockedUser, u.Src, u.UID, 0, "blocked user left out (--skip-blocked)")
 			continue
@@ -152,8 +217,13 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 			continue
 		}
 		m.Checked++
-		l := Link{UID: u.UID, Username: u.Username, Email: u.Email, Src: u.Src}
+		li := int32(len(m.Links))
+		m.ByUID[u.UID] = li
+		m.Links = append(m.Links, Link{UID: u.UID, Username: u.Username, Email: u.Email, Src: u.Src})
+		l := &m.Links[li]
 		key := EmailKey(u.Email)
+
+		// Step 2: an existing link.
 		if ci, ok := contactOfUF[u.UID]; ok {
 			c := &contacts[ci]
 			l.ContactID, l.Match = c.ID, MatchLinked
@@ -161,88 +231,84 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 			if c.Deleted {
 				rev.Add(KindLinkedContactDeleted, u.Src, u.UID, c.ID, "the user's linked contact is in the trash")
 			}
-			if _, taken := keyOwner[key]; !taken && validEmail(key) {
-				keyOwner[key] = len(m.Links)
+			if _, claimed := keyOwner[key]; !claimed && validEmail(key) {
+				keyOwner[key] = li
 			}
-		}
-		m.ByUID[u.UID] = len(m.Links)
-		m.Links = append(m.Links, l)
-		keys = append(keys, pending{key, u.First, u.Last})
-	}
-
-	// Steps 3 to 7 for every user without a link, in ascending uid.
-	for i := range m.Links {
-		l := &m.Links[i]
-		if l.Match == MatchLinked {
 			continue
 		}
-		key, first, last := keys[i].key, keys[i].first, keys[i].last
-		if !validEmail(key) { // step 7
+		// Step 7: an address without @ gets no contact.
+		if !validEmail(key) {
 			l.Match = MatchNone
 			m.Skipped++
-			rev.Add(KindInvalidEmail, l.Src, l.UID, 0, fmt.Sprintf("e-mail %q has no @; no contact is made", l.Email))
+			rev.Add(KindInvalidEmail, u.Src, u.UID, 0, fmt.Sprintf("e-mail %q has no @; no contact is made", u.Email))
 			continue
 		}
-		if owner, ok := keyOwner[key]; ok { // step 5
+		// Step 5: a lower uid with the same e-mail has the contact.
+		if owner, ok := keyOwner[key]; ok {
 			o := &m.Links[owner]
 			l.ContactID, l.New, l.Match = o.ContactID, o.New, MatchShared
 			m.Skipped++
-			rev.Add(KindDuplicateEmail, l.Src, l.UID, o.ContactID,
+			rev.Add(KindDuplicateEmail, u.Src, u.UID, o.ContactID,
 				fmt.Sprintf("same e-mail as user %d, who has the contact; this user gets no contact of its own", o.UID))
 			continue
 		}
-		keyOwner[key] = i
-		cands := byKey[key]
-		sortCandidates(cands, contacts)
-		best, score, taken, mismatch := -1, 0, []int64(nil), []int64(nil)
+		keyOwner[key] = li
+		// Steps 3 and 4: the best candidate not linked to another user.
+		cands = byKey.candidates(key, cands)
+		best, score := int32(-1), 0
+		taken, mismatch = taken[:0], mismatch[:0]
 		for _, c := range cands {
-			s := ruleScore(opt.Rule, &contacts[c.idx], first, last)
-			if s < threshold(opt.Rule) {
-				mismatch = append(mismatch, contacts[c.idx].ID)
+			s := ruleScore(opt.Rule, &contacts[c.contact], u.First, u.Last)
+			if s < threshold {
+				mismatch = append(mismatch, contacts[c.contact].ID)
 				continue
 			}
-			if _, linked := linkedUser[c.idx]; linked { // step 4, CRM-9091
-				taken = append(taken, contacts[c.idx].ID)
+			if _, linked := linkedUser[c.contact]; linked { // CRM-9091
+				taken = append(taken, contacts[c.contact].ID)
 				continue
 			}
 			if best < 0 || s > score {
-				best, score = int(c.idx), s
-			}
-			if opt.Rule == RuleUnsupervised {
-				break // the order of cands already says which wins
+				best, score = c.contact, s
 			}
 		}
-		if best >= 0 { // step 3
-			c := &contacts[best]
-			l.ContactID, l.Score = c.ID, score
-			l.Match = MatchEmail
+		if best >= 0 {
+			l.ContactID, l.Score, l.Match = contacts[best].ID, score, MatchEmail
 			if opt.Rule != RuleUnsupervised {
 				l.Match = opt.Rule
 			}
-			linkedUser[int32(best)] = l.UID
+			linkedUser[best] = u.UID
 			m.Found++
 			continue
 		}
 		// Step 6: a new Individual, named from the export's names only.
-		m.New = append(m.New, NewContact{UID: l.UID, First: first, Last: last, Email: l.Email, ExternalID: externalID(opt.ExternalIDPrefix, l.UID)})
+		m.New = append(m.New, NewContact{UID: u.UID, First: u.First, Last: u.Last, Email: u.Email, ExternalID: externalID(opt.ExternalIDPrefix, u.UID)})
 		l.New, l.Match = len(m.New), MatchNew
 		m.Created++
 		if len(taken) > 0 {
-			rev.Add(KindContactLinkedElsewhere, l.Src, l.UID, taken[0],
+			rev.Add(KindContactLinkedElsewhere, u.Src, u.UID, taken[0],
 				fmt.Sprintf("contact %s with this e-mail is linked to another user; a new contact is made", joinIDs(taken)))
-		}
-		if len(mismatch) > 0 && len(taken) == 0 {
-			rev.Add(KindNameMismatch, l.Src, l.UID, mismatch[0],
+		} else if len(mismatch) > 0 {
+			rev.Add(KindNameMismatch, u.Src, u.UID, mismatch[0],
 				fmt.Sprintf("contact %s has this e-mail but not the user's first and last name (rule %s); a new contact is made", joinIDs(mismatch), opt.Rule))
 		}
 	}
 	return m
 }
 
-// sortUsers orders users by uid and drops repeated uids (the first row wins).
+// sortUsers orders users by uid and drops repeated uids (the first row
+// wins). The caller's slice is sorted in place and otherwise left whole.
 func sortUsers(users []User, rev *Review) []User {
 	sort.SliceStable(users, func(i, j int) bool { return users[i].UID < users[j].UID })
-	out := users[:0]
+	dups := 0
+	for i := 1; i < len(users); i++ {
+		if users[i].UID == users[i-1].UID {
+			dups++
+		}
+	}
+	if dups == 0 {
+		return users
+	}
+	out := make([]User, 0, len(users)-dups)
 	for i, u := range users {
 		if i > 0 && u.UID == users[i-1].UID {
 			rev.Add(KindDuplicateUser, u.Src, u.UID, 0, "user id appears again; this row is ignored")
@@ -251,29 +317,6 @@ func sortUsers(users []User, rev *Review) []User {
 		out = append(out, u)
 	}
 	return out
-}
-
-func hasCandidate(cs []candidate, idx int32) bool {
-	for _, c := range cs {
-		if c.idx == idx {
-			return true
-		}
-	}
-	return false
-}
-
-// sortCandidates: the contact whose matching e-mail is its primary first,
-// then the lowest contact id.
-func sortCandidates(cs []candidate, contacts []Contact) {
-	if len(cs) < 2 {
-		return
-	}
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].primary != cs[j].primary {
-			return cs[i].primary
-		}
-		return contacts[cs[i].idx].ID < contacts[cs[j].idx].ID
-	})
 }
 
 func threshold(rule string) int {

@@ -56,7 +56,7 @@ func (c *Contact) IsIndividual() bool {
 }
 
 // State of an OG membership.
-type State int
+type State uint8
 
 const (
 	Active State = iota + 1
@@ -76,21 +76,30 @@ func (s State) String() string {
 	return "unknown"
 }
 
-// Membership is one user's membership of one Organic Group.
-type Membership struct {
-	GID   string // group id (node id); "" when the export names the group by title only
-	Title string // group title when the export has it
-	UID   int64
-	State State
-	Admin bool
-	Src
+// Group is an Organic Group: from the group nodes file, or known only
+// because a membership or a role names it.
+type Group struct {
+	GID    string // the group node id; "" when known by title only
+	Title  string // "" when nothing gives the group a title
+	Author int64  // the group node's author, an admin; 0 if unknown
+	Node   bool   // the group nodes file has it
+	Src           // where the group was first named
 }
 
-// Group is an Organic Group.
-type Group struct {
-	GID    string
-	Title  string
-	Author int64 // the group node's author, an admin; 0 if unknown
+// Membership is one user's membership of one Organic Group. It is kept
+// small: a large site has millions.
+type Membership struct {
+	UID   int64
+	Group int32 // index into OGData.Groups
+	Line  int32 // line in OGData.File
+	State State
+	Admin bool // is_admin, or an administrator role in the row
+}
+
+// RoleAdmin is a user made group administrator by og_users_roles.
+type RoleAdmin struct {
+	Group int32
+	UID   int64
 	Src
 }
 

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -37,62 +38,84 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 			}
 		}
 	}
-	// A person's accounts: linked through the sync, or with the same e-mail.
-	accountsOfContact := map[int64][]int64{}
-	for _, l := range m.Links {
-		if l.ContactID != 0 {
-			accountsOfContact[l.ContactID] = append(accountsOfContact[l.ContactID], l.UID)
-		}
+	// Only contacts in a group named like an OG matter: find them first, so
+	// a site whose contacts are in no such group costs one pass.
+	type wanted struct {
+		c      *Contact
+		email  string
+		groups []int
 	}
-	usersByKey := map[string][]int{}
-	usernames := map[string]bool{}
-	byUID := make(map[int64]int, len(users))
-	for i, u := range users {
-		byUID[u.UID] = i
-		if u.Email != "" {
-			k := EmailKey(u.Email)
-			usersByKey[k] = append(usersByKey[k], i)
-		}
-		if u.Username != "" {
-			usernames[strings.ToLower(u.Username)] = true
-		}
-	}
-
-	var rows []OGImportRow
+	var want []wanted
 	for ci := range contacts { // ascending contact id: usernames are made in this order
 		c := &contacts[ci]
 		email := c.Primary
 		if email == "" && len(c.Others) > 0 {
 			email = c.Others[0]
 		}
-		if !c.IsIndividual() || c.Deleted || email == "" {
+		if !c.IsIndividual() || c.Deleted || email == "" || (c.GroupsRaw == "" && len(c.Groups) == 0) {
 			continue
 		}
-		groups := contactGroups(c, groupByTitle)
-		if len(groups) == 0 {
-			continue
+		if groups := contactGroups(c, groupByTitle); len(groups) > 0 {
+			want = append(want, wanted{c, email, groups})
 		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	// A person's accounts: linked through the sync, or with the same e-mail.
+	wantID, wantKey := map[int64]bool{}, map[string]bool{}
+	for _, w := range want {
+		wantID[w.c.ID] = true
+		for _, e := range append([]string{w.c.Primary}, w.c.Others...) {
+			if e != "" {
+				wantKey[EmailKey(e)] = true
+			}
+		}
+	}
+	accountsOfContact := map[int64][]int64{}
+	for _, l := range m.Links {
+		if l.ContactID != 0 && wantID[l.ContactID] {
+			accountsOfContact[l.ContactID] = append(accountsOfContact[l.ContactID], l.UID)
+		}
+	}
+	usersByKey := map[string][]int64{}
+	for _, u := range users {
+		if u.Email != "" {
+			if k := EmailKey(u.Email); wantKey[k] {
+				usersByKey[k] = append(usersByKey[k], u.UID)
+			}
+		}
+	}
+	var usernames map[string]bool // every username taken, built when first needed
+	usernameOf := func(uid int64) string {
+		i := sort.Search(len(users), func(i int) bool { return users[i].UID >= uid })
+		if i < len(users) && users[i].UID == uid {
+			return users[i].Username
+		}
+		return ""
+	}
+
+	var rows []OGImportRow
+	for _, w := range want {
+		c := w.c
 		accounts := append([]int64(nil), accountsOfContact[c.ID]...)
 		for _, e := range append([]string{c.Primary}, c.Others...) {
-			if e == "" {
-				continue
-			}
-			for _, ui := range usersByKey[EmailKey(e)] {
-				accounts = append(accounts, users[ui].UID)
+			if e != "" {
+				accounts = append(accounts, usersByKey[EmailKey(e)]...)
 			}
 		}
-		sort.Slice(accounts, func(i, j int) bool { return accounts[i] < accounts[j] })
+		slices.Sort(accounts)
+		accounts = slices.Compact(accounts)
 		username := ""
 		for _, uid := range accounts {
-			if ui, ok := byUID[uid]; ok && users[ui].Username != "" {
-				username = users[ui].Username
+			if username = usernameOf(uid); username != "" {
 				break
 			}
 		}
-		for _, gi := range groups {
+		for _, gi := range w.groups {
 			member := false
 			for _, uid := range accounts {
-				if gs.memberOf[gi][uid] {
+				if gs.isMember(gi, uid) {
 					member = true
 					break
 				}
@@ -101,9 +124,17 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 				continue
 			}
 			if username == "" {
-				username = uniqueUsername(MakeUsername(c.First, c.Last, email), usernames)
+				if usernames == nil {
+					usernames = make(map[string]bool, len(users))
+					for _, u := range users {
+						if u.Username != "" {
+							usernames[strings.ToLower(u.Username)] = true
+						}
+					}
+				}
+				username = uniqueUsername(MakeUsername(c.First, c.Last, w.email), usernames)
 			}
-			rows = append(rows, OGImportRow{Group: gi, Email: email, First: c.First, Last: c.Last, Username: username, ContactID: c.ID})
+			rows = append(rows, OGImportRow{Group: gi, Email: w.email, First: c.First, Last: c.Last, Username: username, ContactID: c.ID})
 			gs.Counts[gi].AddToOG++
 		}
 	}

@@ -7,16 +7,15 @@ import (
 
 // Summary is summary.json.
 type Summary struct {
-	Checked int               `json:"users_checked"`
-	Found   int               `json:"contacts_found"`
-	Created int               `json:"contacts_created"`
-	Skipped int               `json:"users_skipped"`
-	Text    string            `json:"summary"`
-	Review  map[string]int    `json:"review"`
-	Groups  []GroupCounts     `json:"groups"`
-	Files   []*FileStats      `json:"files"`
-	Totals  map[string]int    `json:"totals"`
-	Extra   map[string]string `json:"-"`
+	Checked int            `json:"users_checked"`
+	Found   int            `json:"contacts_found"`
+	Created int            `json:"contacts_created"`
+	Skipped int            `json:"users_skipped"`
+	Text    string         `json:"summary"`
+	Review  map[string]int `json:"review"`
+	Groups  []GroupCounts  `json:"groups"`
+	Files   []*FileStats   `json:"files"`
+	Totals  map[string]int `json:"totals"`
 }
 
 // NewSummary counts a result.
@@ -29,7 +28,7 @@ func NewSummary(res *Result) Summary {
 		s.Groups = res.Groups.Counts
 		s.Totals["groups"] = len(res.Groups.Groups)
 		s.Totals["group_members"] = len(res.Groups.Members)
-		s.Totals["acl_admins"] = len(res.Groups.Admins)
+		s.Totals["acl_admins"] = res.Groups.Admins
 		s.Totals["user_import_og"] = len(res.OGImport)
 	}
 	if s.Files == nil {
@@ -63,7 +62,7 @@ func SummaryText(res *Result) string {
 		text += "\n" + fmt.Sprintf("%s %s, %s, %s.",
 			plural(len(gs.Groups), "Synced one Organic Group to CiviCRM groups:", "Synced %d Organic Groups to CiviCRM groups:"),
 			plural(len(gs.Members), "one group membership", "%d group memberships"),
-			plural(len(gs.Admins), "one administrator", "%d administrators"),
+			plural(gs.Admins, "one administrator", "%d administrators"),
 			plural(len(res.OGImport), "one contact to add to an Organic Group", "%d contacts to add to Organic Groups"))
 	}
 	return text

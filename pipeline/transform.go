@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/civisync/civisync/formats"
 )
@@ -43,23 +44,40 @@ func Transform(cfg *Config) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("unknown rule %q (want %s or %s)", cfg.Match.Rule, RuleUnsupervised, RuleSupervised)
 	}
-	rev := &Review{}
-	x := &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: rev}
-	users, err := x.ExtractUsers(cfg.Users)
-	if err != nil {
-		return nil, err
+	// The inputs are read side by side, each into its own review, then
+	// merged in a fixed order so the outputs do not depend on timing.
+	var (
+		users    []User
+		contacts []Contact
+		og       *OGData
+		wg       sync.WaitGroup
+	)
+	xs := [3]*Extractor{}
+	errs := [3]error{}
+	for i := range xs {
+		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}}
 	}
-	contacts, err := x.ExtractContacts(cfg.Contacts)
-	if err != nil {
-		return nil, err
-	}
-	var og *OGData
-	if cfg.HasOG() {
-		if og, err = x.ExtractOG(cfg.OG); err != nil {
+	wg.Add(3)
+	go func() { defer wg.Done(); users, errs[0] = xs[0].ExtractUsers(cfg.Users) }()
+	go func() { defer wg.Done(); contacts, errs[1] = xs[1].ExtractContacts(cfg.Contacts) }()
+	go func() {
+		defer wg.Done()
+		if cfg.HasOG() {
+			og, errs[2] = xs[2].ExtractOG(cfg.OG)
+		}
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return nil, err
 		}
 	}
-	res := &Result{Review: rev, Stats: x.Stats}
+	rev := &Review{}
+	res := &Result{Review: rev}
+	for _, x := range xs {
+		rev.Items = append(rev.Items, x.Review.Items...)
+		res.Stats = append(res.Stats, x.Stats...)
+	}
 	res.Match = MatchUsers(users, contacts, cfg.Match, rev)
 	if og != nil {
 		res.Groups = SyncGroups(og, res.Match, rev)

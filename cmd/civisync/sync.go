@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/pprof"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
@@ -16,11 +18,23 @@ func syncCommand() *cli.Command {
 			"ACL group (§3), lists contacts to add to OGs (§4), and writes the outputs into --out atomically.\n\n" + exitCodesHelp,
 		Flags: concat(
 			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
-			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv")),
+			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
+			[]cli.Flag{&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)
 			if err != nil {
 				return err
+			}
+			if p := c.String("cpuprofile"); p != "" {
+				f, err := os.Create(p)
+				if err != nil {
+					return usagef("--cpuprofile: %w", err)
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return usagef("--cpuprofile: %w", err)
+				}
+				defer pprof.StopCPUProfile()
 			}
 			return runSync(c, cfg)
 		},
