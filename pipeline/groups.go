@@ -131,6 +131,12 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 		gi, ok := -1, false
 		if ms.GID != "" {
 			gi, ok = byGID[ms.GID]
+			if ok && gs.Groups[gi].OGTitle == "" && ms.Title != "" {
+				gs.Groups[gi].OGTitle = ms.Title // a group node without a title
+				if _, taken := byTitle[strings.ToLower(ms.Title)]; !taken {
+					byTitle[strings.ToLower(ms.Title)] = gi
+				}
+			}
 			if !ok {
 				title := ms.Title
 				if title == "" {
@@ -147,6 +153,12 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 			}
 		}
 		groupOf[i] = gi
+	}
+	for i := range gs.Groups {
+		if g := &gs.Groups[i]; g.OGTitle == "" && g.GID != "" { // a group node without a title
+			g.OGTitle = "Group " + g.GID
+			rev.Add(KindUnknownGroup, g.Src, 0, 0, fmt.Sprintf("group %s has no title; named %q", g.GID, g.OGTitle))
+		}
 	}
 	order := gs.sortGroups()
 	for i := range groupOf {
@@ -208,7 +220,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 			gs.Counts[gi].Left++
 			continue
 		}
-		_, roleAdmin := og.Admins[GroupUser{ms.GID, ms.UID}]
+		_, roleAdmin := og.Admins[GroupUser{gs.Groups[gi].GID, ms.UID}] // the resolved gid: ms may name its group by title
 		admin := ms.Admin || roleAdmin
 		status := StatusAdded
 		if ms.State == Pending && !admin {

@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -99,7 +101,9 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 	users = sortUsers(users, rev)
 	m := &Matching{ByUID: make(map[int64]int, len(users)), Known: make(map[int64]bool, len(users))}
 	for _, u := range users {
-		m.Known[u.UID] = true
+		if u.UID > 0 {
+			m.Known[u.UID] = true
+		}
 	}
 
 	// Step 3's index: every e-mail of every non-deleted Individual.
@@ -115,7 +119,9 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 		}
 		for _, e := range c.Others {
 			k := EmailKey(e)
-			if !hasCandidate(byKey[k], int32(i)) {
+			// This contact's entries are appended together: if it is
+			// already a candidate for k, it is the last one.
+			if cs := byKey[k]; len(cs) == 0 || cs[len(cs)-1].idx != int32(i) {
 				byKey[k] = append(byKey[k], candidate{int32(i), false})
 			}
 		}
@@ -143,17 +149,20 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 	type pending struct{ key, first, last string }
 	keys := make([]pending, 0, len(users))
 	for _, u := range users {
+		if u.UID <= 0 {
+			continue // the anonymous user
+		}
 		if opt.SkipBlocked && u.Blocked {
 			rev.Add(KindBlockedUser, u.Src, u.UID, 0, "blocked user left out (--skip-blocked)")
 			continue
 		}
-		if u.Email == "" {
+		key := EmailKey(u.Email)
+		if key == "" {
 			rev.Add(KindNoEmail, u.Src, u.UID, 0, "user has no e-mail; CiviCRM checks only users with one")
 			continue
 		}
 		m.Checked++
 		l := Link{UID: u.UID, Username: u.Username, Email: u.Email, Src: u.Src}
-		key := EmailKey(u.Email)
 		if ci, ok := contactOfUF[u.UID]; ok {
 			c := &contacts[ci]
 			l.ContactID, l.Match = c.ID, MatchLinked
@@ -239,27 +248,29 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 	return m
 }
 
-// sortUsers orders users by uid and drops repeated uids (the first row wins).
+// sortUsers returns users by uid without repeated uids (the first row
+// wins); the caller's slice is left as it was.
 func sortUsers(users []User, rev *Review) []User {
-	sort.SliceStable(users, func(i, j int) bool { return users[i].UID < users[j].UID })
-	out := users[:0]
-	for i, u := range users {
-		if i > 0 && u.UID == users[i-1].UID {
+	idx := make([]int, len(users))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(users[a].UID, users[b].UID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	out := make([]User, 0, len(users))
+	for k, i := range idx {
+		u := users[i]
+		if k > 0 && u.UID == users[idx[k-1]].UID {
 			rev.Add(KindDuplicateUser, u.Src, u.UID, 0, "user id appears again; this row is ignored")
 			continue
 		}
 		out = append(out, u)
 	}
 	return out
-}
-
-func hasCandidate(cs []candidate, idx int32) bool {
-	for _, c := range cs {
-		if c.idx == idx {
-			return true
-		}
-	}
-	return false
 }
 
 // sortCandidates: the contact whose matching e-mail is its primary first,

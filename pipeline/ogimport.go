@@ -48,7 +48,9 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	usernames := map[string]bool{}
 	byUID := make(map[int64]int, len(users))
 	for i, u := range users {
-		byUID[u.UID] = i
+		if _, dup := byUID[u.UID]; !dup {
+			byUID[u.UID] = i // a repeated uid: the first row wins, as in MatchUsers
+		}
 		if u.Email != "" {
 			k := EmailKey(u.Email)
 			usersByKey[k] = append(usersByKey[k], i)
@@ -58,8 +60,16 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 		}
 	}
 
+	// Usernames are made in ascending contact id.
+	order := make([]int, len(contacts))
+	for i := range order {
+		order[i] = i
+	}
+	if !sort.SliceIsSorted(contacts, func(i, j int) bool { return contacts[i].ID < contacts[j].ID }) {
+		sort.SliceStable(order, func(i, j int) bool { return contacts[order[i]].ID < contacts[order[j]].ID })
+	}
 	var rows []OGImportRow
-	for ci := range contacts { // ascending contact id: usernames are made in this order
+	for _, ci := range order {
 		c := &contacts[ci]
 		email := c.Primary
 		if email == "" && len(c.Others) > 0 {
@@ -73,6 +83,9 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 			continue
 		}
 		accounts := append([]int64(nil), accountsOfContact[c.ID]...)
+		if c.UFID != 0 { // linked, though the user may not have been checked (no e-mail, --skip-blocked)
+			accounts = append(accounts, c.UFID)
+		}
 		for _, e := range append([]string{c.Primary}, c.Others...) {
 			if e == "" {
 				continue
