@@ -226,12 +226,14 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 // parseState reads OG states: D7 state 1/2/3, D6 is_active 1/0, or words.
 func parseState(header, v string) (State, bool) {
 	w := strings.ToLower(strings.TrimSpace(v))
-	if header == "isactive" {
+	if header == "isactive" { // Drupal 6: 1 active, 0 pending
 		switch w {
 		case "1", "yes", "true":
 			return Active, true
 		case "0", "no", "false":
 			return Pending, true
+		case "2", "3":
+			return 0, false
 		}
 	}
 	switch w {

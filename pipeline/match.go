@@ -1,9 +1,9 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -68,7 +68,8 @@ type Matching struct {
 	Created int             // new contacts
 	Skipped int             // users given no contact of their own
 
-	uids []int64 // every uid of the users export, ascending
+	uids  []int64 // every uid of the users export, ascending
+	users []User  // the users export by uid, each uid once
 }
 
 // ContactOf says how uid reaches CiviCRM: an existing contact id, or the
@@ -135,10 +136,10 @@ func newEmailIndex(contacts []Contact) *emailIndex {
 		if t, ok := last[head]; ok {
 			tail = t
 		}
-		for c := head; c >= 0; c = ix.cands[c].next {
-			if ix.cands[c].contact == ci {
-				return // the same contact under two columns
-			}
+		// A contact's e-mails are added together: if it is already a
+		// candidate for key, it is the tail.
+		if ix.cands[tail].contact == ci {
+			return
 		}
 		ix.cands = append(ix.cands, candidate{ci, primary, -1})
 		ix.cands[tail].next = n
@@ -181,9 +182,11 @@ func (ix *emailIndex) candidates(key string, buf []candidate) []candidate {
 // (SPEC §2), one user at a time in ascending uid. contacts must be sorted by id.
 func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review) *Matching {
 	users = sortUsers(users, rev)
-	m := &Matching{ByUID: make(map[int64]int32, len(users)), uids: make([]int64, len(users)), Links: make([]Link, 0, len(users))}
+	m := &Matching{users: users, ByUID: make(map[int64]int32, len(users)), uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users))}
 	for i := range users {
-		m.uids[i] = users[i].UID
+		if users[i].UID > 0 {
+			m.uids = append(m.uids, users[i].UID)
+		}
 	}
 	byKey := newEmailIndex(contacts)
 	// The export's uf_match links: step 2, and step 4's "already linked".
@@ -207,12 +210,17 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 	var taken, mismatch []int64
 	for ui := range users {
 		u := &users[ui]
-		// Step 1: users with an e-mail are checked; blocked ones too, unless told.
+		// Step 1: users with an id and an e-mail are checked; blocked ones
+		// too, unless told.
+		if u.UID <= 0 {
+			continue // the anonymous user
+		}
 		if opt.SkipBlocked && u.Blocked {
 			rev.Add(KindBlockedUser, u.Src, u.UID, 0, "blocked user left out (--skip-blocked)")
 			continue
 		}
-		if u.Email == "" {
+		key := EmailKey(u.Email)
+		if key == "" {
 			rev.Add(KindNoEmail, u.Src, u.UID, 0, "user has no e-mail; CiviCRM checks only users with one")
 			continue
 		}
@@ -221,7 +229,6 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 		m.ByUID[u.UID] = li
 		m.Links = append(m.Links, Link{UID: u.UID, Username: u.Username, Email: u.Email, Src: u.Src})
 		l := &m.Links[li]
-		key := EmailKey(u.Email)
 
 		// Step 2: an existing link.
 		if ci, ok := contactOfUF[u.UID]; ok {
@@ -295,22 +302,26 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 	return m
 }
 
-// sortUsers orders users by uid and drops repeated uids (the first row
-// wins). The caller's slice is sorted in place and otherwise left whole.
+// sortUsers returns users by uid without repeated uids (the first row
+// wins). The caller's slice is left as it was; an export already in order,
+// the usual case, is used as it is.
 func sortUsers(users []User, rev *Review) []User {
-	sort.SliceStable(users, func(i, j int) bool { return users[i].UID < users[j].UID })
-	dups := 0
-	for i := 1; i < len(users); i++ {
-		if users[i].UID == users[i-1].UID {
-			dups++
-		}
+	sorted := true
+	for i := 1; i < len(users) && sorted; i++ {
+		sorted = users[i-1].UID < users[i].UID
 	}
-	if dups == 0 {
+	if sorted {
 		return users
 	}
-	out := make([]User, 0, len(users)-dups)
-	for i, u := range users {
-		if i > 0 && u.UID == users[i-1].UID {
+	idx := make([]int32, len(users))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(users[a].UID, users[b].UID) })
+	out := make([]User, 0, len(users))
+	for k, i := range idx {
+		u := users[i]
+		if k > 0 && u.UID == users[idx[k-1]].UID {
 			rev.Add(KindDuplicateUser, u.Src, u.UID, 0, "user id appears again; this row is ignored")
 			continue
 		}

@@ -29,6 +29,17 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	if len(gs.Groups) == 0 {
 		return nil
 	}
+	if m.users != nil {
+		users = m.users // by uid, each uid once, as matched
+	}
+	// Usernames are made in ascending contact id.
+	order := make([]int, len(contacts))
+	for i := range order {
+		order[i] = i
+	}
+	if !sort.SliceIsSorted(contacts, func(i, j int) bool { return contacts[i].ID < contacts[j].ID }) {
+		sort.SliceStable(order, func(i, j int) bool { return contacts[order[i]].ID < contacts[order[j]].ID })
+	}
 	// The CiviCRM group titles that stand for each OG.
 	groupByTitle := map[string]int{}
 	for i, g := range gs.Groups {
@@ -46,7 +57,7 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 		groups []int
 	}
 	var want []wanted
-	for ci := range contacts { // ascending contact id: usernames are made in this order
+	for _, ci := range order {
 		c := &contacts[ci]
 		email := c.Primary
 		if email == "" && len(c.Others) > 0 {
@@ -99,6 +110,9 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	for _, w := range want {
 		c := w.c
 		accounts := append([]int64(nil), accountsOfContact[c.ID]...)
+		if c.UFID != 0 { // linked, though the user may not have been checked (no e-mail, --skip-blocked)
+			accounts = append(accounts, c.UFID)
+		}
 		for _, e := range append([]string{c.Primary}, c.Others...) {
 			if e != "" {
 				accounts = append(accounts, usersByKey[EmailKey(e)]...)
