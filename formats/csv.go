@@ -178,24 +178,21 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool, lines *int) (bool, e
 	for {
 		n, err := f.Read(buf[carry:])
 		chunk := buf[:carry+n]
-		// keep an incomplete rune at the end for the next chunk
+		// A rune cut by the chunk's end waits for the next chunk.
 		cut := len(chunk)
-		for i := 0; i < utf8.UTFMax && cut > 0; i++ {
-			if utf8.RuneStart(chunk[cut-1]) {
-				if !utf8.FullRune(chunk[cut-1:]) {
-					cut--
+		if err != io.EOF {
+			for p := len(chunk) - 1; p >= 0 && p >= len(chunk)-utf8.UTFMax; p-- {
+				if utf8.RuneStart(chunk[p]) {
+					if !utf8.FullRune(chunk[p:]) {
+						cut = p
+					}
+					break
 				}
-				break
 			}
-			cut--
-		}
-		if err == io.EOF {
-			cut = len(chunk)
 		}
 		*lines += bytes.Count(chunk[:cut], []byte{'\n'})
-		if !utf8.Valid(chunk[:cut]) {
-			valid = false
-			break
+		if valid && !utf8.Valid(chunk[:cut]) {
+			valid = false // keep counting lines: they size the caller's slices
 		}
 		carry = copy(buf, chunk[cut:])
 		if err == io.EOF {

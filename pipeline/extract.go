@@ -1,10 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -231,19 +232,12 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
 	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
 	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	hint := formats.RowsHint(r)
-	byID := make(map[int64]int, hint)
-	contacts := make([]Contact, 0, hint)
+	contacts := make([]Contact, 0, formats.RowsHint(r))
 	err = x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cID))
 		id, ok := parseID(raw)
 		if !ok || id == 0 {
 			return idError(src, b, "contact_id", raw)
-		}
-		if _, dup := byID[id]; dup {
-			x.Review.Add(KindDuplicateContact, src, 0, id, "contact id appears again; this row is ignored")
-			st.Reviewed++
-			return nil
 		}
 		c := Contact{ID: id, Type: clean(formats.Cell(rec, cType)), First: clean(formats.Cell(rec, cFirst)),
 			Last: clean(formats.Cell(rec, cLast)), Primary: clean(formats.Cell(rec, cMail)),
@@ -273,13 +267,29 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 		if g := formats.Cell(rec, cGroups); strings.TrimSpace(g) != "" {
 			c.GroupsRaw = g
 		}
-		byID[id] = len(contacts)
 		contacts = append(contacts, c)
 		st.Used++
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	// By contact id, each id once (the first row wins). Exports are usually
+	// in id order already, so this is one pass over them.
+	if !slices.IsSortedFunc(contacts, func(a, b Contact) int { return cmp.Compare(a.ID, b.ID) }) {
+		slices.SortStableFunc(contacts, func(a, b Contact) int { return cmp.Compare(a.ID, b.ID) })
+	}
+	contacts = slices.CompactFunc(contacts, func(a, b Contact) bool {
+		if a.ID != b.ID {
+			return false
+		}
+		x.Review.Add(KindDuplicateContact, b.Src, 0, b.ID, "contact id appears again; this row is ignored")
+		st.Used--
+		st.Reviewed++
+		return true
+	})
+	byID := func(id int64) (int, bool) {
+		return slices.BinarySearchFunc(contacts, id, func(c Contact, id int64) int { return cmp.Compare(c.ID, id) })
 	}
 	if in.Emails != nil {
 		if err := x.foldEmails(*in.Emails, contacts, byID); err != nil {
@@ -296,18 +306,17 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 			return nil, err
 		}
 	}
-	sort.Slice(contacts, func(i, j int) bool { return contacts[i].ID < contacts[j].ID })
 	return contacts, nil
 }
 
 // contactRow resolves the contact id of a dump row, reviewing unknown ones.
-func (x *Extractor) contactRow(st *FileStats, b *formats.Binding, rec []string, src Src, contacts []Contact, byID map[int64]int) (*Contact, error) {
+func (x *Extractor) contactRow(st *FileStats, b *formats.Binding, rec []string, src Src, contacts []Contact, byID func(int64) (int, bool)) (*Contact, error) {
 	raw := clean(formats.Cell(rec, b.Col("contact_id")))
 	id, ok := parseID(raw)
 	if !ok || id == 0 {
 		return nil, idError(src, b, "contact_id", raw)
 	}
-	i, ok := byID[id]
+	i, ok := byID(id)
 	if !ok {
 		x.Review.Add(KindUnknownContact, src, 0, id, "no contact with this id in the contacts file")
 		st.Reviewed++
@@ -316,7 +325,7 @@ func (x *Extractor) contactRow(st *FileStats, b *formats.Binding, rec []string, 
 	return &contacts[i], nil
 }
 
-func (x *Extractor) foldEmails(in Input, contacts []Contact, byID map[int64]int) error {
+func (x *Extractor) foldEmails(in Input, contacts []Contact, byID func(int64) (int, bool)) error {
 	r, b, st, err := x.table(in, &formats.EmailsSchema)
 	if err != nil {
 		return err
@@ -343,7 +352,7 @@ func (x *Extractor) foldEmails(in Input, contacts []Contact, byID map[int64]int)
 	})
 }
 
-func (x *Extractor) foldUFMatch(in Input, contacts []Contact, byID map[int64]int) error {
+func (x *Extractor) foldUFMatch(in Input, contacts []Contact, byID func(int64) (int, bool)) error {
 	r, b, st, err := x.table(in, &formats.UFMatchSchema)
 	if err != nil {
 		return err
@@ -369,7 +378,7 @@ func (x *Extractor) foldUFMatch(in Input, contacts []Contact, byID map[int64]int
 	})
 }
 
-func (x *Extractor) foldGroupContacts(in Input, contacts []Contact, byID map[int64]int) error {
+func (x *Extractor) foldGroupContacts(in Input, contacts []Contact, byID func(int64) (int, bool)) error {
 	r, b, st, err := x.table(in, &formats.GroupContactsSchema)
 	if err != nil {
 		return err

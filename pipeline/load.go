@@ -115,6 +115,7 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 	}
 	memberRows := func(acl bool) rowsFunc {
 		return func(yield func(formats.Record, int) error) error {
+			var row MemberRow // reused: boxing a fresh row per line would allocate
 			for _, mb := range gs.Members {
 				title, status := gs.Groups[mb.Group].Name, mb.Status()
 				if acl {
@@ -123,7 +124,8 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 					}
 					title, status = gs.Groups[mb.Group].ACLName(), StatusAdded
 				}
-				if err := yield(MemberRow{title, itoa0(gs.ContactID(mb)), gs.Email(mb), status}, int(mb.Group)); err != nil {
+				row = MemberRow{title, itoa0(gs.ContactID(mb)), gs.Email(mb), status}
+				if err := yield(&row, int(mb.Group)); err != nil {
 					return err
 				}
 			}
@@ -132,20 +134,25 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 	}
 	tables := []table{
 		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), func(yield func(formats.Record, int) error) error {
+			var row UserContactRow
 			for _, l := range m.Links {
 				score := ""
 				if l.Score > 0 {
 					score = strconv.Itoa(l.Score)
 				}
-				if err := yield(UserContactRow{itoa0(l.UID), l.Username, l.Email, itoa0(l.ContactID), l.Match, score}, -1); err != nil {
+				u := &m.Users[l.User]
+				row = UserContactRow{itoa0(l.UID), u.Username, u.Email, itoa0(l.ContactID), l.Match, score}
+				if err := yield(&row, -1); err != nil {
 					return err
 				}
 			}
 			return nil
 		}},
 		{FileNewContacts, "", formats.HeaderOf[NewContactRow](), func(yield func(formats.Record, int) error) error {
+			var row NewContactRow
 			for _, n := range m.New {
-				if err := yield(NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}, -1); err != nil {
+				row = NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}
+				if err := yield(&row, -1); err != nil {
 					return err
 				}
 			}

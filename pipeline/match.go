@@ -40,13 +40,11 @@ type MatchOptions struct {
 // contact of another user (shared), or none.
 type Link struct {
 	UID       int64
-	Username  string
-	Email     string
+	User      int32 // index into Matching.Users
+	New       int32
 	ContactID int64
-	New       int
 	Match     string
 	Score     int
-	Src
 }
 
 // NewContact is a contact to create with CiviCRM's Import Contacts.
@@ -62,14 +60,15 @@ type NewContact struct {
 type Matching struct {
 	Links   []Link // checked users, ascending uid
 	New     []NewContact
-	ByUID   map[int64]int32 // uid -> index into Links
+	byUID   uidIndex // uid -> index into Links
 	Checked int             // users with uid > 0 and an e-mail
 	Found   int             // users linked to an existing contact
 	Created int             // new contacts
 	Skipped int             // users given no contact of their own
 
+	// Users is the users export by uid, each uid once.
+	Users []User
 	uids  []int64 // every uid of the users export, ascending
-	users []User  // the users export by uid, each uid once
 }
 
 // ContactOf says how uid reaches CiviCRM: an existing contact id, or the
@@ -88,7 +87,7 @@ func (m *Matching) ContactOf(uid int64) (cid int64, newEmail string, ok bool) {
 // keyOf is ContactOf as one number: a contact id, or newKey + the index of
 // a new contact (see Member).
 func (m *Matching) keyOf(uid int64) (int64, bool) {
-	i, found := m.ByUID[uid]
+	i, found := m.byUID.get(uid)
 	if !found {
 		return 0, false
 	}
@@ -102,17 +101,74 @@ func (m *Matching) keyOf(uid int64) (int64, bool) {
 	return 0, false
 }
 
+// LinkOf returns the index in Links of uid's link.
+func (m *Matching) LinkOf(uid int64) (int, bool) {
+	i, ok := m.byUID.get(uid)
+	return int(i), ok
+}
+
+// uidIndex maps user ids to small numbers. CMS user ids are nearly
+// dense, so a slice indexed by uid does it with one memory access; sparse
+// ids fall back to a map.
+type uidIndex struct {
+	min   int64
+	dense []int32 // index+1; 0 = absent
+	m     map[int64]int32
+}
+
+func newUIDIndex(uids []int64) uidIndex {
+	if len(uids) == 0 {
+		return uidIndex{}
+	}
+	lo, hi := uids[0], uids[0]
+	for _, u := range uids {
+		lo, hi = min(lo, u), max(hi, u)
+	}
+	if span := hi - lo + 1; span <= 4*int64(len(uids))+1024 {
+		return uidIndex{min: lo, dense: make([]int32, span)}
+	}
+	return uidIndex{m: make(map[int64]int32, len(uids))}
+}
+
+func (x *uidIndex) set(uid int64, i int32) {
+	if x.m != nil {
+		x.m[uid] = i
+		return
+	}
+	x.dense[uid-x.min] = i + 1
+}
+
+func (x *uidIndex) get(uid int64) (int32, bool) {
+	if x.m != nil {
+		i, ok := x.m[uid]
+		return i, ok
+	}
+	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) && x.dense[d] != 0 {
+		return x.dense[d] - 1, true
+	}
+	return 0, false
+}
+
 // known reports whether the users export has uid.
 func (m *Matching) known(uid int64) bool {
 	_, ok := slices.BinarySearch(m.uids, uid)
 	return ok
 }
 
-// emailIndex finds contacts by e-mail key. Most keys have one contact, so
-// a key maps to its first candidate and further ones chain through next.
+// emailIndex finds contacts by e-mail key, and remembers which user took
+// each key (step 5) in the same entry, so a user costs one lookup. Most keys
+// have one contact: a key's entry points at its first candidate and
+// further ones chain through next.
 type emailIndex struct {
-	first map[string]int32
+	entry map[string]int32 // key -> index into keys
+	keys  []keyEntry
 	cands []candidate
+}
+
+type keyEntry struct {
+	first int32 // first candidate, -1 if none
+	last  int32 // last candidate
+	owner int32 // the Link that took the key, -1 if none yet
 }
 
 type candidate struct {
@@ -121,29 +177,22 @@ type candidate struct {
 	next    int32 // next candidate of the same key, -1 at the end
 }
 
-func newEmailIndex(contacts []Contact) *emailIndex {
-	ix := &emailIndex{first: make(map[string]int32, len(contacts)), cands: make([]candidate, 0, len(contacts))}
-	last := map[int32]int32{} // chain tails, for keys with more than one contact
+func newEmailIndex(contacts []Contact, users int) *emailIndex {
+	ix := &emailIndex{entry: make(map[string]int32, len(contacts)+users/2), cands: make([]candidate, 0, len(contacts)), keys: make([]keyEntry, 0, len(contacts)+users/2)}
 	add := func(key string, ci int32, primary bool) {
+		e := ix.lookup(key)
+		k := &ix.keys[e]
+		if k.last >= 0 && ix.cands[k.last].contact == ci {
+			return // a contact's e-mails are added together: it is already the last
+		}
 		n := int32(len(ix.cands))
-		head, ok := ix.first[key]
-		if !ok {
-			ix.first[key] = n
-			ix.cands = append(ix.cands, candidate{ci, primary, -1})
-			return
-		}
-		tail := head
-		if t, ok := last[head]; ok {
-			tail = t
-		}
-		// A contact's e-mails are added together: if it is already a
-		// candidate for key, it is the tail.
-		if ix.cands[tail].contact == ci {
-			return
-		}
 		ix.cands = append(ix.cands, candidate{ci, primary, -1})
-		ix.cands[tail].next = n
-		last[head] = n
+		if k.first < 0 {
+			k.first = n
+		} else {
+			ix.cands[k.last].next = n
+		}
+		k.last = n
 	}
 	for i := range contacts {
 		c := &contacts[i]
@@ -160,16 +209,23 @@ func newEmailIndex(contacts []Contact) *emailIndex {
 	return ix
 }
 
-// candidates lists the contacts with key: primary matches first, then by
-// contact id (contacts are sorted by id, and chains follow that order).
-func (ix *emailIndex) candidates(key string, buf []candidate) []candidate {
-	buf = buf[:0]
-	head, ok := ix.first[key]
+// lookup returns key's entry, adding an empty one.
+func (ix *emailIndex) lookup(key string) int32 {
+	e, ok := ix.entry[key]
 	if !ok {
-		return buf
+		e = int32(len(ix.keys))
+		ix.keys = append(ix.keys, keyEntry{first: -1, last: -1, owner: -1})
+		ix.entry[key] = e
 	}
+	return e
+}
+
+// candidates lists the contacts of a key entry: primary matches first, then
+// by contact id (contacts are sorted by id, and chains follow that order).
+func (ix *emailIndex) candidates(e int32, buf []candidate) []candidate {
+	buf = buf[:0]
 	for _, primary := range []bool{true, false} {
-		for c := head; c >= 0; c = ix.cands[c].next {
+		for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
 			if ix.cands[c].primary == primary {
 				buf = append(buf, ix.cands[c])
 			}
@@ -182,16 +238,17 @@ func (ix *emailIndex) candidates(key string, buf []candidate) []candidate {
 // (SPEC §2), one user at a time in ascending uid. contacts must be sorted by id.
 func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review) *Matching {
 	users = sortUsers(users, rev)
-	m := &Matching{users: users, ByUID: make(map[int64]int32, len(users)), uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users))}
+	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users))}
 	for i := range users {
 		if users[i].UID > 0 {
 			m.uids = append(m.uids, users[i].UID)
 		}
 	}
-	byKey := newEmailIndex(contacts)
+	m.byUID = newUIDIndex(m.uids)
+	byKey := newEmailIndex(contacts, len(users))
 	// The export's uf_match links: step 2, and step 4's "already linked".
-	linkedUser := make(map[int32]int64)  // contact -> the user it is linked to
-	contactOfUF := make(map[int64]int32) // uid -> its linked contact
+	linkedUser := make([]int64, len(contacts)) // contact -> the user it is linked to, 0 if none
+	contactOfUF := make(map[int64]int32)       // uid -> its linked contact
 	for i := range contacts {
 		c := &contacts[i]
 		if c.UFID == 0 {
@@ -204,7 +261,6 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 		contactOfUF[c.UFID] = int32(i)
 		linkedUser[int32(i)] = c.UFID
 	}
-	keyOwner := make(map[string]int32, len(users)) // e-mail key -> the Link that took it
 	threshold := threshold(opt.Rule)
 	var cands []candidate
 	var taken, mismatch []int64
@@ -226,8 +282,8 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 		}
 		m.Checked++
 		li := int32(len(m.Links))
-		m.ByUID[u.UID] = li
-		m.Links = append(m.Links, Link{UID: u.UID, Username: u.Username, Email: u.Email, Src: u.Src})
+		m.byUID.set(u.UID, li)
+		m.Links = append(m.Links, Link{UID: u.UID, User: int32(ui)})
 		l := &m.Links[li]
 
 		// Step 2: an existing link.
@@ -238,8 +294,10 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 			if c.Deleted {
 				rev.Add(KindLinkedContactDeleted, u.Src, u.UID, c.ID, "the user's linked contact is in the trash")
 			}
-			if _, claimed := keyOwner[key]; !claimed && validEmail(key) {
-				keyOwner[key] = li
+			if validEmail(key) {
+				if k := &byKey.keys[byKey.lookup(key)]; k.owner < 0 {
+					k.owner = li
+				}
 			}
 			continue
 		}
@@ -251,7 +309,8 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 			continue
 		}
 		// Step 5: a lower uid with the same e-mail has the contact.
-		if owner, ok := keyOwner[key]; ok {
+		e := byKey.lookup(key)
+		if owner := byKey.keys[e].owner; owner >= 0 {
 			o := &m.Links[owner]
 			l.ContactID, l.New, l.Match = o.ContactID, o.New, MatchShared
 			m.Skipped++
@@ -259,9 +318,9 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 				fmt.Sprintf("same e-mail as user %d, who has the contact; this user gets no contact of its own", o.UID))
 			continue
 		}
-		keyOwner[key] = li
+		byKey.keys[e].owner = li
 		// Steps 3 and 4: the best candidate not linked to another user.
-		cands = byKey.candidates(key, cands)
+		cands = byKey.candidates(e, cands)
 		best, score := int32(-1), 0
 		taken, mismatch = taken[:0], mismatch[:0]
 		for _, c := range cands {
@@ -270,7 +329,7 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 				mismatch = append(mismatch, contacts[c.contact].ID)
 				continue
 			}
-			if _, linked := linkedUser[c.contact]; linked { // CRM-9091
+			if linkedUser[c.contact] != 0 { // CRM-9091
 				taken = append(taken, contacts[c.contact].ID)
 				continue
 			}
@@ -289,7 +348,7 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 		}
 		// Step 6: a new Individual, named from the export's names only.
 		m.New = append(m.New, NewContact{UID: u.UID, First: u.First, Last: u.Last, Email: u.Email, ExternalID: externalID(opt.ExternalIDPrefix, u.UID)})
-		l.New, l.Match = len(m.New), MatchNew
+		l.New, l.Match = int32(len(m.New)), MatchNew
 		m.Created++
 		if len(taken) > 0 {
 			rev.Add(KindContactLinkedElsewhere, u.Src, u.UID, taken[0],

@@ -21,7 +21,7 @@ type link struct {
 func linksOf(m *Matching) []link {
 	out := make([]link, len(m.Links))
 	for i, l := range m.Links {
-		out[i] = link{l.UID, l.ContactID, l.New, l.Match, l.Score}
+		out[i] = link{l.UID, l.ContactID, int(l.New), l.Match, l.Score}
 	}
 	return out
 }
@@ -362,8 +362,8 @@ func TestMatchUsers(t *testing.T) {
 				t.Errorf("review:\n got %q\nwant %q", got, want)
 			}
 			for i, l := range m.Links {
-				if int(m.ByUID[l.UID]) != i {
-					t.Errorf("ByUID[%d] = %d, want %d", l.UID, m.ByUID[l.UID], i)
+				if got, _ := m.LinkOf(l.UID); got != i {
+					t.Errorf("LinkOf(%d) = %d, want %d", l.UID, got, i)
 				}
 				if i > 0 && m.Links[i-1].UID >= l.UID {
 					t.Errorf("links not in ascending uid at %d", i)

@@ -29,8 +29,8 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	if len(gs.Groups) == 0 {
 		return nil
 	}
-	if m.users != nil {
-		users = m.users // by uid, each uid once, as matched
+	if m.Users != nil {
+		users = m.Users // by uid, each uid once, as matched
 	}
 	// Usernames are made in ascending contact id.
 	order := make([]int, len(contacts))

@@ -50,7 +50,7 @@ func readTable[T any](dir, base string) ([]T, error) {
 			line, _ := r.FieldPos(0)
 			return nil, &formats.Error{File: path, Line: line, Err: fmt.Errorf("%w: %w", formats.ErrBadFile, err)}
 		}
-		rows = append(rows, v.(T))
+		rows = append(rows, *v.(*T))
 	}
 }
 

@@ -44,44 +44,53 @@ func Transform(cfg *Config) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("unknown rule %q (want %s or %s)", cfg.Match.Rule, RuleUnsupervised, RuleSupervised)
 	}
-	// The inputs are read side by side, each into its own review, then
-	// merged in a fixed order so the outputs do not depend on timing.
+	// The inputs are read side by side, each into its own review, and users
+	// are matched while the (larger) membership file is still being read.
+	// Reviews and file statistics are merged in a fixed order, so the
+	// outputs do not depend on timing.
 	var (
 		users    []User
 		contacts []Contact
 		og       *OGData
-		wg       sync.WaitGroup
+		people   sync.WaitGroup
 	)
 	xs := [3]*Extractor{}
 	errs := [3]error{}
 	for i := range xs {
 		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}}
 	}
-	wg.Add(3)
-	go func() { defer wg.Done(); users, errs[0] = xs[0].ExtractUsers(cfg.Users) }()
-	go func() { defer wg.Done(); contacts, errs[1] = xs[1].ExtractContacts(cfg.Contacts) }()
+	ogDone := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(ogDone)
 		if cfg.HasOG() {
 			og, errs[2] = xs[2].ExtractOG(cfg.OG)
 		}
 	}()
-	wg.Wait()
+	people.Add(2)
+	go func() { defer people.Done(); users, errs[0] = xs[0].ExtractUsers(cfg.Users) }()
+	go func() { defer people.Done(); contacts, errs[1] = xs[1].ExtractContacts(cfg.Contacts) }()
+	people.Wait()
+	var m *Matching
+	matchRev := &Review{}
+	if errs[0] == nil && errs[1] == nil {
+		m = MatchUsers(users, contacts, cfg.Match, matchRev)
+	}
+	<-ogDone
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
 	}
 	rev := &Review{}
-	res := &Result{Review: rev}
+	res := &Result{Review: rev, Match: m}
 	for _, x := range xs {
 		rev.Items = append(rev.Items, x.Review.Items...)
 		res.Stats = append(res.Stats, x.Stats...)
 	}
-	res.Match = MatchUsers(users, contacts, cfg.Match, rev)
+	rev.Items = append(rev.Items, matchRev.Items...)
 	if og != nil {
-		res.Groups = SyncGroups(og, res.Match, rev)
-		res.OGImport = ToOG(contacts, users, res.Match, res.Groups)
+		res.Groups = SyncGroups(og, m, rev)
+		res.OGImport = ToOG(contacts, users, m, res.Groups)
 	}
 	return res, nil
 }
