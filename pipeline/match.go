@@ -61,10 +61,10 @@ type Matching struct {
 	Links   []Link // checked users, ascending uid
 	New     []NewContact
 	byUID   uidIndex // uid -> index into Links
-	Checked int             // users with uid > 0 and an e-mail
-	Found   int             // users linked to an existing contact
-	Created int             // new contacts
-	Skipped int             // users given no contact of their own
+	Checked int      // users with uid > 0 and an e-mail
+	Found   int      // users linked to an existing contact
+	Created int      // new contacts
+	Skipped int      // users given no contact of their own
 
 	// Users is the users export by uid, each uid once.
 	Users []User
