@@ -30,6 +30,12 @@ func loadCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			defer func() { // a bug must not leave a half-written temporary directory behind
+				if r := recover(); r != nil {
+					out.Abort()
+					panic(r)
+				}
+			}()
 			if err := pipeline.LoadDir(dir, out, pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}); err != nil {
 				out.Abort()
 				return err

@@ -1,7 +1,8 @@
 // Command civisync gives every CMS user a CiviCRM contact and every Drupal
 // Organic Group a pair of CiviCRM groups, offline, from exported files.
 //
-// Exit status: 0 success, 1 usage error, 2 input data error, 3 output error.
+// Exit status: 0 success, 1 usage error, 2 input data error, 3 output error,
+// 4 internal error (a bug).
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/urfave/cli/v2"
@@ -21,6 +23,9 @@ const (
 	exitUsage  = 1
 	exitInput  = 2
 	exitOutput = 3
+	// exitInternal: civisync itself failed (a panic). Not an answer about
+	// the data: a bug to report.
+	exitInternal = 4
 )
 
 func main() {
@@ -28,9 +33,17 @@ func main() {
 }
 
 // run is main without the process: tests call it directly.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	// A bug must not greet the user with a Go stack trace either: one line,
+	// and its own exit status so a script never takes it for bad data.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "civisync: internal error (a bug, please report it): %s\n", oneLine(fmt.Errorf("%v", r)))
+			code = exitInternal
+		}
+	}()
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(args)
+	err := app.Run(permuteArgs(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -60,12 +73,33 @@ func exitCode(err error) int {
 }
 
 // oneLine keeps an error to one line, whatever the data inside it holds.
+// A binary file read as CSV puts its bytes in the message (the headers
+// found): control characters are escaped and the line is cut to a length a
+// terminal or a log can take.
 func oneLine(err error) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", " ")), " ")
+	const maxBytes = 2000
+	var b strings.Builder
+	for i, f := range strings.Fields(err.Error()) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		for _, r := range f {
+			if b.Len() >= maxBytes {
+				b.WriteString(" …")
+				return b.String()
+			}
+			if unicode.IsControl(r) {
+				fmt.Fprintf(&b, "\\x%02x", r)
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 const exitCodesHelp = `EXIT STATUS:
-   0 success, 1 usage error, 2 input data error, 3 output error`
+   0 success, 1 usage error, 2 input data error, 3 output error, 4 internal error (a bug)`
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{
@@ -84,12 +118,51 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			loadCommand(),
 		},
 		// Errors are printed once, as one line, by run.
-		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err}
-		},
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError:    onUsageError,
 		HideHelpCommand: true,
+		Action:          unknownCommand(cli.ShowAppHelp),
 	}
 	app.CommandNotFound = func(c *cli.Context, name string) {}
+	// urfave/cli prints the help and returns a plain error for a bad flag of
+	// a command unless the command has its own handler: give every command
+	// ours, so a bad flag is one line and exit status 1.
+	var setup func([]*cli.Command)
+	setup = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			c.OnUsageError = onUsageError
+			if len(c.Subcommands) > 0 && c.Action == nil {
+				c.Action = unknownCommand(cli.ShowSubcommandHelp)
+			}
+			setup(c.Subcommands)
+		}
+	}
+	setup(app.Commands)
 	return app
+}
+
+func onUsageError(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+
+// unknownCommand runs when no (sub)command matched: without arguments (or
+// with "help") it shows the help; anything else is a usage error, not a
+// silent success.
+func unknownCommand(help cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		name := c.Args().First()
+		switch {
+		case name == "":
+			return help(c)
+		case name == "help" && c.Args().Len() > 1 && c.Command.Command(c.Args().Get(1)) != nil:
+			return cli.ShowCommandHelp(c, c.Args().Get(1))
+		case name == "help":
+			return help(c)
+		}
+		var names []string
+		for _, sub := range c.Command.Subcommands {
+			if !sub.Hidden && sub.Name != "help" {
+				names = append(names, sub.Name)
+			}
+		}
+		return usagef("unknown command %q (want %s; see --help)", name, strings.Join(names, ", "))
+	}
 }
