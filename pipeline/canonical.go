@@ -127,12 +127,22 @@ func WriteCanonicalMemberships(tw formats.TableWriter, og *OGData) error {
 		buf = CanonicalMembership{grp.GID, grp.Title, fmt.Sprint(uid), state.String(), bit(admin), src.File, itoa0(int64(src.Line))}.AppendFields(buf[:0])
 		return tw.Write(buf)
 	}
+	// Group nodes first, as rows without a user: they keep groups without
+	// members, and where each group's node row was.
+	for _, g := range og.Groups {
+		if g.Node {
+			buf = CanonicalMembership{g.GID, g.Title, "", "", "", g.File, itoa0(int64(g.Line))}.AppendFields(buf[:0])
+			if err := tw.Write(buf); err != nil {
+				return err
+			}
+		}
+	}
 	seen := map[pair]bool{}
 	for _, m := range og.Memberships {
 		p := pair{m.Group, m.UID}
 		_, admin := roleAdmin[p]
 		seen[p] = true
-		if err := write(m.Group, m.UID, m.State, m.Admin || admin, Src{File: og.File, Line: int(m.Line)}); err != nil {
+		if err := write(m.Group, m.UID, m.State, m.Admin || admin, og.src(m)); err != nil {
 			return err
 		}
 	}

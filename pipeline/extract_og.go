@@ -20,7 +20,9 @@ type OGInputs struct {
 type OGData struct {
 	Groups      []Group
 	Memberships []Membership
-	File        string // the memberships file, for review lines
+	// Files names the files memberships come from: the memberships file,
+	// or, for a canonical file, the exports its rows point back at.
+	Files []string
 	RoleAdmins  []RoleAdmin
 
 	byGID   map[int64]int32
@@ -52,6 +54,14 @@ func (d *OGData) group(gid int64, title string, src Src) int32 {
 		}
 	}
 	return i
+}
+
+// src is where a membership came from.
+func (d *OGData) src(m Membership) Src {
+	if int(m.File) < len(d.Files) {
+		return Src{File: d.Files[m.File], Line: int(m.Line)}
+	}
+	return Src{Line: int(m.Line)}
 }
 
 // AdminRole is the Drupal 7 OG role that makes a group administrator.
@@ -175,7 +185,16 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			formats.ErrMissingColumn, strings.Join(formats.MembershipsSchema.Fields[0].Headers, ", "),
 			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
 	}
-	d.File = r.Name()
+	fileOf := map[string]int16{}
+	file := func(name string) int16 {
+		i, ok := fileOf[name]
+		if !ok && len(d.Files) < 1<<15-1 {
+			i = int16(len(d.Files))
+			d.Files = append(d.Files, name)
+			fileOf[name] = i
+		}
+		return i
+	}
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
 	stateHdr := b.Matched("state")
 	return x.each(r, b, st, func(rec []string, src Src) error {
@@ -184,12 +203,21 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			return nil
 		}
 		rawU := clean(formats.Cell(rec, cUID))
+		title := clean(formats.Cell(rec, cTitle))
+		rawG := clean(formats.Cell(rec, cGID))
+		if rawU == "" && rawG != "" { // a group without a user: the group itself (canonical files write these)
+			gid, ok := parseID(rawG)
+			if !ok || gid == 0 {
+				return idError(src, b, "gid", rawG)
+			}
+			d.Groups[d.group(gid, title, src)].Node = true
+			st.Used++
+			return nil
+		}
 		uid, ok := parseID(rawU)
 		if !ok {
 			return idError(src, b, "uid", rawU)
 		}
-		title := clean(formats.Cell(rec, cTitle))
-		rawG := clean(formats.Cell(rec, cGID))
 		var gi int32
 		switch {
 		case rawG != "":
@@ -203,7 +231,10 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		default:
 			return formats.RowError(src.File, src.Line, 0, "no group id or title")
 		}
-		m := Membership{UID: uid, Group: gi, Line: int32(src.Line), State: Active}
+		if g := &d.Groups[gi]; !g.Node && g.User == 0 && g.Src == src {
+			g.User = uid // this row named the group first
+		}
+		m := Membership{UID: uid, Group: gi, Line: int32(src.Line), File: file(src.File), State: Active}
 		if v := formats.Cell(rec, cState); v != "" && strings.TrimSpace(v) != "" {
 			s, ok := parseState(stateHdr, v)
 			if !ok {

@@ -156,11 +156,10 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	blocked := map[pair]bool{}
 	entries := make([]Member, 0, len(og.Memberships)+len(og.RoleAdmins)+len(og.Groups))
 	rows := make([]pair, 0, len(og.Memberships))
-	src := Src{File: og.File}
 	for _, ms := range og.Memberships {
 		g := pos[ms.Group]
 		rows = append(rows, pair{g, ms.UID})
-		src.Line = int(ms.Line)
+		src := og.src(ms)
 		if ms.State == Blocked {
 			blocked[pair{g, ms.UID}] = true
 			cid, _, _ := m.ContactOf(ms.UID)
@@ -363,9 +362,9 @@ func (gs *GroupSync) order(og *OGData, rev *Review) []int32 {
 		switch {
 		case g.GID != "" && cg.OGTitle == "":
 			cg.OGTitle = "Group " + g.GID
-			rev.Add(KindUnknownGroup, g.Src, 0, 0, fmt.Sprintf("group %s has no known title; named %q (give --groups)", g.GID, cg.OGTitle))
+			rev.Add(KindUnknownGroup, g.Src, g.User, 0, fmt.Sprintf("group %s has no known title; named %q (give --groups)", g.GID, cg.OGTitle))
 		case g.GID == "":
-			rev.Add(KindNoGroupID, g.Src, 0, 0, fmt.Sprintf("group %q has no OG id; its Source is left empty (give --groups to find it)", g.Title))
+			rev.Add(KindNoGroupID, g.Src, g.User, 0, fmt.Sprintf("group %q has no OG id; its Source is left empty (give --groups to find it)", g.Title))
 		}
 		gs.Groups[newI] = cg
 		pos[oldI] = int32(newI)

@@ -89,7 +89,7 @@ type ogSpec struct {
 }
 
 func (s ogSpec) build() *OGData {
-	d := &OGData{File: "og.csv", byGID: map[int64]int32{}, byTitle: map[string]int32{}}
+	d := &OGData{Files: []string{"og.csv"}, byGID: map[int64]int32{}, byTitle: map[string]int32{}}
 	gid := func(s string) int64 {
 		n, _ := parseID(s)
 		return n

@@ -83,6 +83,7 @@ type Group struct {
 	Title  string // "" when nothing gives the group a title
 	Author int64  // the group node's author, an admin; 0 if unknown
 	Node   bool   // the group nodes file has it
+	User   int64  // the user of the membership row that first named it, if any
 	Src           // where the group was first named
 }
 
@@ -91,7 +92,8 @@ type Group struct {
 type Membership struct {
 	UID   int64
 	Group int32 // index into OGData.Groups
-	Line  int32 // line in OGData.File
+	Line  int32 // line in its file
+	File  int16 // index into OGData.Files
 	State State
 	Admin bool // is_admin, or an administrator role in the row
 }
