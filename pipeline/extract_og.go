@@ -22,8 +22,8 @@ type OGData struct {
 	Memberships []Membership
 	// Files names the files memberships come from: the memberships file,
 	// or, for a canonical file, the exports its rows point back at.
-	Files []string
-	RoleAdmins  []RoleAdmin
+	Files      []string
+	RoleAdmins []RoleAdmin
 
 	byGID   map[int64]int32
 	byTitle map[string]int32 // lower-cased title
