@@ -155,28 +155,24 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	}
 	blocked := map[pair]bool{}
 	entries := make([]Member, 0, len(og.Memberships)+len(og.RoleAdmins)+len(og.Groups))
-	rows := make([]pair, 0, len(og.Memberships))
 	for _, ms := range og.Memberships {
 		g := pos[ms.Group]
-		rows = append(rows, pair{g, ms.UID})
-		src := og.src(ms)
 		if ms.State == Blocked {
 			blocked[pair{g, ms.UID}] = true
 			cid, _, _ := m.ContactOf(ms.UID)
-			rev.Add(KindBlockedMembership, src, ms.UID, cid, fmt.Sprintf("blocked in group %q; left out", gs.Groups[g].Name))
+			rev.Add(KindBlockedMembership, og.src(ms), ms.UID, cid, fmt.Sprintf("blocked in group %q; left out", gs.Groups[g].Name))
 			gs.Counts[g].Left++
 			continue
 		}
-		if key, ok := gs.resolve(ms.UID, g, src, "member", rev); ok {
+		if key, ok := gs.resolve(ms.UID, g, og, ms, "member", rev); ok {
 			entries = append(entries, Member{Key: key, Group: g, Added: ms.State == Active || ms.Admin, Admin: ms.Admin})
 		}
 	}
-	gs.uids = bucketUIDs(len(gs.Groups), len(rows), func(yield func(g int32, uid int64)) {
-		for _, p := range rows {
-			yield(p.g, p.uid)
+	gs.uids = bucketUIDs(len(gs.Groups), len(og.Memberships), func(yield func(g int32, uid int64)) {
+		for _, ms := range og.Memberships {
+			yield(pos[ms.Group], ms.UID)
 		}
 	})
-	rows = nil
 
 	// Admins by role or authorship; those without a membership row join too.
 	type extra struct {
@@ -210,7 +206,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 		if gs.isMember(int(e.g), e.uid) {
 			key, ok = m.keyOf(e.uid) // reviewed with the membership row already
 		} else {
-			key, ok = gs.resolve(e.uid, e.g, e.src, e.what, rev)
+			key, ok = gs.resolveAt(e.uid, e.g, e.src, e.what, rev)
 			gs.uids[e.g] = insertSorted(gs.uids[e.g], e.uid)
 		}
 		if ok {
@@ -265,9 +261,16 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-// resolve finds the contact a user reaches CiviCRM by, reviewing a user the
-// users export lacks, or one who has no contact.
-func (gs *GroupSync) resolve(uid int64, g int32, src Src, what string, rev *Review) (int64, bool) {
+// resolve finds the contact a member reaches CiviCRM by, reviewing a user
+// the users export lacks, or one who has no contact.
+func (gs *GroupSync) resolve(uid int64, g int32, og *OGData, ms Membership, what string, rev *Review) (int64, bool) {
+	if key, ok := gs.m.keyOf(uid); ok {
+		return key, true // the common case: no Src to build
+	}
+	return gs.resolveAt(uid, g, og.src(ms), what, rev)
+}
+
+func (gs *GroupSync) resolveAt(uid int64, g int32, src Src, what string, rev *Review) (int64, bool) {
 	key, ok := gs.m.keyOf(uid)
 	if ok {
 		return key, true
