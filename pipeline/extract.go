@@ -31,6 +31,7 @@ type FileStats struct {
 // Extractor reads inputs into the domain. Bad rows go to Review, or end the
 // run when Strict is set.
 type Extractor struct {
+	progress  *ticker
 	Overrides formats.Overrides
 	Strict    bool
 	Review    *Review
@@ -75,6 +76,7 @@ func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn
 			continue
 		}
 		st.Read++
+		x.progress.tick()
 		src := Src{File: r.Name(), Line: r.Line()}
 		if cFile >= 0 && cLine >= 0 {
 			if line, ok := parseID(formats.Cell(rec, cLine)); ok && formats.Cell(rec, cFile) != "" {

@@ -90,8 +90,9 @@ const (
 
 // LoadOptions steer how outputs are written.
 type LoadOptions struct {
-	Split          bool // one file per group under groups/, acl/, user_import_og/
-	EscapeFormulas bool // prefix cells a spreadsheet would run with '
+	Split          bool     // one file per group under groups/, acl/, user_import_og/
+	EscapeFormulas bool     // prefix cells a spreadsheet would run with '
+	Progress       Progress // nil: nobody listens
 }
 
 // rowsFunc yields a table's rows; group is an index into the split slugs
@@ -193,6 +194,7 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 }
 
 type loader struct {
+	tick   *ticker
 	out    *formats.OutputSet
 	opt    LoadOptions
 	review *Review
@@ -203,6 +205,8 @@ type loader struct {
 // others may have found formula-like cells to review. Their review items are
 // merged in table order, so the file does not depend on timing.
 func (w *loader) writeAll(tables []table) error {
+	w.tick = &ticker{p: w.opt.Progress}
+	w.tick.stage("writing", 0)
 	errs := make([]error, len(tables))
 	found := make([]Review, len(tables))
 	var wg sync.WaitGroup
@@ -242,6 +246,7 @@ func (w *loader) write(t table, found *Review) error {
 	cur := -1
 	err = t.rows(func(r formats.Record, g int) error {
 		buf = r.AppendFields(buf[:0])
+		w.tick.tick()
 		w.guard(t.base, buf, found)
 		if err := tw.Write(buf); err != nil {
 			return err

@@ -15,6 +15,7 @@ type Config struct {
 	Match     MatchOptions
 	Overrides formats.Overrides
 	Strict    bool
+	Progress  Progress // nil: nobody listens
 }
 
 // Inputs lists every input path, so no output may replace one.
@@ -56,8 +57,10 @@ func Transform(cfg *Config) (*Result, error) {
 	)
 	xs := [3]*Extractor{}
 	errs := [3]error{}
+	tick := &ticker{p: cfg.Progress}
+	tick.stage("reading", 0)
 	for i := range xs {
-		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}}
+		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}, progress: tick}
 	}
 	ogDone := make(chan struct{})
 	go func() {
@@ -76,6 +79,7 @@ func Transform(cfg *Config) (*Result, error) {
 		m = MatchUsers(users, contacts, cfg.Match, matchRev)
 	}
 	<-ogDone
+	tick.stage("grouping", 0)
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

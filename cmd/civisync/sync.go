@@ -47,6 +47,12 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 	if err != nil {
 		return usageError{err}
 	}
+	lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
+	b := newBar(c, c.App.ErrWriter)
+	if b != nil {
+		cfg.Progress, lo.Progress = b, b
+	}
+	defer b.done()
 	res, err := pipeline.Transform(cfg)
 	if err != nil {
 		return err
@@ -55,13 +61,14 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 	if err != nil {
 		return err
 	}
-	if err := pipeline.Load(res, out, pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}); err != nil {
+	if err := pipeline.Load(res, out, lo); err != nil {
 		out.Abort()
 		return err
 	}
 	if err := out.Commit(); err != nil {
 		return err
 	}
+	b.done()
 	if !c.Bool("quiet") {
 		fmt.Fprintln(c.App.Writer, pipeline.SummaryText(res))
 	}
