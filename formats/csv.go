@@ -39,6 +39,9 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		return nil, &Error{File: name, Err: err}
 	}
 	br := newBufReader(rc)
+	if !seekable {
+		br = bufio.NewReaderSize(rc, stdinProbe) // room to Peek the whole probe
+	}
 	text, err := decode(br, rc, seekable, opt.Encoding)
 	if err != nil {
 		return fail(err)
@@ -160,7 +163,10 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool) (bool, error) {
 	f, ok := src.(*os.File)
 	if !seekable || !ok {
 		sample, _ := br.Peek(stdinProbe)
-		return validPrefix(sample), nil
+		if len(sample) == stdinProbe { // more follows: forgive a rune cut off
+			sample = sample[:cutIncomplete(sample)]
+		}
+		return utf8.Valid(sample), nil
 	}
 	// br has read ahead: scan the file from its start, then rewind.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -174,17 +180,8 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool) (bool, error) {
 		chunk := buf[:carry+n]
 		// keep an incomplete rune at the end for the next chunk
 		cut := len(chunk)
-		for i := 0; i < utf8.UTFMax && cut > 0; i++ {
-			if utf8.RuneStart(chunk[cut-1]) {
-				if !utf8.FullRune(chunk[cut-1:]) {
-					cut--
-				}
-				break
-			}
-			cut--
-		}
-		if err == io.EOF {
-			cut = len(chunk)
+		if err != io.EOF {
+			cut = cutIncomplete(chunk)
 		}
 		if !utf8.Valid(chunk[:cut]) {
 			valid = false
@@ -205,15 +202,19 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool) (bool, error) {
 	return valid, nil
 }
 
-// validPrefix is utf8.Valid that forgives a rune cut off at the end.
-func validPrefix(b []byte) bool {
-	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
-		if utf8.Valid(b) {
-			return true
+// cutIncomplete is len(b) less the bytes of a rune cut off at its end:
+// only a rune's lead byte and too few continuation bytes are left for the
+// next read; a complete rune, or an invalid byte, stays.
+func cutIncomplete(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if utf8.FullRune(b[i:]) {
+				return len(b)
+			}
+			return i
 		}
-		b = b[:len(b)-1]
 	}
-	return utf8.Valid(b)
+	return len(b)
 }
 
 // lookupEncoding maps --encoding names; nil means UTF-8 as is.
