@@ -40,6 +40,9 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		return nil, &Error{File: name, Err: err}
 	}
 	br := newBufReader(rc)
+	if !seekable {
+		br = bufio.NewReaderSize(rc, stdinProbe) // room to Peek the whole probe
+	}
 	lines := 0
 	text, err := decode(br, rc, seekable, opt.Encoding, &lines)
 	if err != nil {
@@ -53,7 +56,10 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 	}
 	cr := csv.NewReader(tb)
 	cr.Comma = delim
-	cr.LazyQuotes = true    // exports are full of stray quotes; keep them as text
+	// Quotes are read strictly: a stray or unclosed quote makes a bad row that
+	// review.csv names, where lenient parsing would silently swallow the rest
+	// of the file into one field.
+	cr.LazyQuotes = false
 	cr.FieldsPerRecord = -1 // ragged rows are reported per row, not as a file error
 	cr.ReuseRecord = true
 	c := &csvReader{name: name, closer: rc, r: cr, lines: lines}
@@ -96,6 +102,9 @@ func (c *csvReader) Next() ([]string, error) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			c.line = pe.StartLine
+			if pe.Line != pe.StartLine { // a quote left open runs on to where the parser gave up
+				return nil, RowError(c.name, pe.StartLine, 0, "%v: the quote opened here is not closed before line %d; those lines are not read", pe.Err, pe.Line)
+			}
 			return nil, RowError(c.name, pe.Line, pe.Column, "%v", pe.Err)
 		}
 		return nil, &Error{File: c.name, Line: c.line, Err: fmt.Errorf("%w: %w", ErrBadFile, err)}
@@ -166,7 +175,10 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool, lines *int) (bool, e
 	f, ok := src.(*os.File)
 	if !seekable || !ok {
 		sample, _ := br.Peek(stdinProbe)
-		return validPrefix(sample), nil
+		if len(sample) == stdinProbe { // more follows: forgive a rune cut off
+			sample = sample[:cutIncomplete(sample)]
+		}
+		return utf8.Valid(sample), nil
 	}
 	// br has read ahead: scan the file from its start, then rewind.
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -181,14 +193,7 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool, lines *int) (bool, e
 		// A rune cut by the chunk's end waits for the next chunk.
 		cut := len(chunk)
 		if err != io.EOF {
-			for p := len(chunk) - 1; p >= 0 && p >= len(chunk)-utf8.UTFMax; p-- {
-				if utf8.RuneStart(chunk[p]) {
-					if !utf8.FullRune(chunk[p:]) {
-						cut = p
-					}
-					break
-				}
-			}
+			cut = cutIncomplete(chunk)
 		}
 		*lines += bytes.Count(chunk[:cut], []byte{'\n'})
 		if valid && !utf8.Valid(chunk[:cut]) {
@@ -209,15 +214,19 @@ func isUTF8(br *bufio.Reader, src io.Reader, seekable bool, lines *int) (bool, e
 	return valid, nil
 }
 
-// validPrefix is utf8.Valid that forgives a rune cut off at the end.
-func validPrefix(b []byte) bool {
-	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
-		if utf8.Valid(b) {
-			return true
+// cutIncomplete is len(b) less the bytes of a rune cut off at its end:
+// only a rune's lead byte and too few continuation bytes are left for the
+// next read; a complete rune, or an invalid byte, stays.
+func cutIncomplete(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if utf8.FullRune(b[i:]) {
+				return len(b)
+			}
+			return i
 		}
-		b = b[:len(b)-1]
 	}
-	return utf8.Valid(b)
+	return len(b)
 }
 
 // lookupEncoding maps --encoding names; nil means UTF-8 as is.

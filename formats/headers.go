@@ -162,7 +162,7 @@ func Cell(rec []string, i int) string {
 	return rec[i]
 }
 
-var otherEmail = regexp.MustCompile(`(?i)^(.+-\s*e-?mail|e-?mail\s*[2-9][0-9]*)$`)
+var otherEmail = regexp.MustCompile(`(?i)^(.+-\s*e-?mail|e-?mail\s*([2-9]|[1-9][0-9]+))$`)
 
 // IsOtherEmail recognises CiviCRM's location e-mail columns: Home-Email,
 // Work-Email, Billing-Email, Email 2 ...

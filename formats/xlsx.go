@@ -34,6 +34,7 @@ func openXLSX(path string, opt Options) (Reader, error) {
 		}
 		return nil, &Error{File: path, Err: fmt.Errorf("%w: not a readable XLSX workbook: %w", ErrBadFile, err)}
 	}
+	generalAsStored(f)
 	sheets := f.GetSheetList()
 	sheet := opt.Sheet
 	if sheet == "" {
@@ -64,6 +65,26 @@ func openXLSX(path string, opt Options) (Reader, error) {
 	}
 	x.header = cleanHeader(trimTrailingEmpty(hdr))
 	return x, nil
+}
+
+// textFmt is the built-in number format "@" (text): a number shows as stored.
+var textFmt = 49
+
+// generalAsStored makes numbers in the General format come back as stored,
+// like unstyled cells do. excelize renders General numbers of more than 11
+// digits in scientific notation, "1.23456789E+11", dropping digits of an id
+// that a person sees whole once the column is wide enough. Only the
+// in-memory styles of this read-only workbook are changed.
+func generalAsStored(f *excelize.File) {
+	f.GetStyle(0) // loads f.Styles; an error leaves the styles as they are
+	if f.Styles == nil || f.Styles.CellXfs == nil {
+		return
+	}
+	for i := range f.Styles.CellXfs.Xf {
+		if id := f.Styles.CellXfs.Xf[i].NumFmtID; id == nil || *id == 0 {
+			f.Styles.CellXfs.Xf[i].NumFmtID = &textFmt
+		}
+	}
 }
 
 func (x *xlsxReader) nextNonEmpty() ([]string, error) {

@@ -285,7 +285,8 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 		if a.ID != b.ID {
 			return false
 		}
-		x.Review.Add(KindDuplicateContact, b.Src, 0, b.ID, "contact id appears again; this row is ignored")
+		// CompactFunc passes the later row first: a is the row dropped.
+		x.Review.Add(KindDuplicateContact, a.Src, 0, a.ID, "contact id appears again; this row is ignored")
 		st.Used--
 		st.Reviewed++
 		return true

@@ -35,6 +35,10 @@ func (d *OGData) group(gid int64, title string, src Src) int32 {
 		if i, ok := d.byGID[gid]; ok {
 			if d.Groups[i].Title == "" && title != "" {
 				d.Groups[i].Title = title
+				// Rows naming the group by this title alone find it too.
+				if _, ok := d.byTitle[strings.ToLower(title)]; !ok {
+					d.byTitle[strings.ToLower(title)] = i
+				}
 			}
 			return i
 		}
