@@ -31,7 +31,6 @@ type csvReader struct {
 	r      *csv.Reader
 	header []string
 	line   int
-	rowErr bool
 }
 
 func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Reader, error) {

@@ -62,10 +62,4 @@ func writeFile(t testing.TB, name string, data []byte) string {
 	return p
 }
 
-// errorIs reports whether err wraps want, or both are nil.
-func errorIs(err, want error) bool {
-	if want == nil {
-		return err == nil
-	}
-	return errors.Is(err, want)
-}
+

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -158,27 +157,3 @@ func (t *xlsxTable) Close() error {
 	}
 	return err
 }
-
-// WriteAll is a convenience for small tables.
-func WriteAll[T Record](tw TableWriter, rows []T) error {
-	var buf []string
-	for _, r := range rows {
-		buf = r.AppendFields(buf[:0])
-		if err := tw.Write(buf); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// OpenForWrite is os.Create for outputs given as "-" or a path.
-func OpenForWrite(path string) (io.WriteCloser, error) {
-	if path == "-" {
-		return nopWriteCloser{os.Stdout}, nil
-	}
-	return os.Create(path)
-}
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }

@@ -68,9 +68,6 @@ func (d *OGData) src(m Membership) Src {
 	return Src{Line: int(m.Line)}
 }
 
-// AdminRole is the Drupal 7 OG role that makes a group administrator.
-const AdminRole = "administrator member"
-
 // ExtractOG reads the OG files: group nodes first, so memberships that name
 // a group by title find its id.
 func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
@@ -172,6 +169,8 @@ func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) e
 	})
 }
 
+// isAdminRole: Drupal 7's "administrator member", or any role or list of
+// roles in a Views export that names an administrator.
 func isAdminRole(role string) bool {
 	return strings.Contains(strings.ToLower(role), "administrator")
 }
