@@ -61,5 +61,3 @@ func writeFile(t testing.TB, name string, data []byte) string {
 	}
 	return p
 }
-
-
