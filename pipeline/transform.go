@@ -77,6 +77,7 @@ func Transform(cfg *Config) (*Result, error) {
 	matchRev := &Review{}
 	if errs[0] == nil && errs[1] == nil {
 		m = MatchUsers(users, contacts, cfg.Match, matchRev)
+		contacts = withGroups(contacts)
 	}
 	<-ogDone
 	tick.stage("grouping", 0)
@@ -97,4 +98,17 @@ func Transform(cfg *Config) (*Result, error) {
 		res.OGImport = ToOG(contacts, users, m, res.Groups)
 	}
 	return res, nil
+}
+
+// withGroups keeps the contacts that are in some CiviCRM group, the only ones
+// the CiviCRM → OG step looks at, so the rest can be freed before groups
+// are built.
+func withGroups(contacts []Contact) []Contact {
+	var kept []Contact
+	for _, c := range contacts {
+		if c.GroupsRaw != "" || len(c.Groups) > 0 {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
