@@ -21,6 +21,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/civisync/civisync/formats"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -540,7 +541,12 @@ type outcome struct {
 	Groups                           []refGroup
 	Members                          []refMember
 	Counts                           []refCounts
+	// Files are the rows (without header) of the CSV files Load writes.
+	Files map[string][][]string
 }
+
+// outputFiles are the tables compared row by row.
+var outputFiles = []string{FileUserContacts, FileNewContacts, FileGroups, FileMembers, FileACLAdmins}
 
 // ---------------------------------------------------------------------------
 // The reference.
@@ -565,9 +571,9 @@ func digits(s string) (int64, bool) {
 }
 
 type refUser struct {
-	UID                int64
-	Email, First, Last string
-	Line               int
+	UID                          int64
+	Username, Email, First, Last string
+	Line                         int
 }
 
 type refContact struct {
@@ -613,7 +619,7 @@ func reference(w *world, opt MatchOptions) outcome {
 			review(KindDuplicateUser, "users.csv", line, uid, 0)
 			continue
 		}
-		u := refUser{UID: uid, Email: trimSpace(ru.Mail), First: trimSpace(ru.First), Last: trimSpace(ru.Last), Line: line}
+		u := refUser{UID: uid, Username: trimSpace(ru.Name), Email: trimSpace(ru.Mail), First: trimSpace(ru.First), Last: trimSpace(ru.Last), Line: line}
 		if w.fullName {
 			words := strings.Fields(ru.Full)
 			u.First, u.Last = "", ""
@@ -1111,7 +1117,67 @@ func reference(w *world, opt MatchOptions) outcome {
 		out.Counts = append(out.Counts, cnt)
 	}
 	sortReview(out.Review)
+
+	// The files: what load must write for all this.
+	out.Files = map[string][][]string{}
+	id := func(n int64) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.FormatInt(n, 10)
+	}
+	for _, l := range out.Links {
+		var u refUser
+		for _, x := range users {
+			if x.UID == l.UID {
+				u = x
+			}
+		}
+		score := ""
+		if l.Score > 0 {
+			score = strconv.Itoa(l.Score)
+		}
+		out.Files[FileUserContacts] = append(out.Files[FileUserContacts], []string{id(l.UID), u.Username, u.Email, id(l.ContactID), l.Match, score})
+	}
+	for _, n := range out.New {
+		out.Files[FileNewContacts] = append(out.Files[FileNewContacts], []string{"Individual", n.First, n.Last, n.Email, n.ExternalID})
+	}
+	for _, g := range out.Groups {
+		out.Files[FileGroups] = append(out.Files[FileGroups], []string{g.Name, g.Name, GroupTypeMailing, g.Source},
+			[]string{g.ACLName, g.ACLName, GroupTypeACL, g.ACLSource})
+	}
+	for _, mb := range out.Members {
+		email := ""
+		if mb.New > 0 {
+			email = out.New[mb.New-1].Email
+		}
+		out.Files[FileMembers] = append(out.Files[FileMembers], []string{mb.Group, id(mb.ContactID), email, mb.Status})
+		if mb.Admin {
+			out.Files[FileACLAdmins] = append(out.Files[FileACLAdmins], []string{mb.Group + ACLSuffix, id(mb.ContactID), email, StatusAdded})
+		}
+	}
 	return out
+}
+
+// readOutputs reads back the CSV files Load wrote into dir.
+func readOutputs(t *testing.T, dir string) map[string][][]string {
+	t.Helper()
+	files := map[string][][]string{}
+	for _, base := range outputFiles {
+		f, err := os.Open(filepath.Join(dir, base+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", base, err)
+		}
+		if len(rows) > 1 {
+			files[base] = rows[1:]
+		}
+	}
+	return files
 }
 
 func sortReview(r []refReview) {
@@ -1219,6 +1285,9 @@ func diff(t *testing.T, got, want outcome) {
 	part("groups", got.Groups, want.Groups)
 	part("members", got.Members, want.Members)
 	part("group counts", got.Counts, want.Counts)
+	for _, base := range outputFiles {
+		part(base+".csv", got.Files[base], want.Files[base])
+	}
 }
 
 // TestReference holds Transform (extraction, MatchUsers, SyncGroups) to the
@@ -1263,6 +1332,17 @@ func TestReference(t *testing.T) {
 						t.Fatal(err)
 					}
 					got := observe(res)
+					out, err := formats.NewOutputSet(filepath.Join(dir, "out"), formats.CSV, cfg.Inputs())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := Load(res, out, LoadOptions{}); err != nil {
+						t.Fatal(err)
+					}
+					if err := out.Commit(); err != nil {
+						t.Fatal(err)
+					}
+					got.Files = readOutputs(t, out.Dir())
 					want := reference(w, cfg.Match)
 					diff(t, got, want)
 					for _, it := range want.Review {
