@@ -66,6 +66,16 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 	if err == io.EOF {
 		return fail(fmt.Errorf("%w: empty file: no header row", ErrBadFile))
 	}
+	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+		rc.Close() // FILE:LINE(:COL) like any other error, the line where the header starts
+		e := &Error{File: name, Line: pe.StartLine, Err: fmt.Errorf("%w: header: %w", ErrBadFile, pe.Err)}
+		if pe.Line == pe.StartLine {
+			e.Column = pe.Column
+		} else {
+			e.Err = fmt.Errorf("%w: header: %w: the quote opened here is not closed before line %d", ErrBadFile, pe.Err, pe.Line)
+		}
+		return nil, e
+	}
 	if err != nil {
 		return fail(fmt.Errorf("%w: header: %w", ErrBadFile, err))
 	}

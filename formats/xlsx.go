@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -26,11 +27,14 @@ func openXLSX(path string, opt Options) (Reader, error) {
 	if limit <= 0 {
 		limit = DefaultMaxUnzipSize
 	}
+	if err := checkZip(path, limit); err != nil {
+		return nil, err
+	}
 	// Worksheets over 16 MiB inflate to a temporary file rather than memory.
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size") {
-			return nil, &Error{File: path, Err: fmt.Errorf("%w: workbook inflates to more than %d bytes (zip bomb?); raise --max-xlsx-size if it is genuine", ErrBadFile, limit)}
+			return nil, bombError(path, limit)
 		}
 		return nil, &Error{File: path, Err: fmt.Errorf("%w: not a readable XLSX workbook: %w", ErrBadFile, err)}
 	}
@@ -65,6 +69,52 @@ func openXLSX(path string, opt Options) (Reader, error) {
 	}
 	x.header = cleanHeader(trimTrailingEmpty(hdr))
 	return x, nil
+}
+
+// checkZip vets a workbook before excelize opens it. The sizes its entries
+// declare must add up to at most limit: a zip bomb is refused before
+// anything is inflated, and a declared size too large for an int64 (which
+// excelize takes as negative, and panics on) is refused too. Then every
+// entry is inflated once, to nowhere, where archive/zip checks it against
+// its declared size and CRC-32: excelize drops those errors and would read
+// a corrupt entry, or one that understates its size, as a shorter sheet.
+// archive/zip stops an entry at its declared size, so this pass inflates at
+// most limit bytes.
+func checkZip(path string, limit int64) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return &Error{File: path, Err: fmt.Errorf("%w: not a readable XLSX workbook: %w", ErrBadFile, err)}
+	}
+	defer zr.Close()
+	left := uint64(limit)
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > left {
+			return bombError(path, limit)
+		}
+		left -= f.UncompressedSize64
+	}
+	for _, f := range zr.File {
+		if err := inflateEntry(f); err != nil {
+			return &Error{File: path, Err: fmt.Errorf("%w: not a readable XLSX workbook: %s: %w", ErrBadFile, f.Name, err)}
+		}
+	}
+	return nil
+}
+
+func inflateEntry(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, rc)
+	if cerr := rc.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func bombError(path string, limit int64) error {
+	return &Error{File: path, Err: fmt.Errorf("%w: workbook inflates to more than %d bytes (zip bomb?); raise --max-xlsx-size if it is genuine", ErrBadFile, limit)}
 }
 
 // textFmt is the built-in number format "@" (text): a number shows as stored.

@@ -209,15 +209,20 @@ func (w *loader) writeAll(tables []table) error {
 	w.tick.stage("writing", 0)
 	errs := make([]error, len(tables))
 	found := make([]Review, len(tables))
+	rescued := make([]rescue, len(tables))
 	var wg sync.WaitGroup
 	for i, t := range tables {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer rescued[i].catch()
 			errs[i] = w.write(t, &found[i])
 		}()
 	}
 	wg.Wait()
+	for i := range rescued {
+		rescued[i].rethrow()
+	}
 	for i, err := range errs {
 		if err != nil {
 			return err

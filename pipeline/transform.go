@@ -62,17 +62,29 @@ func Transform(cfg *Config) (*Result, error) {
 	for i := range xs {
 		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}, progress: tick}
 	}
+	var rescued [3]rescue
 	ogDone := make(chan struct{})
 	go func() {
 		defer close(ogDone)
+		defer rescued[2].catch()
 		if cfg.HasOG() {
 			og, errs[2] = xs[2].ExtractOG(cfg.OG)
 		}
 	}()
 	people.Add(2)
-	go func() { defer people.Done(); users, errs[0] = xs[0].ExtractUsers(cfg.Users) }()
-	go func() { defer people.Done(); contacts, errs[1] = xs[1].ExtractContacts(cfg.Contacts) }()
+	go func() {
+		defer people.Done()
+		defer rescued[0].catch()
+		users, errs[0] = xs[0].ExtractUsers(cfg.Users)
+	}()
+	go func() {
+		defer people.Done()
+		defer rescued[1].catch()
+		contacts, errs[1] = xs[1].ExtractContacts(cfg.Contacts)
+	}()
 	people.Wait()
+	rescued[0].rethrow()
+	rescued[1].rethrow()
 	var m *Matching
 	matchRev := &Review{}
 	if errs[0] == nil && errs[1] == nil {
@@ -80,6 +92,7 @@ func Transform(cfg *Config) (*Result, error) {
 		contacts = withGroups(contacts)
 	}
 	<-ogDone
+	rescued[2].rethrow()
 	tick.stage("grouping", 0)
 	for _, err := range errs {
 		if err != nil {

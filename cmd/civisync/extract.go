@@ -106,8 +106,11 @@ func extractTo(c *cli.Context, header []string, fn func(*pipeline.Extractor, pip
 	if err == nil {
 		err = fn(x, in, tw)
 	}
-	if cerr := tw.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		// Only now is the table flushed: on standard output, a failed
+		// extraction must not leave a header a pipeline would take for an
+		// empty file.
+		err = tw.Close()
 	}
 	if err != nil {
 		f.Abort()

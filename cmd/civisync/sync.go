@@ -61,6 +61,12 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 	if err != nil {
 		return err
 	}
+	defer func() { // a bug must not leave a half-written temporary directory behind
+		if r := recover(); r != nil {
+			out.Abort()
+			panic(r)
+		}
+	}()
 	if err := pipeline.Load(res, out, lo); err != nil {
 		out.Abort()
 		return err
