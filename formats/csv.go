@@ -72,7 +72,7 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		if pe.Line == pe.StartLine {
 			e.Column = pe.Column
 		} else {
-			e.Err = fmt.Errorf("%w: header: %w: the quote opened here is not closed before line %d", ErrBadFile, pe.Err, pe.Line)
+			e.Err = fmt.Errorf("%w: header: %w: the quote opened here is never closed (the parser gave up at line %d)", ErrBadFile, pe.Err, pe.Line)
 		}
 		return nil, e
 	}
@@ -112,7 +112,7 @@ func (c *csvReader) Next() ([]string, error) {
 		if errors.As(err, &pe) {
 			c.line = pe.StartLine
 			if pe.Line != pe.StartLine { // a quote left open runs on to where the parser gave up
-				return nil, RowError(c.name, pe.StartLine, 0, "%v: the quote opened here is not closed before line %d; those lines are not read", pe.Err, pe.Line)
+				return nil, RowError(c.name, pe.StartLine, 0, "%v: the quote opened here is never closed (the parser gave up at line %d); the lines in between are not read", pe.Err, pe.Line)
 			}
 			return nil, RowError(c.name, pe.Line, pe.Column, "%v", pe.Err)
 		}

@@ -49,7 +49,7 @@ type Options struct {
 }
 
 // DefaultMaxUnzipSize is the default cap on an XLSX's inflated size.
-const DefaultMaxUnzipSize = 4 << 30
+const DefaultMaxUnzipSize = 1 << 30
 
 var zipMagic = []byte("PK\x03\x04")
 
