@@ -14,8 +14,10 @@ func syncCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "sync",
 		Usage: "extract, transform and load in one go: users and OGs in, CiviCRM import files out",
-		Description: "Matches every user to a CiviCRM contact (SPEC §2), turns every Organic Group into a normal and an\n" +
-			"ACL group (§3), lists contacts to add to OGs (§4), and writes the outputs into --out atomically.\n\n" + exitCodesHelp,
+		Description: "Matches every user to a CiviCRM contact as CiviCRM's Synchronize Users to Contacts does, turns\n" +
+			"every Organic Group into a members group and an administrators (ACL) group as civicrm_og_sync does,\n" +
+			"lists contacts to add to Organic Groups with user_import_og, and writes the outputs into --out\n" +
+			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
 		Flags: concat(
 			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
 			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
