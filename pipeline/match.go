@@ -237,6 +237,12 @@ func (ix *emailIndex) candidates(e int32, buf []candidate) []candidate {
 // MatchUsers links users to contacts as CiviCRM's synchronizeUFMatch does
 // (SPEC §2), one user at a time in ascending uid. contacts must be sorted by id.
 func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review) *Matching {
+	return matchUsers(users, contacts, newEmailIndex(contacts, len(users)), opt, rev)
+}
+
+// matchUsers is MatchUsers with the e-mail index already built from
+// contacts (Transform builds it while other files are still being read).
+func matchUsers(users []User, contacts []Contact, byKey *emailIndex, opt MatchOptions, rev *Review) *Matching {
 	users = sortUsers(users, rev)
 	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users))}
 	for i := range users {
@@ -245,7 +251,6 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 		}
 	}
 	m.byUID = newUIDIndex(m.uids)
-	byKey := newEmailIndex(contacts, len(users))
 	// The export's uf_match links: step 2, and step 4's "already linked".
 	linkedUser := make([]int64, len(contacts)) // contact -> the user it is linked to, 0 if none
 	contactOfUF := make(map[int64]int32)       // uid -> its linked contact

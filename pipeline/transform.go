@@ -53,6 +53,7 @@ func Transform(cfg *Config) (*Result, error) {
 		users    []User
 		contacts []Contact
 		og       *OGData
+		index    *emailIndex
 		people   sync.WaitGroup
 	)
 	xs := [3]*Extractor{}
@@ -81,6 +82,9 @@ func Transform(cfg *Config) (*Result, error) {
 		defer people.Done()
 		defer rescued[1].catch()
 		contacts, errs[1] = xs[1].ExtractContacts(cfg.Contacts)
+		if errs[1] == nil {
+			index = newEmailIndex(contacts, len(contacts))
+		}
 	}()
 	people.Wait()
 	rescued[0].rethrow()
@@ -88,7 +92,7 @@ func Transform(cfg *Config) (*Result, error) {
 	var m *Matching
 	matchRev := &Review{}
 	if errs[0] == nil && errs[1] == nil {
-		m = MatchUsers(users, contacts, cfg.Match, matchRev)
+		m = matchUsers(users, contacts, index, cfg.Match, matchRev)
 		contacts = withGroups(contacts)
 	}
 	<-ogDone
