@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -223,7 +224,8 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 			end++
 		}
 		run := byGroup[start:end]
-		slices.SortStableFunc(run, func(a, b Member) int { return cmpInt64(a.Key, b.Key) })
+		// Equal keys are merged whatever their order, so an unstable sort will do.
+		slices.SortFunc(run, func(a, b Member) int { return cmp.Compare(a.Key, b.Key) })
 		for i := 0; i < len(run); {
 			mb := run[i]
 			for i++; i < len(run) && run[i].Key == mb.Key; i++ {
@@ -249,16 +251,6 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 		gs.Counts[i].Title, gs.Counts[i].SourceOGID = gs.Groups[i].Name, gs.Groups[i].GID
 	}
 	return gs
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // resolve finds the contact a member reaches CiviCRM by, reviewing a user
