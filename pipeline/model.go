@@ -55,6 +55,17 @@ func (c *Contact) IsIndividual() bool {
 	return c.Type == "" || strings.EqualFold(c.Type, "Individual")
 }
 
+// inGroups reports whether the export puts the contact in any CiviCRM group.
+func (c *Contact) inGroups() bool { return c.GroupsRaw != "" || len(c.Groups) > 0 }
+
+// emails lists the contact's e-mails, primary first.
+func (c *Contact) emails() []string {
+	if c.Primary == "" {
+		return c.Others
+	}
+	return append([]string{c.Primary}, c.Others...)
+}
+
 // State of an OG membership.
 type State uint8
 

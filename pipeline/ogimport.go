@@ -53,21 +53,23 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	// a site whose contacts are in no such group costs one pass.
 	type wanted struct {
 		c      *Contact
-		email  string
+		email  string   // the primary e-mail, or the first other one
+		keys   []string // the contact's e-mail keys
 		groups []int
 	}
 	var want []wanted
 	for _, ci := range order {
 		c := &contacts[ci]
-		email := c.Primary
-		if email == "" && len(c.Others) > 0 {
-			email = c.Others[0]
-		}
-		if !c.IsIndividual() || c.Deleted || email == "" || (c.GroupsRaw == "" && len(c.Groups) == 0) {
+		emails := c.emails()
+		if !c.IsIndividual() || c.Deleted || len(emails) == 0 || !c.inGroups() {
 			continue
 		}
 		if groups := contactGroups(c, groupByTitle); len(groups) > 0 {
-			want = append(want, wanted{c, email, groups})
+			w := wanted{c: c, email: emails[0], groups: groups}
+			for _, e := range emails {
+				w.keys = append(w.keys, EmailKey(e))
+			}
+			want = append(want, w)
 		}
 	}
 	if len(want) == 0 {
@@ -77,10 +79,8 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	wantID, wantKey := map[int64]bool{}, map[string]bool{}
 	for _, w := range want {
 		wantID[w.c.ID] = true
-		for _, e := range append([]string{w.c.Primary}, w.c.Others...) {
-			if e != "" {
-				wantKey[EmailKey(e)] = true
-			}
+		for _, k := range w.keys {
+			wantKey[k] = true
 		}
 	}
 	accountsOfContact := map[int64][]int64{}
@@ -113,10 +113,8 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 		if c.UFID != 0 { // linked, though the user may not have been checked (no e-mail, --skip-blocked)
 			accounts = append(accounts, c.UFID)
 		}
-		for _, e := range append([]string{c.Primary}, c.Others...) {
-			if e != "" {
-				accounts = append(accounts, usersByKey[EmailKey(e)]...)
-			}
+		for _, k := range w.keys {
+			accounts = append(accounts, usersByKey[k]...)
 		}
 		slices.Sort(accounts)
 		accounts = slices.Compact(accounts)

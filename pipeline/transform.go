@@ -123,7 +123,7 @@ func Transform(cfg *Config) (*Result, error) {
 func withGroups(contacts []Contact) []Contact {
 	var kept []Contact
 	for _, c := range contacts {
-		if c.GroupsRaw != "" || len(c.Groups) > 0 {
+		if c.inGroups() {
 			kept = append(kept, c)
 		}
 	}
