@@ -109,16 +109,9 @@ func WriteCanonicalMemberships(tw formats.TableWriter, og *OGData) error {
 		uid int64
 	}
 	roleAdmin := map[pair]Src{}
-	for _, ra := range og.RoleAdmins {
-		if _, dup := roleAdmin[pair{ra.Group, ra.UID}]; !dup {
-			roleAdmin[pair{ra.Group, ra.UID}] = ra.Src
-		}
-	}
-	for i, g := range og.Groups {
-		if p := (pair{int32(i), g.Author}); g.Author != 0 {
-			if _, dup := roleAdmin[p]; !dup {
-				roleAdmin[p] = g.Src
-			}
+	for _, a := range og.admins() {
+		if _, dup := roleAdmin[pair{a.Group, a.UID}]; !dup {
+			roleAdmin[pair{a.Group, a.UID}] = a.Src
 		}
 	}
 	var buf []string

@@ -60,6 +60,18 @@ func (d *OGData) group(gid int64, title string, src Src) int32 {
 	return i
 }
 
+// admins lists who is a group administrator besides a membership row's own
+// flag: administrator roles, then group node authors.
+func (d *OGData) admins() []RoleAdmin {
+	out := append([]RoleAdmin(nil), d.RoleAdmins...)
+	for i, g := range d.Groups {
+		if g.Author != 0 {
+			out = append(out, RoleAdmin{Group: int32(i), UID: g.Author, Author: true, Src: g.Src})
+		}
+	}
+	return out
+}
+
 // src is where a membership came from.
 func (d *OGData) src(m Membership) Src {
 	if int(m.File) < len(d.Files) {

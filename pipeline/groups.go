@@ -182,13 +182,12 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 		what string
 	}
 	var extras []extra
-	for _, ra := range og.RoleAdmins {
-		extras = append(extras, extra{pair{pos[ra.Group], ra.UID}, ra.Src, "administrator"})
-	}
-	for i, g := range og.Groups {
-		if g.Author != 0 {
-			extras = append(extras, extra{pair{pos[i], g.Author}, g.Src, "author"})
+	for _, a := range og.admins() {
+		what := "administrator"
+		if a.Author {
+			what = "author"
 		}
+		extras = append(extras, extra{pair{pos[a.Group], a.UID}, a.Src, what})
 	}
 	sort.SliceStable(extras, func(i, j int) bool {
 		if extras[i].g != extras[j].g {

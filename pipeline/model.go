@@ -109,10 +109,12 @@ type Membership struct {
 	Admin bool // is_admin, or an administrator role in the row
 }
 
-// RoleAdmin is a user made group administrator by og_users_roles.
+// RoleAdmin is a user made group administrator by og_users_roles, or, for
+// OGData.admins, as the author of the group node.
 type RoleAdmin struct {
-	Group int32
-	UID   int64
+	Group  int32
+	UID    int64
+	Author bool
 	Src
 }
 
