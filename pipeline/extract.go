@@ -227,6 +227,28 @@ type ContactInputs struct {
 // ExtractContacts reads the contacts and folds in the optional dumps.
 // The result is sorted by contact id.
 func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
+	return x.extractContacts(in, nil)
+}
+
+// extractContacts is ExtractContacts keeping only the contacts keep wants
+// (nil: all), so that a large export is not held whole. A row keep leaves
+// out still counts as a first occurrence of its id: a later row repeating
+// the id loses to it, kept or not. A dump can change any contact, so with
+// one every row is kept.
+func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) ([]Contact, error) {
+	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
+		keep = nil
+	}
+	// While ids ascend (the usual export) no row can repeat an earlier one,
+	// so a left-out row costs only its id; after the first id out of order
+	// every row is noted, to find the repeats once all are read.
+	var (
+		ordered = true
+		lastID  int64
+		early   []int64 // ids of rows left out while ids ascended, ascending
+		preKept int     // contacts kept while ids ascended
+		late    []siftedRow
+	)
 	r, b, st, err := x.table(in.Contacts, &formats.ContactsSchema)
 	if err != nil {
 		return nil, err
@@ -234,7 +256,11 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
 	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
 	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	contacts := make([]Contact, 0, formats.RowsHint(r))
+	hint := formats.RowsHint(r)
+	if keep != nil {
+		hint /= 4 // most rows of a large export are sifted out
+	}
+	contacts := make([]Contact, 0, hint)
 	err = x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cID))
 		id, ok := parseID(raw)
@@ -269,12 +295,36 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 		if g := formats.Cell(rec, cGroups); strings.TrimSpace(g) != "" {
 			c.GroupsRaw = g
 		}
+		if keep != nil {
+			if ordered && c.ID <= lastID {
+				ordered, preKept = false, len(contacts)
+			}
+			lastID = c.ID
+			kept := keep(&c)
+			if !ordered {
+				at := -1
+				if kept {
+					at = len(contacts)
+				}
+				late = append(late, siftedRow{c.ID, c.Src, at})
+			}
+			if !kept {
+				if ordered {
+					early = append(early, c.ID)
+				}
+				st.Used++
+				return nil
+			}
+		}
 		contacts = append(contacts, c)
 		st.Used++
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !ordered {
+		contacts = x.dropRepeats(st, contacts, preKept, early, late)
 	}
 	// By contact id, each id once (the first row wins). Exports are usually
 	// in id order already, so this is one pass over them.
@@ -285,10 +335,7 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 		if a.ID != b.ID {
 			return false
 		}
-		// CompactFunc passes the later row first: a is the row dropped.
-		x.Review.Add(KindDuplicateContact, a.Src, 0, a.ID, "contact id appears again; this row is ignored")
-		st.Used--
-		st.Reviewed++
+		x.repeatedContact(st, a.Src, a.ID) // CompactFunc passes the later row first: a is the row dropped
 		return true
 	})
 	byID := func(id int64) (int, bool) {
@@ -310,6 +357,49 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 		}
 	}
 	return contacts, nil
+}
+
+// siftedRow is a contacts row read after ids went out of order.
+type siftedRow struct {
+	ID  int64
+	Src Src
+	at  int // index in the kept contacts, -1 if left out
+}
+
+// dropRepeats reviews the rows of late that repeat the id of an earlier
+// row and takes the kept ones out: the first row of an id wins. Rows before
+// late (contacts[:preKept] and early, both ascending) can only come first.
+func (x *Extractor) dropRepeats(st *FileStats, contacts []Contact, preKept int, early []int64, late []siftedRow) []Contact {
+	seen := make(map[int64]bool, len(late))
+	drop := make([]bool, len(contacts))
+	for _, r := range late {
+		_, before := slices.BinarySearch(early, r.ID)
+		if !before {
+			_, before = slices.BinarySearchFunc(contacts[:preKept], r.ID, func(c Contact, id int64) int { return cmp.Compare(c.ID, id) })
+		}
+		if before || seen[r.ID] {
+			x.repeatedContact(st, r.Src, r.ID)
+			if r.at >= 0 {
+				drop[r.at] = true
+			}
+			continue
+		}
+		seen[r.ID] = true
+	}
+	kept := contacts[:0]
+	for i, c := range contacts {
+		if !drop[i] {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+// repeatedContact reviews a row whose contact id an earlier row has.
+func (x *Extractor) repeatedContact(st *FileStats, src Src, id int64) {
+	x.Review.Add(KindDuplicateContact, src, 0, id, "contact id appears again; this row is ignored")
+	st.Used--
+	st.Reviewed++
 }
 
 // contactRow resolves the contact id of a dump row, reviewing unknown ones.

@@ -155,13 +155,93 @@ func (m *Matching) known(uid int64) bool {
 	return ok
 }
 
-// emailIndex finds contacts by e-mail key, and remembers which user took
-// each key (step 5) in the same entry, so a user costs one lookup. Most keys
-// have one contact: a key's entry points at its first candidate and
+// userKeys is the users' side of the e-mail index: the users by uid and
+// each one's e-mail key, numbered once per distinct key. Only these keys are
+// ever looked up, so a contact whose e-mails are none of them can never be
+// matched: contacts can be sifted against userKeys as they are read.
+type userKeys struct {
+	users []User           // by uid, each uid once
+	ids   map[string]int32 // e-mail key (with an @) -> key number
+	of    []int32          // per user: key number, or keyNone / keyInvalid
+}
+
+const (
+	keyNone    = -1 // the user has no e-mail
+	keyInvalid = -2 // the e-mail has no @ (step 7)
+)
+
+// newUserKeys sorts users by uid (reviewing repeated uids) and numbers their
+// e-mail keys. The caller's slice is left as it was.
+func newUserKeys(users []User, rev *Review) *userKeys {
+	users = sortUsers(users, rev)
+	uk := &userKeys{users: users, ids: make(map[string]int32, len(users)), of: make([]int32, len(users))}
+	for i := range users {
+		key := EmailKey(users[i].Email)
+		switch {
+		case key == "":
+			uk.of[i] = keyNone
+		case !validEmail(key):
+			uk.of[i] = keyInvalid
+		default:
+			id, ok := uk.ids[key]
+			if !ok {
+				id = int32(len(uk.ids))
+				uk.ids[key] = id
+			}
+			uk.of[i] = id
+		}
+	}
+	return uk
+}
+
+// contactSieve decides, contact by contact as they are read in id order,
+// which ones matter to a run over the users of uk: possible matches (a
+// non-deleted Individual with one of the users' e-mail keys), existing
+// uf_match links (which may also conflict with one another), and contacts
+// in CiviCRM groups (the CiviCRM → OG step). Nothing else in a contacts
+// export can change an output, so the rest is dropped unkept. The e-mail
+// index is built on the way, each e-mail looked up once.
+type contactSieve struct {
+	uk      *userKeys
+	ix      *emailIndex
+	kept    int32 // contacts kept so far: the next one's index
+	lastID  int64
+	ordered bool // the kept contacts came in ascending id order
+}
+
+func newContactSieve(uk *userKeys) *contactSieve {
+	return &contactSieve{uk: uk, ix: newEmptyIndex(uk), ordered: true}
+}
+
+// keep reports whether c matters, adding its e-mails to the index if so.
+func (s *contactSieve) keep(c *Contact) bool {
+	if !s.ix.addContact(s.uk, c, s.kept) && c.UFID == 0 && !c.inGroups() {
+		return false
+	}
+	s.kept++
+	s.ordered = s.ordered && c.ID > s.lastID
+	s.lastID = c.ID
+	return true
+}
+
+// index returns the e-mail index of contacts, the sieve's result: the one
+// built while sifting when contacts are exactly the rows the sieve kept, in
+// the order it kept them (ids ascending, so sorting them changed nothing,
+// and none dropped as a repeat); otherwise (a dump folded in, which keeps
+// every row unsifted) one built afresh.
+func (s *contactSieve) index(contacts []Contact) *emailIndex {
+	if s.ordered && int(s.kept) == len(contacts) {
+		return s.ix
+	}
+	return newEmailIndex(contacts, s.uk)
+}
+
+// emailIndex lists, per user e-mail key, the contacts having it, and
+// remembers which user took each key (step 5) in the same entry. Most keys
+// have at most one contact: a key's entry points at its first candidate and
 // further ones chain through next.
 type emailIndex struct {
-	entry map[string]int32 // key -> index into keys
-	keys  []keyEntry
+	keys  []keyEntry // by key number (userKeys.ids)
 	cands []candidate
 }
 
@@ -177,10 +257,37 @@ type candidate struct {
 	next    int32 // next candidate of the same key, -1 at the end
 }
 
-func newEmailIndex(contacts []Contact, users int) *emailIndex {
-	ix := &emailIndex{entry: make(map[string]int32, len(contacts)+users/2), cands: make([]candidate, 0, len(contacts)), keys: make([]keyEntry, 0, len(contacts)+users/2)}
-	add := func(key string, ci int32, primary bool) {
-		e := ix.lookup(key)
+// newEmailIndex indexes the contacts' e-mails that are users' keys; no user
+// can look up any other. contacts must be sorted by id.
+func newEmailIndex(contacts []Contact, uk *userKeys) *emailIndex {
+	ix := newEmptyIndex(uk)
+	for i := range contacts {
+		ix.addContact(uk, &contacts[i], int32(i))
+	}
+	return ix
+}
+
+func newEmptyIndex(uk *userKeys) *emailIndex {
+	ix := &emailIndex{keys: make([]keyEntry, len(uk.ids)), cands: make([]candidate, 0, len(uk.ids))}
+	for i := range ix.keys {
+		ix.keys[i] = keyEntry{first: -1, last: -1, owner: -1}
+	}
+	return ix
+}
+
+// addContact adds contact ci's e-mails that are users' keys, reporting
+// whether there was one. Only non-deleted Individuals are matched (step 3).
+func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
+	if !c.IsIndividual() || c.Deleted {
+		return false
+	}
+	added := false
+	add := func(email string, primary bool) {
+		e, ok := uk.ids[EmailKey(email)]
+		if !ok {
+			return
+		}
+		added = true
 		k := &ix.keys[e]
 		if k.last >= 0 && ix.cands[k.last].contact == ci {
 			return // a contact's e-mails are added together: it is already the last
@@ -194,30 +301,13 @@ func newEmailIndex(contacts []Contact, users int) *emailIndex {
 		}
 		k.last = n
 	}
-	for i := range contacts {
-		c := &contacts[i]
-		if !c.IsIndividual() || c.Deleted { // step 3: only non-deleted Individuals
-			continue
-		}
-		if c.Primary != "" {
-			add(EmailKey(c.Primary), int32(i), true)
-		}
-		for _, e := range c.Others {
-			add(EmailKey(e), int32(i), false)
-		}
+	if c.Primary != "" {
+		add(c.Primary, true)
 	}
-	return ix
-}
-
-// lookup returns key's entry, adding an empty one.
-func (ix *emailIndex) lookup(key string) int32 {
-	e, ok := ix.entry[key]
-	if !ok {
-		e = int32(len(ix.keys))
-		ix.keys = append(ix.keys, keyEntry{first: -1, last: -1, owner: -1})
-		ix.entry[key] = e
+	for _, e := range c.Others {
+		add(e, false)
 	}
-	return e
+	return added
 }
 
 // candidates lists the contacts of a key entry: primary matches first, then
@@ -237,13 +327,15 @@ func (ix *emailIndex) candidates(e int32, buf []candidate) []candidate {
 // MatchUsers links users to contacts as CiviCRM's synchronizeUFMatch does
 // (SPEC §2), one user at a time in ascending uid. contacts must be sorted by id.
 func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review) *Matching {
-	return matchUsers(users, contacts, newEmailIndex(contacts, len(users)), opt, rev)
+	uk := newUserKeys(users, rev)
+	return matchUsers(uk, contacts, newEmailIndex(contacts, uk), opt, rev)
 }
 
-// matchUsers is MatchUsers with the e-mail index already built from
-// contacts (Transform builds it while other files are still being read).
-func matchUsers(users []User, contacts []Contact, byKey *emailIndex, opt MatchOptions, rev *Review) *Matching {
-	users = sortUsers(users, rev)
+// matchUsers is MatchUsers with the users' keys and the e-mail index
+// already built (Transform builds them while other files are still being
+// read). contacts may leave out contacts that do not matter to uk.
+func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOptions, rev *Review) *Matching {
+	users := uk.users
 	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users))}
 	for i := range users {
 		if users[i].UID > 0 {
@@ -280,8 +372,8 @@ func matchUsers(users []User, contacts []Contact, byKey *emailIndex, opt MatchOp
 			rev.Add(KindBlockedUser, u.Src, u.UID, 0, "blocked user left out (--skip-blocked)")
 			continue
 		}
-		key := EmailKey(u.Email)
-		if key == "" {
+		e := uk.of[ui]
+		if e == keyNone {
 			rev.Add(KindNoEmail, u.Src, u.UID, 0, "user has no e-mail; CiviCRM checks only users with one")
 			continue
 		}
@@ -299,22 +391,21 @@ func matchUsers(users []User, contacts []Contact, byKey *emailIndex, opt MatchOp
 			if c.Deleted {
 				rev.Add(KindLinkedContactDeleted, u.Src, u.UID, c.ID, "the user's linked contact is in the trash")
 			}
-			if validEmail(key) {
-				if k := &byKey.keys[byKey.lookup(key)]; k.owner < 0 {
+			if e >= 0 {
+				if k := &byKey.keys[e]; k.owner < 0 {
 					k.owner = li
 				}
 			}
 			continue
 		}
 		// Step 7: an address without @ gets no contact.
-		if !validEmail(key) {
+		if e == keyInvalid {
 			l.Match = MatchNone
 			m.Skipped++
 			rev.Add(KindInvalidEmail, u.Src, u.UID, 0, fmt.Sprintf("e-mail %q has no @; no contact is made", u.Email))
 			continue
 		}
 		// Step 5: a lower uid with the same e-mail has the contact.
-		e := byKey.lookup(key)
 		if owner := byKey.keys[e].owner; owner >= 0 {
 			o := &m.Links[owner]
 			l.ContactID, l.New, l.Match = o.ContactID, o.New, MatchShared

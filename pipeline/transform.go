@@ -45,12 +45,13 @@ func Transform(cfg *Config) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("unknown rule %q (want %s or %s)", cfg.Match.Rule, RuleUnsupervised, RuleSupervised)
 	}
-	// The inputs are read side by side, each into its own review, and users
-	// are matched while the (larger) membership file is still being read.
+	// The OG files are read beside the users and contacts, each file into
+	// its own review, and users are matched while the (larger) membership
+	// file is still being read.
 	// Reviews and file statistics are merged in a fixed order, so the
 	// outputs do not depend on timing.
 	var (
-		users    []User
+		uk       *userKeys
 		contacts []Contact
 		og       *OGData
 		index    *emailIndex
@@ -72,27 +73,32 @@ func Transform(cfg *Config) (*Result, error) {
 			og, errs[2] = xs[2].ExtractOG(cfg.OG)
 		}
 	}()
-	people.Add(2)
+	// Users first, then contacts: only contacts having a user's e-mail key
+	// (or a link, or groups) are kept, so a large contacts export is sifted
+	// as it is read instead of held whole.
+	matchRev := &Review{}
+	people.Add(1)
 	go func() {
 		defer people.Done()
 		defer rescued[0].catch()
-		users, errs[0] = xs[0].ExtractUsers(cfg.Users)
-	}()
-	go func() {
-		defer people.Done()
+		users, err := xs[0].ExtractUsers(cfg.Users)
+		if errs[0] = err; err != nil {
+			return
+		}
+		uk = newUserKeys(users, matchRev)
 		defer rescued[1].catch()
-		contacts, errs[1] = xs[1].ExtractContacts(cfg.Contacts)
+		sieve := newContactSieve(uk)
+		contacts, errs[1] = xs[1].extractContacts(cfg.Contacts, sieve.keep)
 		if errs[1] == nil {
-			index = newEmailIndex(contacts, len(contacts))
+			index = sieve.index(contacts)
 		}
 	}()
 	people.Wait()
 	rescued[0].rethrow()
 	rescued[1].rethrow()
 	var m *Matching
-	matchRev := &Review{}
 	if errs[0] == nil && errs[1] == nil {
-		m = matchUsers(users, contacts, index, cfg.Match, matchRev)
+		m = matchUsers(uk, contacts, index, cfg.Match, matchRev)
 		contacts = withGroups(contacts)
 	}
 	<-ogDone
@@ -112,7 +118,7 @@ func Transform(cfg *Config) (*Result, error) {
 	rev.Items = append(rev.Items, matchRev.Items...)
 	if og != nil {
 		res.Groups = SyncGroups(og, m, rev)
-		res.OGImport = ToOG(contacts, users, m, res.Groups)
+		res.OGImport = ToOG(contacts, m.Users, m, res.Groups)
 	}
 	return res, nil
 }
