@@ -256,11 +256,9 @@ func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) 
 	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
 	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
 	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	hint := formats.RowsHint(r)
-	if keep != nil {
-		hint /= 4 // most rows of a large export are sifted out
-	}
-	contacts := make([]Contact, 0, hint)
+	// Sized for every row even when most will be sifted out: pages of the
+	// slice never written are never touched, so they cost no memory.
+	contacts := make([]Contact, 0, formats.RowsHint(r))
 	err = x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cID))
 		id, ok := parseID(raw)

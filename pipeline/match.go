@@ -3,6 +3,7 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 )
@@ -160,9 +161,10 @@ func (m *Matching) known(uid int64) bool {
 // ever looked up, so a contact whose e-mails are none of them can never be
 // matched: contacts can be sifted against userKeys as they are read.
 type userKeys struct {
-	users []User           // by uid, each uid once
-	ids   map[string]int32 // e-mail key (with an @) -> key number
-	of    []int32          // per user: key number, or keyNone / keyInvalid
+	users  []User           // by uid, each uid once
+	ids    map[string]int32 // e-mail key (with an @) -> key number
+	filter keyFilter        // the keys of ids
+	of     []int32          // per user: key number, or keyNone / keyInvalid
 }
 
 const (
@@ -191,7 +193,57 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 			uk.of[i] = id
 		}
 	}
+	uk.filter = newKeyFilter(len(uk.ids))
+	for key := range uk.ids {
+		uk.filter.add(key)
+	}
 	return uk
+}
+
+// lookup returns the number of the e-mail key in b, if it is a user's.
+func (uk *userKeys) lookup(b []byte) (int32, bool) {
+	if !uk.filter.mayHave(b) {
+		return 0, false
+	}
+	id, ok := uk.ids[string(b)] // no copy: the compiler looks up the bytes
+	return id, ok
+}
+
+// keyFilter is a Bloom filter over the users' e-mail keys. Most e-mails of
+// a large contacts export are no user's; the filter turns those away with
+// one access to a small array where the key map costs a cache miss or
+// more. Each key sets 4 bits of one 64-bit word, so a test is one access.
+type keyFilter struct {
+	seed  maphash.Seed
+	words []uint64
+}
+
+// newKeyFilter sizes the filter at about 16 bits a key: about 1 in 200
+// e-mails that are no user's get past it.
+func newKeyFilter(keys int) keyFilter {
+	n := 1
+	for n < keys/4 {
+		n <<= 1
+	}
+	return keyFilter{seed: maphash.MakeSeed(), words: make([]uint64, n)}
+}
+
+// slot is the word a hash picks (its low bits) and the 4 bits set in it
+// (6 high bits each).
+func (f *keyFilter) slot(h uint64) (*uint64, uint64) {
+	bits := uint64(1)<<(h>>40&63) | uint64(1)<<(h>>46&63) | uint64(1)<<(h>>52&63) | uint64(1)<<(h>>58)
+	return &f.words[h&uint64(len(f.words)-1)], bits
+}
+
+func (f *keyFilter) add(key string) {
+	w, bits := f.slot(maphash.String(f.seed, key))
+	*w |= bits
+}
+
+// mayHave is false only for a key never added.
+func (f *keyFilter) mayHave(key []byte) bool {
+	w, bits := f.slot(maphash.Bytes(f.seed, key))
+	return *w&bits == bits
 }
 
 // contactSieve decides, contact by contact as they are read in id order,
@@ -243,6 +295,7 @@ func (s *contactSieve) index(contacts []Contact) *emailIndex {
 type emailIndex struct {
 	keys  []keyEntry // by key number (userKeys.ids)
 	cands []candidate
+	buf   []byte // scratch for a key being looked up
 }
 
 type keyEntry struct {
@@ -283,7 +336,8 @@ func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
 	}
 	added := false
 	add := func(email string, primary bool) {
-		e, ok := uk.ids[EmailKey(email)]
+		ix.buf = appendEmailKey(ix.buf[:0], email)
+		e, ok := uk.lookup(ix.buf)
 		if !ok {
 			return
 		}

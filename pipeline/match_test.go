@@ -419,6 +419,46 @@ func TestEmailKey(t *testing.T) {
 		if got := EmailKey(tc.in); got != tc.want {
 			t.Errorf("EmailKey(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+		if got := string(appendEmailKey([]byte("x"), tc.in)); got != "x"+tc.want {
+			t.Errorf("appendEmailKey(%q) = %q, want %q", tc.in, got, "x"+tc.want)
+		}
+	}
+}
+
+// FuzzAppendEmailKey holds the allocation-free key to EmailKey.
+func FuzzAppendEmailKey(f *testing.F) {
+	for _, s := range []string{"", " A@B.org\t", "\u00a0a@x.org", "JOSE\u0301@X.ORG", "\x85a@b\v", "\xff@x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendEmailKey(nil, s)), EmailKey(s); got != want {
+			t.Errorf("appendEmailKey(%q) = %q, EmailKey = %q", s, got, want)
+		}
+	})
+}
+
+// TestKeyFilter: never a false negative, and few false positives.
+func TestKeyFilter(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 1000, 100_000} {
+		f := newKeyFilter(n)
+		for i := 0; i < n; i++ {
+			f.add(fmt.Sprintf("user%d@example.org", i))
+		}
+		for i := 0; i < n; i++ {
+			if k := fmt.Sprintf("user%d@example.org", i); !f.mayHave([]byte(k)) {
+				t.Fatalf("n=%d: %q added but not found", n, k)
+			}
+		}
+		const probes = 100_000
+		fp := 0
+		for i := 0; i < probes; i++ {
+			if f.mayHave([]byte(fmt.Sprintf("other%d@example.org", i))) {
+				fp++
+			}
+		}
+		if rate := float64(fp) / probes; n > 0 && rate > 0.02 {
+			t.Errorf("n=%d: false positive rate %.3f, want under 0.02", n, rate)
+		}
 	}
 }
 

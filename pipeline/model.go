@@ -128,6 +128,34 @@ func EmailKey(s string) string {
 	return strings.ToLower(norm.NFC.String(s))
 }
 
+// appendEmailKey appends EmailKey(s) to dst, without allocating for the
+// usual plain-ASCII address, so a lookup can use the bytes as they are.
+func appendEmailKey(dst []byte, s string) []byte {
+	if !isASCII(s) {
+		return append(dst, EmailKey(s)...)
+	}
+	i, j := 0, len(s)
+	for i < j && isASCIISpace(s[i]) {
+		i++
+	}
+	for j > i && isASCIISpace(s[j-1]) {
+		j--
+	}
+	for ; i < j; i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// isASCIISpace is unicode.IsSpace for bytes below 0x80.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || ('\t' <= c && c <= '\r')
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
