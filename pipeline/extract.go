@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/civisync/civisync/formats"
 )
@@ -136,7 +137,14 @@ func truthy(s string) (bool, bool) {
 	return false, false
 }
 
-func clean(s string) string { return strings.TrimFunc(s, unicode.IsSpace) }
+// clean trims the Unicode white space around a cell.
+func clean(s string) string {
+	// The usual cell has nothing to trim: two byte checks spare the rune loop.
+	if s == "" || s[0] < utf8.RuneSelf && !isASCIISpace(s[0]) && s[len(s)-1] < utf8.RuneSelf && !isASCIISpace(s[len(s)-1]) {
+		return s
+	}
+	return strings.TrimFunc(s, unicode.IsSpace)
+}
 
 // ExtractUsers reads a users export (Drupal, Backdrop, Joomla, WordPress,
 // Views, or civisync's canonical users file).

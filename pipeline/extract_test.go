@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestSplitFullName(t *testing.T) {
@@ -133,6 +134,14 @@ func TestGroupSlugs(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("groupSlugs = %q, want %q", got, want)
 			break
+		}
+	}
+}
+
+func TestClean(t *testing.T) {
+	for _, s := range []string{"", "a", " a", "a ", "\ta\n", "\u00a0a\u00a0", "\u2003x", "x\u3000", "é", " é ", "a b", "\x85", "\xff", " \xff "} {
+		if got, want := clean(s), strings.TrimFunc(s, unicode.IsSpace); got != want {
+			t.Errorf("clean(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
