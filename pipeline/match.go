@@ -221,7 +221,7 @@ type keyFilter struct {
 // newKeyFilter sizes the filter at about 16 bits a key: about 1 in 200
 // e-mails that are no user's get past it.
 func newKeyFilter(keys int) keyFilter {
-	n := 1
+	n := 64
 	for n < keys/4 {
 		n <<= 1
 	}
