@@ -219,10 +219,9 @@ func (c *csvReader) peekLine() ([]byte, error) {
 			return buf, err
 		}
 		seen = len(buf)
-		if seen == c.tb.Size() {
-			return nil, bufio.ErrBufferFull
-		}
-		_, err = c.tb.Peek(seen + 1) // reads more, sliding what is buffered to the front
+		// Read more, sliding what is buffered to the front; a full buffer
+		// gives bufio.ErrBufferFull.
+		_, err = c.tb.Peek(seen + 1)
 	}
 }
 
