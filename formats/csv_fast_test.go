@@ -329,3 +329,43 @@ func FuzzCSVFastPath(f *testing.F) {
 		checkSame(t, data, delims[int(delim)%len(delims)], 4096)
 	})
 }
+
+// BenchmarkCSVRecords reads records from memory, without opening and
+// decoding a file, through the fast path and through encoding/csv alone.
+func BenchmarkCSVRecords(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		data []byte
+	}{{"no-quotes", usersCSVQuoted(100_000, 0)}, {"quotes-1in20", usersCSVQuoted(100_000, 20)}} {
+		for _, fast := range []bool{true, false} {
+			name := bc.name + "/fast"
+			if !fast {
+				name = bc.name + "/csv-only"
+			}
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(int64(len(bc.data)))
+				for b.Loop() {
+					r, err := startCSV("in.csv", newBufReader(bytes.NewReader(bc.data)), ',')
+					if err != nil {
+						b.Fatal(err)
+					}
+					r.fast = r.fast && fast
+					n := 0
+					for {
+						_, err := r.Next()
+						if err == io.EOF {
+							break
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+						n++
+					}
+					if n != 100_000 {
+						b.Fatalf("%d rows", n)
+					}
+				}
+			})
+		}
+	}
+}
