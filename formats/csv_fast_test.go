@@ -253,7 +253,7 @@ func TestCSVFastPathTaken(t *testing.T) {
 	if !r.fast {
 		t.Fatal("fast path off")
 	}
-	want := []int64{4, 4 + 6, 4 + 6} // csv's offset after each record: the header, then "x",y
+	want := []int64{4, 4 + 6, 4 + 6} // bytes csv has read after each record: the header, then "x",y too
 	for i, w := range want {
 		if _, err := r.Next(); err != nil {
 			t.Fatal(err)
