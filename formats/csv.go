@@ -110,8 +110,7 @@ func startCSV(name string, tb *bufio.Reader, delim rune) (*csvReader, error) {
 	if err != nil {
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: header: %w", ErrBadFile, err)}
 	}
-	start, _ := cr.FieldPos(0)
-	c.n = start + newlines(hdr)
+	c.n = c.lastLine(hdr)
 	c.header = cleanHeader(hdr)
 	return c, nil
 }
@@ -250,8 +249,8 @@ func (c *csvReader) readCSV() ([]string, error) {
 	start := c.n + 1
 	rec, err := c.r.Read()
 	if err == nil {
-		c.line = start
-		c.n = start + newlines(rec) // a record spans lines only by newlines in quoted fields
+		first, _ := c.r.FieldPos(0)
+		c.line, c.n = start, start+c.lastLine(rec)-first
 		return rec, nil
 	}
 	var pe *csv.ParseError
@@ -264,13 +263,12 @@ func (c *csvReader) readCSV() ([]string, error) {
 	return rec, err
 }
 
-// newlines counts the line breaks inside a record's fields.
-func newlines(rec []string) int {
-	n := 0
-	for _, f := range rec {
-		n += strings.Count(f, "\n")
-	}
-	return n
+// lastLine is the line, in encoding/csv's count, where the record it has
+// just read ends: where its last field starts, and on by the line breaks
+// inside that field.
+func (c *csvReader) lastLine(rec []string) int {
+	line, _ := c.r.FieldPos(len(rec) - 1)
+	return line + strings.Count(rec[len(rec)-1], "\n")
 }
 
 func allEmpty(fs []string) bool {

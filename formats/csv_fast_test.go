@@ -336,7 +336,10 @@ func BenchmarkCSVRecords(b *testing.B) {
 	for _, bc := range []struct {
 		name string
 		data []byte
-	}{{"no-quotes", usersCSVQuoted(100_000, 0)}, {"quotes-1in20", usersCSVQuoted(100_000, 20)}} {
+	}{
+		{"no-quotes", usersCSVQuoted(100_000, 0)}, {"quotes-1in20", usersCSVQuoted(100_000, 20)},
+		{"quotes-every-line", usersCSV(100_000, ",")},
+	} {
 		for _, fast := range []bool{true, false} {
 			name := bc.name + "/fast"
 			if !fast {
