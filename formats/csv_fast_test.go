@@ -13,7 +13,8 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-// step is one result of reading a CSV: a record and Line(), or an error.
+// step is one result of reading a CSV: a record and Line(), or an error
+// (with what encoding/csv read of the record, at the level of read).
 type step struct {
 	Fields []string
 	Line   int
@@ -22,7 +23,7 @@ type step struct {
 
 func (s step) String() string {
 	if s.Err != "" {
-		return fmt.Sprintf("line %d error %q", s.Line, s.Err)
+		return fmt.Sprintf("line %d %q error %q", s.Line, s.Fields, s.Err)
 	}
 	return fmt.Sprintf("line %d %q", s.Line, s.Fields)
 }
@@ -85,7 +86,7 @@ func traceRead(r *csvReader, limit int) []step {
 		}
 		if err != nil {
 			out = append(out, step{Fields: slices.Clone(rec), Err: err.Error()})
-			continue // csv goes on after a parse error; readCSV returns nothing else
+			continue // a parse error spoils one record
 		}
 		out = append(out, step{Fields: slices.Clone(rec), Line: r.Line()})
 	}
