@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -31,13 +32,28 @@ type csvReader struct {
 	r      *csv.Reader
 	header []string
 	line   int
+
+	// fast: records on lines without a quote are split here, straight from
+	// tb, and encoding/csv reads the others from the same buffer; false
+	// leaves every record to encoding/csv (tests compare the two).
+	fast  bool
+	tb    *bufio.Reader
+	comma byte
+	n     int      // lines read so far, by either parser
+	rec   []string // reused by the fast path
 }
 
+// csvReadsThrough reports whether a csv.Reader reads straight from the
+// *bufio.Reader it is given (bufio.NewReader returns it as is), leaving
+// what follows the record it read in that buffer: the fast path relies on
+// it and is off otherwise. TestCSVReadsThrough fails if Go changes it.
+var csvReadsThrough = sync.OnceValue(func() bool {
+	br := bufio.NewReaderSize(strings.NewReader("a\nb\n"), 4096)
+	_, err := csv.NewReader(br).Read()
+	return err == nil && br.Buffered() == len("b\n")
+})
+
 func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Reader, error) {
-	fail := func(err error) (Reader, error) {
-		rc.Close()
-		return nil, &Error{File: name, Err: err}
-	}
 	br := newBufReader(rc)
 	if !seekable {
 		br = bufio.NewReaderSize(rc, stdinProbe) // room to Peek the whole probe
@@ -45,7 +61,8 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 	lines := 0
 	text, err := decode(br, rc, seekable, opt.Encoding, &lines)
 	if err != nil {
-		return fail(err)
+		rc.Close()
+		return nil, &Error{File: name, Err: err}
 	}
 	tb := newBufReader(text)
 	delim := opt.Delimiter
@@ -53,6 +70,18 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		sample, _ := tb.Peek(sniffBytes)
 		delim = SniffDelimiter(sample)
 	}
+	c, err := startCSV(name, tb, delim)
+	if err != nil {
+		rc.Close()
+		return nil, err
+	}
+	c.closer, c.lines = rc, lines
+	return c, nil
+}
+
+// startCSV reads the header row of UTF-8 text from tb, whose buffer must
+// hold at least 4096 bytes for the fast path to share it with encoding/csv.
+func startCSV(name string, tb *bufio.Reader, delim rune) (*csvReader, error) {
 	cr := csv.NewReader(tb)
 	cr.Comma = delim
 	// Quotes are read strictly: a stray or unclosed quote makes a bad row that
@@ -61,13 +90,15 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 	cr.LazyQuotes = false
 	cr.FieldsPerRecord = -1 // ragged rows are reported per row, not as a file error
 	cr.ReuseRecord = true
-	c := &csvReader{name: name, closer: rc, r: cr, lines: lines}
+	c := &csvReader{name: name, r: cr, tb: tb, comma: byte(delim)}
+	c.fast = delim < utf8.RuneSelf && delim != 0 && delim != '"' && delim != '\r' && delim != '\n' &&
+		tb.Size() >= 4096 && csvReadsThrough()
 	hdr, err := cr.Read()
 	if err == io.EOF {
-		return fail(fmt.Errorf("%w: empty file: no header row", ErrBadFile))
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: empty file: no header row", ErrBadFile)}
 	}
 	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-		rc.Close() // FILE:LINE(:COL) like any other error, the line where the header starts
+		// FILE:LINE(:COL) like any other error, the line where the header starts
 		e := &Error{File: name, Line: pe.StartLine, Err: fmt.Errorf("%w: header: %w", ErrBadFile, pe.Err)}
 		if pe.Line == pe.StartLine {
 			e.Column = pe.Column
@@ -77,8 +108,9 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		return nil, e
 	}
 	if err != nil {
-		return fail(fmt.Errorf("%w: header: %w", ErrBadFile, err))
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: header: %w", ErrBadFile, err)}
 	}
+	c.n = c.lastLine(hdr)
 	c.header = cleanHeader(hdr)
 	return c, nil
 }
@@ -103,7 +135,7 @@ func (c *csvReader) Close() error     { return c.closer.Close() }
 func (c *csvReader) RowsHint() int { return c.lines }
 
 func (c *csvReader) Next() ([]string, error) {
-	rec, err := c.r.Read()
+	rec, err := c.read()
 	if err != nil {
 		if err == io.EOF {
 			return nil, io.EOF
@@ -118,7 +150,6 @@ func (c *csvReader) Next() ([]string, error) {
 		}
 		return nil, &Error{File: c.name, Line: c.line, Err: fmt.Errorf("%w: %w", ErrBadFile, err)}
 	}
-	c.line, _ = c.r.FieldPos(0)
 	if len(rec) != len(c.header) {
 		if len(rec) > len(c.header) && allEmpty(rec[len(c.header):]) {
 			return rec[:len(c.header)], nil // trailing empty cells, as spreadsheets write them
@@ -126,6 +157,118 @@ func (c *csvReader) Next() ([]string, error) {
 		return nil, RowError(c.name, c.line, 0, "%d fields, the header has %d", len(rec), len(c.header))
 	}
 	return rec, nil
+}
+
+// read returns the next record, as encoding/csv would, and sets c.line to
+// the line where it starts; a *csv.ParseError counts lines from the top of
+// the file.
+//
+// The fast path reads physical lines from tb itself. A line without a
+// quote is a record of fields split at the delimiter, once its line end
+// (\n, \r\n, or a \r at the end of the file) is cut off; an empty line is
+// skipped. A line with a quote, or too long to fit the buffer, is left
+// unread for encoding/csv, which reads it (and any lines a quoted field
+// runs on to) from tb and stops at the end of the record.
+func (c *csvReader) read() ([]string, error) {
+	if !c.fast {
+		rec, err := c.r.Read()
+		if err == nil {
+			c.line, _ = c.r.FieldPos(0)
+		}
+		return rec, err
+	}
+	for {
+		line, err := c.peekLine()
+		if err == io.EOF && len(line) == 0 {
+			return nil, io.EOF
+		}
+		if err == bufio.ErrBufferFull || bytes.IndexByte(line, '"') >= 0 {
+			return c.readCSV()
+		}
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		c.tb.Discard(len(line))
+		c.n++
+		if err == nil { // the line ends in \n, as the last one may not
+			line = line[:len(line)-1]
+		}
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		if len(line) == 0 {
+			continue
+		}
+		c.line = c.n
+		return c.split(string(line)), nil
+	}
+}
+
+// peekLine returns the next line in tb, its \n included, without reading
+// it; at the end of the input, the rest (maybe nothing) and io.EOF. A line
+// longer than the buffer gives bufio.ErrBufferFull.
+func (c *csvReader) peekLine() ([]byte, error) {
+	var err error
+	for seen := 0; ; {
+		buf, _ := c.tb.Peek(c.tb.Buffered())
+		if i := bytes.IndexByte(buf[seen:], '\n'); i >= 0 {
+			return buf[:seen+i+1], nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		seen = len(buf)
+		// Read more, sliding what is buffered to the front; a full buffer
+		// gives bufio.ErrBufferFull.
+		_, err = c.tb.Peek(seen + 1)
+	}
+}
+
+// split cuts s at the delimiter into the reused record: every field is a
+// substring of s, one allocation per record as encoding/csv makes.
+func (c *csvReader) split(s string) []string {
+	rec := c.rec[:0]
+	for {
+		i := strings.IndexByte(s, c.comma)
+		if i < 0 {
+			break
+		}
+		rec = append(rec, s[:i])
+		s = s[i+1:]
+	}
+	rec = append(rec, s)
+	c.rec = rec
+	return rec
+}
+
+// readCSV has encoding/csv read the record that starts on the next line.
+// Its line numbers count only the lines it read itself: they become lines
+// of the file by their distance from the record's first line, which is
+// never blank, so csv skips none.
+func (c *csvReader) readCSV() ([]string, error) {
+	start := c.n + 1
+	rec, err := c.r.Read()
+	if err == nil {
+		first, _ := c.r.FieldPos(0)
+		c.line, c.n = start, start+c.lastLine(rec)-first
+		return rec, nil
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		// csv read the line of the error to its end; an unclosed quote
+		// ran to the end of the file.
+		c.n = start + pe.Line - pe.StartLine
+		return rec, &csv.ParseError{StartLine: start, Line: c.n, Column: pe.Column, Err: pe.Err}
+	}
+	return rec, err
+}
+
+// lastLine is the line, in encoding/csv's count, where the record it has
+// just read ends: where its last field starts, and on by the line breaks
+// inside that field.
+func (c *csvReader) lastLine(rec []string) int {
+	line, _ := c.r.FieldPos(len(rec) - 1)
+	return line + strings.Count(rec[len(rec)-1], "\n")
 }
 
 func allEmpty(fs []string) bool {

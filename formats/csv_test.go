@@ -406,14 +406,35 @@ func usersCSV(n int, delim string) []byte {
 	return b.Bytes()
 }
 
+// usersCSVQuoted is like usersCSV but quotes only every quoteEvery-th row
+// (none when 0), as real exports do: most lines hold no quote at all.
+func usersCSVQuoted(n, quoteEvery int) []byte {
+	var b bytes.Buffer
+	b.WriteString("uid,name,mail,status,created,first_name,last_name\n")
+	for i := 1; i <= n; i++ {
+		last := fmt.Sprintf("Läst%d", i)
+		if quoteEvery > 0 && i%quoteEvery == 0 {
+			last = fmt.Sprintf("\"Läst, \"\"%d\"\"\"", i)
+		}
+		fmt.Fprintf(&b, "%d,user%d,user%d@example.org,1,17000%05d,First%d,%s\n", i, i, i, i%100000, i, last)
+	}
+	return b.Bytes()
+}
+
 func BenchmarkReadCSV(b *testing.B) {
 	utf8 := usersCSV(100_000, ",")
 	cp1252 := bytes.ReplaceAll(usersCSV(100_000, ";"), []byte("ä"), []byte{0xe4})
 	utf16 := utf16Bytes(b, string(usersCSV(100_000, "\t")), unicode.LittleEndian, unicode.UseBOM)
+	noQuotes, someQuotes := usersCSVQuoted(100_000, 0), usersCSVQuoted(100_000, 20)
 	for _, bc := range []struct {
-		name string
-		data []byte
-	}{{"utf8-comma", utf8}, {"cp1252-semicolon", cp1252}, {"utf16le-tab", utf16}} {
+		name    string
+		data    []byte
+		csvOnly bool // every record read by encoding/csv, as before the fast path
+	}{
+		{"utf8-comma", utf8, false}, {"cp1252-semicolon", cp1252, false}, {"utf16le-tab", utf16, false},
+		{"utf8-no-quotes", noQuotes, false}, {"utf8-no-quotes-csv-only", noQuotes, true},
+		{"utf8-quotes-1in20", someQuotes, false}, {"utf8-quotes-1in20-csv-only", someQuotes, true},
+	} {
 		b.Run(bc.name, func(b *testing.B) {
 			p := writeFile(b, "users.csv", bc.data)
 			b.SetBytes(int64(len(bc.data)))
@@ -421,6 +442,9 @@ func BenchmarkReadCSV(b *testing.B) {
 				r, err := Open(p, Options{})
 				if err != nil {
 					b.Fatal(err)
+				}
+				if bc.csvOnly {
+					r.(*csvReader).fast = false
 				}
 				n := 0
 				for {
