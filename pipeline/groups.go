@@ -170,7 +170,8 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	pos := gs.order(og, rev)
 	gs.name(rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
-	s := &groupSync{GroupSync: gs, og: og, pos: pos, keys: newKeyTable(m), workers: syncWorkers(len(og.Memberships))}
+	s := &groupSync{GroupSync: gs, og: og, pos: pos, workers: syncWorkers(len(og.Memberships))}
+	s.keys = newKeyTable(m, s.workers)
 	s.listAdmins()
 	s.layout()
 	s.place()
@@ -199,10 +200,12 @@ type groupSync struct {
 
 	// Administrators by role or authorship, by group and user, each pair
 	// once: group g's are admins[adminsAt[g]:adminsAt[g+1]], their users
-	// also in adminUIDs for a quick look from every membership.
+	// also in adminUIDs. adminBits[g] has adminBit(uid) set for each, so
+	// most memberships need not look.
 	admins    []adminRow
 	adminsAt  []int
 	adminUIDs []int64
+	adminBits []uint64
 
 	// Group g's rows are rows[start[g]:start[g+1]]: its memberships (a
 	// hole, Key 0, where one is blocked or has no contact), then its
@@ -222,6 +225,7 @@ type syncWorker struct {
 	left   []int // group -> memberships left out
 	// By admin: a membership row names the pair; it is blocked.
 	member, blocked []bool
+	details         [][3]string // by group: see detail
 }
 
 // adminRow is an administrator by role or authorship.
@@ -260,21 +264,23 @@ func (s *groupSync) listAdmins() {
 	s.admins = slices.CompactFunc(s.admins, func(a, b adminRow) bool { return a.g == b.g && a.uid == b.uid })
 	s.adminsAt = make([]int, len(s.Groups)+1)
 	s.adminUIDs = make([]int64, len(s.admins))
+	s.adminBits = make([]uint64, len(s.Groups))
 	for i, a := range s.admins {
 		s.adminsAt[a.g+1]++
 		s.adminUIDs[i] = a.uid
+		s.adminBits[a.g] |= adminBit(a.uid)
 	}
 	for g := range s.Groups {
 		s.adminsAt[g+1] += s.adminsAt[g]
 	}
 }
 
+// adminBit is uid's bit in adminBits: one of 64, picked by a hash.
+func adminBit(uid int64) uint64 { return 1 << (uint64(uid) * 0x9e3779b97f4a7c15 >> 58) }
+
 // adminOf is the index in admins of the pair (g, uid), -1 if none.
 func (s *groupSync) adminOf(g int32, uid int64) int {
 	lo, hi := s.adminsAt[g], s.adminsAt[g+1]
-	if lo == hi {
-		return -1
-	}
 	if i, ok := slices.BinarySearch(s.adminUIDs[lo:hi], uid); ok {
 		return lo + i
 	}
@@ -317,33 +323,68 @@ func (s *groupSync) layout() {
 // contact unless it is blocked or has none (reviewed).
 func (s *groupSync) place() {
 	s.parallel(func(w *syncWorker) {
-		for i := w.lo; i < w.hi; i++ {
-			ms := &s.og.Memberships[i]
-			g := s.pos[ms.Group]
-			p := w.next[g]
-			w.next[g]++
-			s.users[p] = ms.UID
-			if a := s.adminOf(g, ms.UID); a >= 0 {
-				w.member[a] = true
-				w.blocked[a] = w.blocked[a] || ms.State == Blocked
-			}
-			key := s.keys.of(ms.UID)
-			switch {
-			case ms.State == Blocked:
-				cid := key
-				if cid >= newKey {
-					cid = 0
+		// Keys are looked up a batch at a time: in a loop that does
+		// nothing else, many of these scattered reads are under way at once.
+		var keys [256]int64
+		for lo := w.lo; lo < w.hi; lo += len(keys) {
+			batch := s.og.Memberships[lo:min(lo+len(keys), w.hi)]
+			s.keys.gather(keys[:len(batch)], batch)
+			for i := range batch {
+				ms := &batch[i]
+				g := s.pos[ms.Group]
+				p := w.next[g]
+				w.next[g]++
+				s.users[p] = ms.UID
+				if s.adminBits[g]&adminBit(ms.UID) != 0 {
+					if a := s.adminOf(g, ms.UID); a >= 0 {
+						w.member[a] = true
+						w.blocked[a] = w.blocked[a] || ms.State == Blocked
+					}
 				}
-				w.rev.Add(KindBlockedMembership, s.og.src(*ms), ms.UID, cid, fmt.Sprintf("blocked in group %q; left out", s.Groups[g].Name))
-				w.left[g]++
-			case key == 0:
-				s.unresolved(ms.UID, g, s.og.src(*ms), "member", &w.rev)
-				w.left[g]++
-			default:
-				s.rows[p] = Member{Key: key, Group: g, Added: ms.State == Active || ms.Admin, Admin: ms.Admin}
+				switch key := keys[i]; {
+				case ms.State == Blocked:
+					cid := key // the contact id, if the contact exists
+					if cid < 0 || cid >= newKey {
+						cid = 0
+					}
+					w.rev.Add(KindBlockedMembership, s.og.src(*ms), ms.UID, cid, w.detail(s, blockedMember, g))
+					w.left[g]++
+				case key == unknownUser:
+					w.rev.Add(KindUnknownUser, s.og.src(*ms), ms.UID, 0, w.detail(s, unknownMember, g))
+					w.left[g]++
+				case key == noContact:
+					w.rev.Add(KindNoContact, s.og.src(*ms), ms.UID, 0, w.detail(s, memberWithoutContact, g))
+					w.left[g]++
+				default:
+					s.rows[p] = Member{Key: key, Group: g, Added: ms.State == Active || ms.Admin, Admin: ms.Admin}
+				}
 			}
 		}
 	})
+}
+
+// What place reviews, in the words of review.csv's Detail column. Every
+// item of a group says the same, so a worker words it once per group.
+const (
+	blockedMember = iota
+	unknownMember
+	memberWithoutContact
+)
+
+func (w *syncWorker) detail(s *groupSync, what int, g int32) string {
+	if w.details == nil {
+		w.details = make([][3]string, len(s.Groups))
+	}
+	d := &w.details[g][what]
+	if *d == "" {
+		switch what {
+		case blockedMember:
+			*d = fmt.Sprintf("blocked in group %q; left out", s.Groups[g].Name)
+		default:
+			*d = unresolvedDetail(what == unknownMember, "member", s.Groups[g].Name)
+		}
+	}
+	return *d
 }
 
 // addAdmins adds administrators by role or authorship, unless blocked;
@@ -364,12 +405,16 @@ func (s *groupSync) addAdmins(rev *Review) {
 		if !member { // else reviewed with the membership row already
 			s.users[end[a.g]] = a.uid
 			end[a.g]++
-			if key == 0 {
-				s.unresolved(a.uid, a.g, a.src, a.what, rev)
+			if key <= 0 {
+				kind := KindNoContact
+				if key == unknownUser {
+					kind = KindUnknownUser
+				}
+				rev.Add(kind, a.src, a.uid, 0, unresolvedDetail(key == unknownUser, a.what, s.Groups[a.g].Name))
 				s.Counts[a.g].Left++
 			}
 		}
-		if key != 0 {
+		if key > 0 {
 			s.rows[s.next[a.g]] = Member{Key: key, Group: a.g, Added: true, Admin: true}
 			s.next[a.g]++
 		}
@@ -439,14 +484,13 @@ func sortMembers(run []Member) []Member {
 	return out
 }
 
-// unresolved reviews a user the users export lacks, or one who has no contact.
-func (gs *GroupSync) unresolved(uid int64, g int32, src Src, what string, rev *Review) {
-	name := gs.Groups[g].Name
-	if !gs.m.known(uid) {
-		rev.Add(KindUnknownUser, src, uid, 0, fmt.Sprintf("%s of group %q: no such user in the users export", what, name))
-	} else {
-		rev.Add(KindNoContact, src, uid, 0, fmt.Sprintf("%s of group %q: the user has no contact (no or invalid e-mail, or left out)", what, name))
+// unresolvedDetail says why a member or admin of a group has no row: the
+// users export lacks the user, or the user has no contact.
+func unresolvedDetail(unknown bool, what, group string) string {
+	if unknown {
+		return fmt.Sprintf("%s of group %q: no such user in the users export", what, group)
 	}
+	return fmt.Sprintf("%s of group %q: the user has no contact (no or invalid e-mail, or left out)", what, group)
 }
 
 // parallel runs fn on every worker's share of the memberships.
@@ -494,12 +538,13 @@ func (s *groupSync) eachGroup(newFn func() func(g int)) {
 	wg.Wait()
 }
 
-// keyTable is Matching.keyOf laid out by uid (0: no key), built once per
-// sync: one read of 8 bytes per membership instead of an index and a Link.
+// keyTable is Matching.keyOf laid out by uid, built once per sync: one
+// read of 8 bytes per membership instead of an index and a Link, and one
+// more for a user with no key.
 type keyTable struct {
 	m    *Matching
 	lo   int64
-	keys []int64 // nil when the users' ids are too sparse: keyOf answers
+	keys []int64 // by uid - lo; nil when uids are too sparse: keyOf answers
 	// A key packs into 62 bits, contact ids first, then new contacts
 	// from newBase on: rows sort as plain numbers. packs is false only
 	// for contact ids within len(New) of 1<<62.
@@ -507,40 +552,81 @@ type keyTable struct {
 	newBase uint64
 }
 
-func newKeyTable(m *Matching) keyTable {
+// What keyTable.of says of a user without a key.
+const (
+	unknownUser = 0  // not in the users export
+	noContact   = -1 // no contact: no or invalid e-mail, or left out
+)
+
+func newKeyTable(m *Matching, workers int) keyTable {
 	t := keyTable{m: m}
-	maxID := int64(0)
-	for i := range m.Links {
-		maxID = max(maxID, m.Links[i].ContactID)
-	}
-	t.newBase = uint64(maxID) + 1
-	t.packs = t.newBase+uint64(len(m.New)) <= 1<<62
-	if len(m.Links) == 0 {
-		return t
-	}
-	lo, hi := m.Links[0].UID, m.Links[0].UID
-	for i := range m.Links {
-		lo, hi = min(lo, m.Links[i].UID), max(hi, m.Links[i].UID)
-	}
-	if span := hi - lo + 1; span <= 4*int64(len(m.Links))+1024 {
-		t.lo, t.keys = lo, make([]int64, span)
-		for i := range m.Links {
-			t.keys[m.Links[i].UID-lo], _ = m.keyOf(m.Links[i].UID)
+	maxID := make([]int64, workers)
+	each := func(n int, fn func(w, lo, hi int)) {
+		if workers == 1 {
+			fn(0, 0, n)
+			return
 		}
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() { fn(w, n*w/workers, n*(w+1)/workers) })
+		}
+		wg.Wait()
 	}
+	if n := len(m.uids); n > 0 && m.uids[n-1]-m.uids[0] < 4*int64(n)+1024 { // ascending: see Matching
+		t.lo, t.keys = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
+		each(n, func(_, lo, hi int) {
+			for _, uid := range m.uids[lo:hi] {
+				t.keys[uid-t.lo] = noContact
+			}
+		})
+	}
+	each(len(m.Links), func(w, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			l := &m.Links[i]
+			maxID[w] = max(maxID[w], l.ContactID)
+			if t.keys != nil {
+				if key, ok := m.keyOf(l.UID); ok {
+					t.keys[l.UID-t.lo] = key
+				}
+			}
+		}
+	})
+	t.newBase = uint64(slices.Max(maxID)) + 1
+	t.packs = t.newBase+uint64(len(m.New)) <= 1<<62
 	return t
 }
 
-// of is uid's key, 0 if the user has no contact.
+// of is uid's key, or unknownUser or noContact.
 func (t *keyTable) of(uid int64) int64 {
-	if t.keys == nil {
-		key, _ := t.m.keyOf(uid)
-		return key
-	}
-	if i := uid - t.lo; i >= 0 && i < int64(len(t.keys)) {
+	if i := uint64(uid - t.lo); i < uint64(len(t.keys)) {
 		return t.keys[i]
 	}
-	return 0
+	return t.outside(uid)
+}
+
+// gather sets keys[i] to the key of batch[i]'s user.
+func (t *keyTable) gather(keys []int64, batch []Membership) {
+	for i := range batch {
+		if j := uint64(batch[i].UID - t.lo); j < uint64(len(t.keys)) {
+			keys[i] = t.keys[j]
+		} else {
+			keys[i] = t.outside(batch[i].UID)
+		}
+	}
+}
+
+// outside is of for a uid the table does not hold.
+func (t *keyTable) outside(uid int64) int64 {
+	if t.keys != nil {
+		return unknownUser
+	}
+	if key, ok := t.m.keyOf(uid); ok {
+		return key
+	}
+	if t.m.known(uid) {
+		return noContact
+	}
+	return unknownUser
 }
 
 // sortPacked is sortMembers, for group g, through buf: each row packed into one number

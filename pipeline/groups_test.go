@@ -400,7 +400,7 @@ func TestSyncGroupsHugeContactIDs(t *testing.T) {
 	users := []User{usr(1, "a@x.org"), usr(2, "b@x.org"), usr(3, "c@x.org"), usr(4, "")}
 	contacts := []Contact{ind(5, "c@x.org"), ind(huge, "a@x.org")}
 	m := MatchUsers(users, contacts, MatchOptions{Rule: RuleUnsupervised}, &Review{})
-	if k := newKeyTable(m); k.packs {
+	if k := newKeyTable(m, 1); k.packs {
 		t.Fatalf("contact %d and %d new: keys pack", int64(huge), len(m.New))
 	}
 	og := ogSpec{
