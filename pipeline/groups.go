@@ -225,7 +225,7 @@ type syncWorker struct {
 	left   []int // group -> memberships left out
 	// By admin: a membership row names the pair; it is blocked.
 	member, blocked []bool
-	details         [][3]string // by group: see detail
+	details         map[detailOf]string
 }
 
 // adminRow is an administrator by role or authorship.
@@ -371,20 +371,25 @@ const (
 	memberWithoutContact
 )
 
-func (w *syncWorker) detail(s *groupSync, what int, g int32) string {
-	if w.details == nil {
-		w.details = make([][3]string, len(s.Groups))
-	}
-	d := &w.details[g][what]
-	if *d == "" {
-		switch what {
-		case blockedMember:
-			*d = fmt.Sprintf("blocked in group %q; left out", s.Groups[g].Name)
-		default:
-			*d = unresolvedDetail(what == unknownMember, "member", s.Groups[g].Name)
+type detailOf struct {
+	g    int32
+	what int32
+}
+
+func (w *syncWorker) detail(s *groupSync, what int32, g int32) string {
+	d, ok := w.details[detailOf{g, what}]
+	if !ok {
+		if what == blockedMember {
+			d = fmt.Sprintf("blocked in group %q; left out", s.Groups[g].Name)
+		} else {
+			d = unresolvedDetail(what == unknownMember, "member", s.Groups[g].Name)
 		}
+		if w.details == nil {
+			w.details = map[detailOf]string{}
+		}
+		w.details[detailOf{g, what}] = d
 	}
-	return *d
+	return d
 }
 
 // addAdmins adds administrators by role or authorship, unless blocked;
@@ -430,12 +435,12 @@ func (s *groupSync) addAdmins(rev *Review) {
 func (s *groupSync) merge() {
 	size := make([]int, len(s.Groups))
 	s.eachGroup(func() func(g int) {
-		var buf []uint64
+		var bufs [2][]uint64
 		return func(g int) {
 			run := s.rows[s.start[g]:s.start[g+1]]
 			var out []Member
 			if s.keys.packs {
-				out, buf = s.keys.sortPacked(int32(g), run, buf)
+				out = s.keys.sortPacked(int32(g), run, &bufs)
 			} else {
 				out = sortMembers(run)
 			}
@@ -629,10 +634,11 @@ func (t *keyTable) outside(uid int64) int64 {
 	return unknownUser
 }
 
-// sortPacked is sortMembers, for group g, through buf: each row packed into one number
-// (key, Added, Admin), so the sort compares numbers, not rows.
-func (t *keyTable) sortPacked(g int32, run []Member, buf []uint64) ([]Member, []uint64) {
-	buf = buf[:0]
+// sortPacked is sortMembers, for group g, through the scratch space
+// in bufs: each row packed into one number (key, Added, Admin), so rows
+// sort as numbers.
+func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member {
+	buf := bufs[0][:0]
 	for _, mb := range run {
 		if mb.Key == 0 {
 			continue // a hole
@@ -650,7 +656,13 @@ func (t *keyTable) sortPacked(g int32, run []Member, buf []uint64) ([]Member, []
 		}
 		buf = append(buf, code)
 	}
-	slices.Sort(buf)
+	bufs[0] = buf
+	if len(buf) < 320 { // where a radix sort starts to win
+		slices.Sort(buf)
+	} else {
+		bufs[1] = slices.Grow(bufs[1][:0], len(buf))[:len(buf)]
+		buf = radixSort(buf, bufs[1])
+	}
 	out := run[:0]
 	for i := 0; i < len(buf); {
 		code, flags := buf[i]>>2, buf[i]&3
@@ -663,7 +675,38 @@ func (t *keyTable) sortPacked(g int32, run []Member, buf []uint64) ([]Member, []
 		}
 		out = append(out, Member{Key: key, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
 	}
-	return out, buf
+	return out
+}
+
+// radixSort sorts a, a byte at a time from the lowest, through tmp (as
+// long as a); it returns the sorted numbers, in a or in tmp. A byte all
+// numbers share costs one counting pass.
+func radixSort(a, tmp []uint64) []uint64 {
+	var all uint64
+	for _, v := range a {
+		all |= v
+	}
+	for shift := 0; shift < 64 && all>>shift != 0; shift += 8 {
+		var at [256]int
+		for _, v := range a {
+			at[byte(v>>shift)]++
+		}
+		if at[byte(a[0]>>shift)] == len(a) {
+			continue
+		}
+		sum := 0
+		for i, c := range at {
+			at[i] = sum
+			sum += c
+		}
+		for _, v := range a {
+			b := byte(v >> shift)
+			tmp[at[b]] = v
+			at[b]++
+		}
+		a, tmp = tmp, a
+	}
+	return a
 }
 
 // lessGID orders group ids numerically.
