@@ -88,12 +88,20 @@ type GroupSync struct {
 	Counts  []GroupCounts
 
 	m *Matching
-	// uids[g] lists every user the OG files put in group g in any state:
-	// SPEC §4 never adds them again. Only §4 asks, and only about groups
-	// some contact is in, so a list is sorted (and made unique) when first
-	// asked about.
-	uids   [][]int64
-	sorted []bool
+	// Who the OG files put in each group in any state, whom SPEC §4 never
+	// adds again: the users of og's memberships (in group pos[ms.Group])
+	// and the admins who joined without one. Only §4 asks, and only about
+	// the groups some contact is in: ToOG lists those (uids) and lets the
+	// memberships go.
+	og     *OGData
+	pos    []int32
+	joined []groupUser
+	uids   [][]int64 // sorted; nil for a group not listed
+}
+
+type groupUser struct {
+	g   int32
+	uid int64
 }
 
 // ContactID of a member: 0 for a contact still to be created.
@@ -112,20 +120,37 @@ func (gs *GroupSync) Email(mb Member) string {
 	return ""
 }
 
-// isMember reports whether the OG files put uid in group g in any state.
-func (gs *GroupSync) isMember(g int, uid int64) bool {
-	_, ok := slices.BinarySearch(gs.users(g), uid)
-	return ok
+// listUsers lists the users the OG files put in each group need names,
+// for isMember, and lets the memberships go: a second call lists none.
+func (gs *GroupSync) listUsers(need []bool) {
+	gs.uids = make([][]int64, len(gs.Groups))
+	if gs.og != nil {
+		for _, ms := range gs.og.Memberships {
+			if g := gs.pos[ms.Group]; need[g] {
+				gs.uids[g] = append(gs.uids[g], ms.UID)
+			}
+		}
+	}
+	for _, j := range gs.joined {
+		if need[j.g] {
+			gs.uids[j.g] = append(gs.uids[j.g], j.uid)
+		}
+	}
+	for g, u := range gs.uids {
+		slices.Sort(u)
+		gs.uids[g] = slices.Compact(u)
+	}
+	gs.letGo()
 }
 
-// users lists, sorted, the users the OG files put in group g in any state.
-func (gs *GroupSync) users(g int) []int64 {
-	if !gs.sorted[g] {
-		slices.Sort(gs.uids[g])
-		gs.uids[g] = slices.Compact(gs.uids[g])
-		gs.sorted[g] = true
-	}
-	return gs.uids[g]
+// letGo drops the memberships once SPEC §4 has asked.
+func (gs *GroupSync) letGo() { gs.og, gs.pos, gs.joined = nil, nil, nil }
+
+// isMember reports whether the OG files put uid in group g in any state;
+// listUsers must have listed g.
+func (gs *GroupSync) isMember(g int, uid int64) bool {
+	_, ok := slices.BinarySearch(gs.uids[g], uid)
+	return ok
 }
 
 // CutName cuts a title to 49 characters, never splitting a character
@@ -166,8 +191,9 @@ func CutName(title string) string {
 // are placed and resolved, and groups sorted and merged, on every core;
 // only admins by role or authorship are taken one by one.
 func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
-	gs := &GroupSync{m: m}
+	gs := &GroupSync{m: m, og: og}
 	pos := gs.order(og, rev)
+	gs.pos = pos
 	gs.name(rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
 	s := &groupSync{GroupSync: gs, og: og, pos: pos, workers: syncWorkers(len(og.Memberships))}
@@ -209,12 +235,10 @@ type groupSync struct {
 
 	// Group g's rows are rows[start[g]:start[g+1]]: its memberships (a
 	// hole, Key 0, where one is blocked or has no contact), then its
-	// admins without a membership row. users has the same layout and
-	// holds every membership's user, then those admins'.
+	// admins without a membership row.
 	start []int
 	next  []int // group -> where its next admin goes
 	rows  []Member
-	users []int64
 }
 
 // syncWorker is one worker's share of the memberships.
@@ -316,11 +340,10 @@ func (s *groupSync) layout() {
 	}
 	s.start[n] = at
 	s.rows = make([]Member, at)
-	s.users = make([]int64, at)
 }
 
-// place puts every membership in its group's rows: its user always, its
-// contact unless it is blocked or has none (reviewed).
+// place puts every membership's contact in its group's rows, unless it is
+// blocked or has none (reviewed).
 func (s *groupSync) place() {
 	s.parallel(func(w *syncWorker) {
 		// Keys are looked up a batch at a time: in a loop that does
@@ -334,7 +357,6 @@ func (s *groupSync) place() {
 				g := s.pos[ms.Group]
 				p := w.next[g]
 				w.next[g]++
-				s.users[p] = ms.UID
 				if s.adminBits[g]&adminBit(ms.UID) != 0 {
 					if a := s.adminOf(g, ms.UID); a >= 0 {
 						w.member[a] = true
@@ -395,9 +417,6 @@ func (w *syncWorker) detail(s *groupSync, what int32, g int32) string {
 // addAdmins adds administrators by role or authorship, unless blocked;
 // those without a membership row join too (and are in the OG for SPEC §4).
 func (s *groupSync) addAdmins(rev *Review) {
-	end := slices.Clone(s.next) // where group g's users end
-	s.uids = make([][]int64, len(s.Groups))
-	s.sorted = make([]bool, len(s.Groups))
 	for i, a := range s.admins {
 		member, blocked := false, false
 		for _, w := range s.work {
@@ -408,8 +427,7 @@ func (s *groupSync) addAdmins(rev *Review) {
 		}
 		key := s.keys.of(a.uid)
 		if !member { // else reviewed with the membership row already
-			s.users[end[a.g]] = a.uid
-			end[a.g]++
+			s.joined = append(s.joined, groupUser{a.g, a.uid})
 			if key <= 0 {
 				kind := KindNoContact
 				if key == unknownUser {
@@ -423,9 +441,6 @@ func (s *groupSync) addAdmins(rev *Review) {
 			s.rows[s.next[a.g]] = Member{Key: key, Group: a.g, Added: true, Admin: true}
 			s.next[a.g]++
 		}
-	}
-	for g := range s.uids {
-		s.uids[g] = s.users[s.start[g]:end[g]:end[g]]
 	}
 }
 

@@ -379,13 +379,14 @@ func TestSyncGroups(t *testing.T) {
 				for _, a := range og.admins() {
 					inOG[at(a.Group)][a.UID] = true
 				}
+				gs.listUsers(slices.Repeat([]bool{true}, len(gs.Groups)))
 				for g := range gs.Groups {
 					for uid := range inOG[g] {
 						if !gs.isMember(g, uid) {
 							t.Errorf("user %d is not in %q", uid, gs.Groups[g].Name)
 						}
 					}
-					if u := gs.users(g); len(u) != len(inOG[g]) || !slices.IsSorted(u) {
+					if u := gs.uids[g]; len(u) != len(inOG[g]) || !slices.IsSorted(u) {
 						t.Errorf("users of %q = %v, want the %d of %v", gs.Groups[g].Name, u, len(inOG[g]), inOG[g])
 					}
 				}
