@@ -123,19 +123,29 @@ func (gs *GroupSync) Email(mb Member) string {
 // listUsers lists the users the OG files put in each group need names,
 // for isMember, and lets the memberships go: a second call lists none.
 func (gs *GroupSync) listUsers(need []bool) {
-	gs.uids = make([][]int64, len(gs.Groups))
-	if gs.og != nil {
-		for _, ms := range gs.og.Memberships {
-			if g := gs.pos[ms.Group]; need[g] {
-				gs.uids[g] = append(gs.uids[g], ms.UID)
+	each := func(yield func(g int32, uid int64)) {
+		if gs.og != nil {
+			for _, ms := range gs.og.Memberships {
+				if g := gs.pos[ms.Group]; need[g] {
+					yield(g, ms.UID)
+				}
+			}
+		}
+		for _, j := range gs.joined {
+			if need[j.g] {
+				yield(j.g, j.uid)
 			}
 		}
 	}
-	for _, j := range gs.joined {
-		if need[j.g] {
-			gs.uids[j.g] = append(gs.uids[j.g], j.uid)
-		}
+	count := make([]int, len(gs.Groups))
+	total := 0
+	each(func(g int32, _ int64) { count[g]++; total++ })
+	flat := make([]int64, total)
+	gs.uids = make([][]int64, len(gs.Groups))
+	for g, c := range count {
+		gs.uids[g], flat = flat[:0:c], flat[c:]
 	}
+	each(func(g int32, uid int64) { gs.uids[g] = append(gs.uids[g], uid) })
 	for g, u := range gs.uids {
 		slices.Sort(u)
 		gs.uids[g] = slices.Compact(u)
