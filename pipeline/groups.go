@@ -89,8 +89,8 @@ type GroupSync struct {
 
 	m *Matching
 	// Who the OG files put in each group in any state, whom SPEC §4 never
-	// adds again: the users of og's memberships (in group pos[ms.Group])
-	// and the admins who joined without one. Only §4 asks, and only about
+	// adds again: the users of og's memberships (pos maps og's groups to
+	// Groups) and the admins who joined without one. Only §4 asks, and only about
 	// the groups some contact is in: ToOG lists those (uids) and lets the
 	// memberships go.
 	og     *OGData
@@ -202,11 +202,10 @@ func CutName(title string) string {
 // only admins by role or authorship are taken one by one.
 func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	gs := &GroupSync{m: m, og: og}
-	pos := gs.order(og, rev)
-	gs.pos = pos
+	gs.pos = gs.order(og, rev)
 	gs.name(rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
-	s := &groupSync{GroupSync: gs, og: og, pos: pos, workers: syncWorkers(len(og.Memberships))}
+	s := &groupSync{GroupSync: gs, workers: syncWorkers(len(og.Memberships))}
 	s.keys = newKeyTable(m, s.workers)
 	s.listAdmins()
 	s.layout()
@@ -228,8 +227,6 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 // groupSync is SyncGroups at work.
 type groupSync struct {
 	*GroupSync
-	og      *OGData
-	pos     []int32 // OGData group index -> GroupSync group index
 	keys    keyTable
 	workers int
 	work    []*syncWorker
@@ -408,6 +405,7 @@ type detailOf struct {
 	what int32
 }
 
+// detail is the Detail of a review item place makes about group g.
 func (w *syncWorker) detail(s *groupSync, what int32, g int32) string {
 	d, ok := w.details[detailOf{g, what}]
 	if !ok {
