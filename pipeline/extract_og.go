@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/civisync/civisync/formats"
 )
@@ -184,7 +186,20 @@ func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) e
 // isAdminRole: Drupal 7's "administrator member", or any role or list of
 // roles in a Views export that names an administrator.
 func isAdminRole(role string) bool {
-	return strings.Contains(strings.ToLower(role), "administrator")
+	const admin = "administrator"
+	if !isASCII(role) { // lower-casing may turn other letters into these
+		return strings.Contains(strings.ToLower(role), admin)
+	}
+	for i := 0; i+len(admin) <= len(role); i++ {
+		j := 0
+		for j < len(admin) && role[i+j]|0x20 == admin[j] {
+			j++
+		}
+		if j == len(admin) {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *Extractor) extractMemberships(in Input, d *OGData) error {
@@ -200,26 +215,34 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			formats.ErrMissingColumn, strings.Join(formats.MembershipsSchema.Fields[0].Headers, ", "),
 			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
 	}
+	// A file has millions of rows and names a handful of groups and source
+	// files: each row finds its own through a cache, the maps only on a miss.
 	fileOf := map[string]int16{}
+	lastFile, lastIndex := "", int16(-1)
 	file := func(name string) int16 {
+		if lastIndex >= 0 && name == lastFile {
+			return lastIndex
+		}
 		i, ok := fileOf[name]
 		if !ok && len(d.Files) < 1<<15-1 {
 			i = int16(len(d.Files))
 			d.Files = append(d.Files, name)
 			fileOf[name] = i
 		}
+		lastFile, lastIndex = name, i
 		return i
 	}
+	groups := newGroupCache(d)
+	states := stateTable(b.Matched("state"))
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
-	stateHdr := b.Matched("state")
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		if t := formats.Cell(rec, cType); t != "" && t != "user" && !strings.EqualFold(clean(t), "user") {
 			st.Skipped++ // group content (nodes), not a membership
 			return nil
 		}
-		rawU := clean(formats.Cell(rec, cUID))
-		title := clean(formats.Cell(rec, cTitle))
-		rawG := clean(formats.Cell(rec, cGID))
+		rawU := trim(formats.Cell(rec, cUID))
+		title := trim(formats.Cell(rec, cTitle))
+		rawG := trim(formats.Cell(rec, cGID))
 		if rawU == "" && rawG != "" { // a group without a user: the group itself (canonical files write these)
 			gid, ok := parseID(rawG)
 			if !ok || gid == 0 {
@@ -229,20 +252,20 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			st.Used++
 			return nil
 		}
-		uid, ok := parseID(rawU)
+		uid, ok := quickID(rawU)
 		if !ok {
 			return idError(src, b, "uid", rawU)
 		}
 		var gi int32
 		switch {
 		case rawG != "":
-			gid, ok := parseID(rawG)
+			gid, ok := quickID(rawG)
 			if !ok || gid == 0 {
 				return idError(src, b, "gid", rawG)
 			}
-			gi = d.group(gid, title, src)
+			gi = groups.byGID(gid, title, src)
 		case title != "":
-			gi = d.group(0, title, src)
+			gi = groups.byTitle(title, src)
 		default:
 			return formats.RowError(src.File, src.Line, 0, "no group id or title")
 		}
@@ -250,15 +273,17 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			g.User = uid // this row named the group first
 		}
 		m := Membership{UID: uid, Group: gi, Line: int32(src.Line), File: file(src.File), State: Active}
-		if v := formats.Cell(rec, cState); v != "" && strings.TrimSpace(v) != "" {
-			s, ok := parseState(stateHdr, v)
+		if v := formats.Cell(rec, cState); v != "" {
+			s, ok := states.parse(v)
 			if !ok {
 				return formats.RowError(src.File, src.Line, cState+1, "%s %q is not active, pending or blocked", b.HeaderOf("state"), v)
 			}
 			m.State = s
 		}
-		if a, ok := truthy(formats.Cell(rec, cAdmin)); ok && a {
-			m.Admin = true
+		if cAdmin >= 0 {
+			if a, ok := truthy(formats.Cell(rec, cAdmin)); ok && a {
+				m.Admin = true
+			}
 		}
 		if cRoles >= 0 && isAdminRole(formats.Cell(rec, cRoles)) {
 			m.Admin = true
@@ -267,6 +292,126 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		st.Used++
 		return nil
 	})
+}
+
+// groupCache finds the group a membership row names without a map lookup
+// for most rows: group node ids are nearly dense, so a slice indexed by gid
+// holds them; titles are remembered as the rows spell them.
+type groupCache struct {
+	d     *OGData
+	lo    int64   // the gid of slot[0]
+	slot  []int32 // group index + 1; 0: not cached
+	built int     // len(d.byGID) when slot was built
+	title map[string]int32
+}
+
+func newGroupCache(d *OGData) *groupCache {
+	c := &groupCache{d: d, title: map[string]int32{}}
+	c.build()
+	return c
+}
+
+// build lays the gids known so far out in slot, unless they are too
+// sparse; the map answers then.
+func (c *groupCache) build() {
+	c.built, c.slot = len(c.d.byGID), nil
+	if c.built == 0 {
+		return
+	}
+	lo, hi := int64(math.MaxInt64), int64(0)
+	for gid := range c.d.byGID {
+		lo, hi = min(lo, gid), max(hi, gid)
+	}
+	if span := hi - lo + 1; span > 0 && span <= 16*int64(c.built)+1024 {
+		c.lo, c.slot = lo, make([]int32, span)
+		for gid, i := range c.d.byGID {
+			c.slot[gid-lo] = i + 1
+		}
+	}
+}
+
+// byGID is OGData.group for a row naming its group by id (and maybe title).
+func (c *groupCache) byGID(gid int64, title string, src Src) int32 {
+	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
+		// A cached group needs no more than its index unless this row is
+		// the first to give it a title.
+		if i := c.slot[k] - 1; i >= 0 && (title == "" || c.d.Groups[i].Title != "") {
+			return i
+		}
+	}
+	i := c.d.group(gid, title, src)
+	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
+		c.slot[k] = i + 1
+	} else if len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
+		c.build()
+	}
+	return i
+}
+
+// byTitle is OGData.group for a row naming its group by title only. Once a
+// title has found its group, OGData.byTitle keeps that answer, so caching
+// it by the row's exact spelling saves lower-casing every row.
+func (c *groupCache) byTitle(title string, src Src) int32 {
+	if i, ok := c.title[title]; ok {
+		return i
+	}
+	i := c.d.group(0, title, src)
+	c.title[strings.Clone(title)] = i
+	return i
+}
+
+// trim is clean with a fast path for a cell that starts and ends with a
+// printable ASCII character, as ids do.
+func trim(s string) string {
+	if n := len(s); n == 0 || s[0] > ' ' && s[0] < utf8.RuneSelf && s[n-1] > ' ' && s[n-1] < utf8.RuneSelf {
+		return s
+	}
+	return clean(s)
+}
+
+// quickID is parseID with a fast path for plain digits.
+func quickID(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 18 {
+		return parseID(s)
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return parseID(s)
+		}
+		n = n*10 + int64(c)
+	}
+	return n, true
+}
+
+// states reads a file's state cells: a single digit, the usual cell, by
+// table, anything else by parseState.
+type states struct {
+	header string
+	digit  [10]State // 0: not a state
+}
+
+func stateTable(header string) *states {
+	t := &states{header: header}
+	for c := range t.digit {
+		if s, ok := parseState(header, strconv.Itoa(c)); ok {
+			t.digit[c] = s
+		}
+	}
+	return t
+}
+
+// parse reads a non-empty cell; a blank one is Active.
+func (t *states) parse(v string) (State, bool) {
+	if len(v) == 1 && v[0]-'0' <= 9 {
+		s := t.digit[v[0]-'0']
+		return s, s != 0
+	}
+	if strings.TrimSpace(v) == "" {
+		return Active, true
+	}
+	return parseState(t.header, v)
 }
 
 // parseState reads OG states: D7 state 1/2/3, D6 is_active 1/0, or words.

@@ -3,10 +3,13 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -85,9 +88,20 @@ type GroupSync struct {
 	Counts  []GroupCounts
 
 	m *Matching
-	// uids[g] lists, sorted, every user the OG files put in group g in any
-	// state: SPEC §4 never adds them again.
-	uids [][]int64
+	// Who the OG files put in each group in any state, whom SPEC §4 never
+	// adds again: the users of og's memberships (pos maps og's groups to
+	// Groups) and the admins who joined without one. Only §4 asks, and only about
+	// the groups some contact is in: ToOG lists those (uids) and lets the
+	// memberships go.
+	og     *OGData
+	pos    []int32
+	joined []groupUser
+	uids   [][]int64 // sorted; nil for a group not listed
+}
+
+type groupUser struct {
+	g   int32
+	uid int64
 }
 
 // ContactID of a member: 0 for a contact still to be created.
@@ -106,7 +120,44 @@ func (gs *GroupSync) Email(mb Member) string {
 	return ""
 }
 
-// isMember reports whether the OG files put uid in group g in any state.
+// listUsers lists the users the OG files put in each group need names,
+// for isMember, and lets the memberships go: a second call lists none.
+func (gs *GroupSync) listUsers(need []bool) {
+	each := func(yield func(g int32, uid int64)) {
+		if gs.og != nil {
+			for _, ms := range gs.og.Memberships {
+				if g := gs.pos[ms.Group]; need[g] {
+					yield(g, ms.UID)
+				}
+			}
+		}
+		for _, j := range gs.joined {
+			if need[j.g] {
+				yield(j.g, j.uid)
+			}
+		}
+	}
+	count := make([]int, len(gs.Groups))
+	total := 0
+	each(func(g int32, _ int64) { count[g]++; total++ })
+	flat := make([]int64, total)
+	gs.uids = make([][]int64, len(gs.Groups))
+	for g, c := range count {
+		gs.uids[g], flat = flat[:0:c], flat[c:]
+	}
+	each(func(g int32, uid int64) { gs.uids[g] = append(gs.uids[g], uid) })
+	for g, u := range gs.uids {
+		slices.Sort(u)
+		gs.uids[g] = slices.Compact(u)
+	}
+	gs.letGo()
+}
+
+// letGo drops the memberships once SPEC §4 has asked.
+func (gs *GroupSync) letGo() { gs.og, gs.pos, gs.joined = nil, nil, nil }
+
+// isMember reports whether the OG files put uid in group g in any state;
+// listUsers must have listed g.
 func (gs *GroupSync) isMember(g int, uid int64) bool {
 	_, ok := slices.BinarySearch(gs.uids[g], uid)
 	return ok
@@ -144,107 +195,28 @@ func CutName(title string) string {
 //   - active members are Added, pending ones Pending, blocked ones left out;
 //   - admins (is_admin, administrator role, group author) are Added to both;
 //   - one row per contact and group, Added winning over Pending.
+//
+// Each group's rows are laid out together (a counting sort by group): its
+// memberships, then room for admins who have no membership row. Memberships
+// are placed and resolved, and groups sorted and merged, on every core;
+// only admins by role or authorship are taken one by one.
 func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
-	gs := &GroupSync{m: m}
-	pos := gs.order(og, rev)
+	gs := &GroupSync{m: m, og: og}
+	gs.pos = gs.order(og, rev)
 	gs.name(rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
-
-	type pair struct {
-		g   int32
-		uid int64
-	}
-	blocked := map[pair]bool{}
-	entries := make([]Member, 0, len(og.Memberships)+len(og.RoleAdmins)+len(og.Groups))
-	for _, ms := range og.Memberships {
-		g := pos[ms.Group]
-		if ms.State == Blocked {
-			blocked[pair{g, ms.UID}] = true
-			cid, _, _ := m.ContactOf(ms.UID)
-			rev.Add(KindBlockedMembership, og.src(ms), ms.UID, cid, fmt.Sprintf("blocked in group %q; left out", gs.Groups[g].Name))
-			gs.Counts[g].Left++
-			continue
+	s := &groupSync{GroupSync: gs, workers: syncWorkers(len(og.Memberships))}
+	s.keys = newKeyTable(m, s.workers)
+	s.listAdmins()
+	s.layout()
+	s.place()
+	s.addAdmins(rev)
+	s.merge()
+	for _, w := range s.work {
+		rev.Items = append(rev.Items, w.rev.Items...)
+		for g, left := range w.left {
+			gs.Counts[g].Left += left
 		}
-		if key, ok := gs.resolve(ms.UID, g, og, ms, "member", rev); ok {
-			entries = append(entries, Member{Key: key, Group: g, Added: ms.State == Active || ms.Admin, Admin: ms.Admin})
-		}
-	}
-	gs.uids = bucketUIDs(len(gs.Groups), len(og.Memberships), func(yield func(g int32, uid int64)) {
-		for _, ms := range og.Memberships {
-			yield(pos[ms.Group], ms.UID)
-		}
-	})
-
-	// Admins by role or authorship; those without a membership row join too.
-	type extra struct {
-		pair
-		src  Src
-		what string
-	}
-	var extras []extra
-	for _, a := range og.admins() {
-		what := "administrator"
-		if a.Author {
-			what = "author"
-		}
-		extras = append(extras, extra{pair{pos[a.Group], a.UID}, a.Src, what})
-	}
-	sort.SliceStable(extras, func(i, j int) bool {
-		if extras[i].g != extras[j].g {
-			return extras[i].g < extras[j].g
-		}
-		return extras[i].uid < extras[j].uid
-	})
-	added := map[pair]bool{}
-	for _, e := range extras {
-		if blocked[e.pair] || added[e.pair] {
-			continue
-		}
-		added[e.pair] = true
-		var key int64
-		var ok bool
-		if gs.isMember(int(e.g), e.uid) {
-			key, ok = m.keyOf(e.uid) // reviewed with the membership row already
-		} else {
-			key, ok = gs.resolveAt(e.uid, e.g, e.src, e.what, rev)
-			gs.uids[e.g] = insertSorted(gs.uids[e.g], e.uid)
-		}
-		if ok {
-			entries = append(entries, Member{Key: key, Group: e.g, Added: true, Admin: true})
-		}
-	}
-
-	// One row per contact and group: sort each group's entries by key and merge.
-	byGroup := bucketMembers(len(gs.Groups), entries)
-	gs.Members = byGroup[:0]
-	for start := 0; start < len(byGroup); {
-		end := start
-		for end < len(byGroup) && byGroup[end].Group == byGroup[start].Group {
-			end++
-		}
-		run := byGroup[start:end]
-		// Equal keys are merged whatever their order, so an unstable sort will do.
-		slices.SortFunc(run, func(a, b Member) int { return cmp.Compare(a.Key, b.Key) })
-		for i := 0; i < len(run); {
-			mb := run[i]
-			for i++; i < len(run) && run[i].Key == mb.Key; i++ {
-				mb.Added = mb.Added || run[i].Added
-				mb.Admin = mb.Admin || run[i].Admin
-			}
-			gs.Members = append(gs.Members, mb)
-			c := &gs.Counts[mb.Group]
-			c.Members++
-			if mb.Added {
-				c.Added++
-			} else {
-				c.Pending++
-			}
-			if mb.Admin {
-				c.Admins++
-				gs.Admins++
-			}
-		}
-		start = end
 	}
 	for i := range gs.Counts {
 		gs.Counts[i].Title, gs.Counts[i].SourceOGID = gs.Groups[i].Name, gs.Groups[i].GID
@@ -252,73 +224,512 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	return gs
 }
 
-// resolve finds the contact a member reaches CiviCRM by, reviewing a user
-// the users export lacks, or one who has no contact.
-func (gs *GroupSync) resolve(uid int64, g int32, og *OGData, ms Membership, what string, rev *Review) (int64, bool) {
-	if key, ok := gs.m.keyOf(uid); ok {
-		return key, true // the common case: no Src to build
-	}
-	return gs.resolveAt(uid, g, og.src(ms), what, rev)
+// groupSync is SyncGroups at work.
+type groupSync struct {
+	*GroupSync
+	keys    keyTable
+	workers int
+	work    []*syncWorker
+
+	// Administrators by role or authorship, by group and user, each pair
+	// once: group g's are admins[adminsAt[g]:adminsAt[g+1]], their users
+	// also in adminUIDs. adminBits[g] has adminBit(uid) set for each, so
+	// most memberships need not look.
+	admins    []adminRow
+	adminsAt  []int
+	adminUIDs []int64
+	adminBits []uint64
+
+	// Group g's rows are rows[start[g]:start[g+1]]: its memberships (a
+	// hole, Key 0, where one is blocked or has no contact), then its
+	// admins without a membership row.
+	start []int
+	next  []int // group -> where its next admin goes
+	rows  []Member
 }
 
-func (gs *GroupSync) resolveAt(uid int64, g int32, src Src, what string, rev *Review) (int64, bool) {
-	key, ok := gs.m.keyOf(uid)
-	if ok {
-		return key, true
+// syncWorker is one worker's share of the memberships.
+type syncWorker struct {
+	lo, hi int   // memberships [lo, hi)
+	next   []int // group -> where its next membership goes
+	rev    Review
+	left   []int // group -> memberships left out
+	// By admin: a membership row names the pair; it is blocked.
+	member, blocked []bool
+	details         map[detailOf]string
+}
+
+// adminRow is an administrator by role or authorship.
+type adminRow struct {
+	g    int32
+	uid  int64
+	src  Src
+	what string
+}
+
+// syncWorkers is how many goroutines share the work: one for a small site.
+var syncWorkers = func(memberships int) int {
+	if memberships < 1<<14 {
+		return 1
 	}
-	name := gs.Groups[g].Name
-	if !gs.m.known(uid) {
-		rev.Add(KindUnknownUser, src, uid, 0, fmt.Sprintf("%s of group %q: no such user in the users export", what, name))
+	return min(runtime.GOMAXPROCS(0), 8)
+}
+
+// listAdmins lists administrators by role or authorship by group and
+// user; of two rows for the same pair the first (a role before
+// authorship) stays.
+func (s *groupSync) listAdmins() {
+	for _, a := range s.og.admins() {
+		what := "administrator"
+		if a.Author {
+			what = "author"
+		}
+		s.admins = append(s.admins, adminRow{s.pos[a.Group], a.UID, a.Src, what})
+	}
+	slices.SortStableFunc(s.admins, func(a, b adminRow) int {
+		if c := cmp.Compare(a.g, b.g); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.uid, b.uid)
+	})
+	s.admins = slices.CompactFunc(s.admins, func(a, b adminRow) bool { return a.g == b.g && a.uid == b.uid })
+	s.adminsAt = make([]int, len(s.Groups)+1)
+	s.adminUIDs = make([]int64, len(s.admins))
+	s.adminBits = make([]uint64, len(s.Groups))
+	for i, a := range s.admins {
+		s.adminsAt[a.g+1]++
+		s.adminUIDs[i] = a.uid
+		s.adminBits[a.g] |= adminBit(a.uid)
+	}
+	for g := range s.Groups {
+		s.adminsAt[g+1] += s.adminsAt[g]
+	}
+}
+
+// adminBit is uid's bit in adminBits: one of 64, picked by a hash.
+func adminBit(uid int64) uint64 { return 1 << (uint64(uid) * 0x9e3779b97f4a7c15 >> 58) }
+
+// adminOf is the index in admins of the pair (g, uid), -1 if none.
+func (s *groupSync) adminOf(g int32, uid int64) int {
+	lo, hi := s.adminsAt[g], s.adminsAt[g+1]
+	if i, ok := slices.BinarySearch(s.adminUIDs[lo:hi], uid); ok {
+		return lo + i
+	}
+	return -1
+}
+
+// layout counts each group's memberships, every worker its own share, and
+// lays the groups out one after the other.
+func (s *groupSync) layout() {
+	n, total := len(s.Groups), len(s.og.Memberships)
+	s.work = make([]*syncWorker, s.workers)
+	for i := range s.work {
+		s.work[i] = &syncWorker{lo: total * i / s.workers, hi: total * (i + 1) / s.workers, next: make([]int, n), left: make([]int, n),
+			member: make([]bool, len(s.admins)), blocked: make([]bool, len(s.admins))}
+	}
+	s.parallel(func(w *syncWorker) {
+		for _, ms := range s.og.Memberships[w.lo:w.hi] {
+			w.next[s.pos[ms.Group]]++
+		}
+	})
+	s.start = make([]int, n+1)
+	s.next = make([]int, n)
+	at := 0
+	for g := range n {
+		s.start[g] = at
+		for _, w := range s.work { // each worker's count becomes where it starts
+			c := w.next[g]
+			w.next[g] = at
+			at += c
+		}
+		s.next[g] = at
+		at += s.adminsAt[g+1] - s.adminsAt[g]
+	}
+	s.start[n] = at
+	s.rows = make([]Member, at)
+}
+
+// place puts every membership's contact in its group's rows, unless it is
+// blocked or has none (reviewed).
+func (s *groupSync) place() {
+	s.parallel(func(w *syncWorker) {
+		// Keys are looked up a batch at a time: in a loop that does
+		// nothing else, many of these scattered reads are under way at once.
+		var keys [256]int64
+		for lo := w.lo; lo < w.hi; lo += len(keys) {
+			batch := s.og.Memberships[lo:min(lo+len(keys), w.hi)]
+			s.keys.gather(keys[:len(batch)], batch)
+			for i := range batch {
+				ms := &batch[i]
+				g := s.pos[ms.Group]
+				p := w.next[g]
+				w.next[g]++
+				if s.adminBits[g]&adminBit(ms.UID) != 0 {
+					if a := s.adminOf(g, ms.UID); a >= 0 {
+						w.member[a] = true
+						w.blocked[a] = w.blocked[a] || ms.State == Blocked
+					}
+				}
+				switch key := keys[i]; {
+				case ms.State == Blocked:
+					cid := key // the contact id, if the contact exists
+					if cid < 0 || cid >= newKey {
+						cid = 0
+					}
+					w.rev.Add(KindBlockedMembership, s.og.src(*ms), ms.UID, cid, w.detail(s, blockedMember, g))
+					w.left[g]++
+				case key == unknownUser:
+					w.rev.Add(KindUnknownUser, s.og.src(*ms), ms.UID, 0, w.detail(s, unknownMember, g))
+					w.left[g]++
+				case key == noContact:
+					w.rev.Add(KindNoContact, s.og.src(*ms), ms.UID, 0, w.detail(s, memberWithoutContact, g))
+					w.left[g]++
+				default:
+					s.rows[p] = Member{Key: key, Group: g, Added: ms.State == Active || ms.Admin, Admin: ms.Admin}
+				}
+			}
+		}
+	})
+}
+
+// What place reviews, in the words of review.csv's Detail column. Every
+// item of a group says the same, so a worker words it once per group.
+const (
+	blockedMember = iota
+	unknownMember
+	memberWithoutContact
+)
+
+type detailOf struct {
+	g    int32
+	what int32
+}
+
+// detail is the Detail of a review item place makes about group g.
+func (w *syncWorker) detail(s *groupSync, what int32, g int32) string {
+	d, ok := w.details[detailOf{g, what}]
+	if !ok {
+		if what == blockedMember {
+			d = fmt.Sprintf("blocked in group %q; left out", s.Groups[g].Name)
+		} else {
+			d = unresolvedDetail(what == unknownMember, "member", s.Groups[g].Name)
+		}
+		if w.details == nil {
+			w.details = map[detailOf]string{}
+		}
+		w.details[detailOf{g, what}] = d
+	}
+	return d
+}
+
+// addAdmins adds administrators by role or authorship, unless blocked;
+// those without a membership row join too (and are in the OG for SPEC §4).
+func (s *groupSync) addAdmins(rev *Review) {
+	for i, a := range s.admins {
+		member, blocked := false, false
+		for _, w := range s.work {
+			member, blocked = member || w.member[i], blocked || w.blocked[i]
+		}
+		if blocked {
+			continue
+		}
+		key := s.keys.of(a.uid)
+		if !member { // else reviewed with the membership row already
+			s.joined = append(s.joined, groupUser{a.g, a.uid})
+			if key <= 0 {
+				kind := KindNoContact
+				if key == unknownUser {
+					kind = KindUnknownUser
+				}
+				rev.Add(kind, a.src, a.uid, 0, unresolvedDetail(key == unknownUser, a.what, s.Groups[a.g].Name))
+				s.Counts[a.g].Left++
+			}
+		}
+		if key > 0 {
+			s.rows[s.next[a.g]] = Member{Key: key, Group: a.g, Added: true, Admin: true}
+			s.next[a.g]++
+		}
+	}
+}
+
+// merge sorts each group's rows by key and merges rows of the same
+// contact, Added and Admin winning; then moves the groups' rows together
+// into Members.
+func (s *groupSync) merge() {
+	size := make([]int, len(s.Groups))
+	s.eachGroup(func() func(g int) {
+		var bufs [2][]uint64
+		return func(g int) {
+			run := s.rows[s.start[g]:s.start[g+1]]
+			var out []Member
+			if s.keys.packs {
+				out = s.keys.sortPacked(int32(g), run, &bufs)
+			} else {
+				out = sortMembers(run)
+			}
+			c := &s.Counts[g]
+			for _, mb := range out {
+				if mb.Added {
+					c.Added++
+				} else {
+					c.Pending++
+				}
+				if mb.Admin {
+					c.Admins++
+				}
+			}
+			c.Members = len(out)
+			size[g] = len(out)
+		}
+	})
+	at := 0
+	for g, n := range size {
+		at += copy(s.rows[at:], s.rows[s.start[g]:s.start[g]+n])
+		s.Admins += s.Counts[g].Admins
+	}
+	s.Members = s.rows[:at:at]
+}
+
+// sortMembers sorts a group's rows by key, drops the holes (Key 0) and
+// merges rows of the same contact into the first of them; it returns the
+// rows kept, at the start of run.
+func sortMembers(run []Member) []Member {
+	// Equal keys are merged whatever their order, so an unstable sort will do.
+	slices.SortFunc(run, func(a, b Member) int { return cmp.Compare(a.Key, b.Key) })
+	i := 0
+	for i < len(run) && run[i].Key == 0 {
+		i++
+	}
+	out := run[:0]
+	for i < len(run) {
+		mb := run[i]
+		for i++; i < len(run) && run[i].Key == mb.Key; i++ {
+			mb.Added = mb.Added || run[i].Added
+			mb.Admin = mb.Admin || run[i].Admin
+		}
+		out = append(out, mb)
+	}
+	return out
+}
+
+// unresolvedDetail says why a member or admin of a group has no row: the
+// users export lacks the user, or the user has no contact.
+func unresolvedDetail(unknown bool, what, group string) string {
+	if unknown {
+		return fmt.Sprintf("%s of group %q: no such user in the users export", what, group)
+	}
+	return fmt.Sprintf("%s of group %q: the user has no contact (no or invalid e-mail, or left out)", what, group)
+}
+
+// parallel runs fn on every worker's share of the memberships.
+func (s *groupSync) parallel(fn func(w *syncWorker)) {
+	if len(s.work) == 1 {
+		fn(s.work[0])
+		return
+	}
+	var wg sync.WaitGroup
+	for _, w := range s.work {
+		wg.Go(func() { fn(w) })
+	}
+	wg.Wait()
+}
+
+// eachGroup runs a function for every group on every worker, handing
+// groups out a few at a time so that big and small groups even out; each
+// worker gets its own function from newFn.
+func (s *groupSync) eachGroup(newFn func() func(g int)) {
+	n := len(s.Groups)
+	if s.workers == 1 {
+		fn := newFn()
+		for g := range n {
+			fn(g)
+		}
+		return
+	}
+	const chunk = 16
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range s.workers {
+		wg.Go(func() {
+			fn := newFn()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				for g := lo; g < min(lo+chunk, n); g++ {
+					fn(g)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// keyTable is Matching.keyOf laid out by uid, built once per sync: one
+// read of 8 bytes per membership instead of an index and a Link, and one
+// more for a user with no key.
+type keyTable struct {
+	m    *Matching
+	lo   int64
+	keys []int64 // by uid - lo; nil when uids are too sparse: keyOf answers
+	// A key packs into 62 bits, contact ids first, then new contacts
+	// from newBase on: rows sort as plain numbers. packs is false only
+	// for contact ids within len(New) of 1<<62.
+	packs   bool
+	newBase uint64
+}
+
+// What keyTable.of says of a user without a key.
+const (
+	unknownUser = 0  // not in the users export
+	noContact   = -1 // no contact: no or invalid e-mail, or left out
+)
+
+func newKeyTable(m *Matching, workers int) keyTable {
+	t := keyTable{m: m}
+	maxID := make([]int64, workers)
+	each := func(n int, fn func(w, lo, hi int)) {
+		if workers == 1 {
+			fn(0, 0, n)
+			return
+		}
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() { fn(w, n*w/workers, n*(w+1)/workers) })
+		}
+		wg.Wait()
+	}
+	if n := len(m.uids); n > 0 && m.uids[n-1]-m.uids[0] < 4*int64(n)+1024 { // ascending: see Matching
+		t.lo, t.keys = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
+		each(n, func(_, lo, hi int) {
+			for _, uid := range m.uids[lo:hi] {
+				t.keys[uid-t.lo] = noContact
+			}
+		})
+	}
+	each(len(m.Links), func(w, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			l := &m.Links[i]
+			maxID[w] = max(maxID[w], l.ContactID)
+			if t.keys != nil {
+				if key, ok := m.keyOf(l.UID); ok {
+					t.keys[l.UID-t.lo] = key
+				}
+			}
+		}
+	})
+	t.newBase = uint64(slices.Max(maxID)) + 1
+	t.packs = t.newBase+uint64(len(m.New)) <= 1<<62
+	return t
+}
+
+// of is uid's key, or unknownUser or noContact.
+func (t *keyTable) of(uid int64) int64 {
+	if i := uint64(uid - t.lo); i < uint64(len(t.keys)) {
+		return t.keys[i]
+	}
+	return t.outside(uid)
+}
+
+// gather sets keys[i] to the key of batch[i]'s user.
+func (t *keyTable) gather(keys []int64, batch []Membership) {
+	for i := range batch {
+		if j := uint64(batch[i].UID - t.lo); j < uint64(len(t.keys)) {
+			keys[i] = t.keys[j]
+		} else {
+			keys[i] = t.outside(batch[i].UID)
+		}
+	}
+}
+
+// outside is of for a uid the table does not hold.
+func (t *keyTable) outside(uid int64) int64 {
+	if t.keys != nil {
+		return unknownUser
+	}
+	if key, ok := t.m.keyOf(uid); ok {
+		return key
+	}
+	if t.m.known(uid) {
+		return noContact
+	}
+	return unknownUser
+}
+
+// sortPacked is sortMembers, for group g, through the scratch space
+// in bufs: each row packed into one number (key, Added, Admin), so rows
+// sort as numbers.
+func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member {
+	buf := bufs[0][:0]
+	for _, mb := range run {
+		if mb.Key == 0 {
+			continue // a hole
+		}
+		code := uint64(mb.Key)
+		if mb.Key >= newKey {
+			code = uint64(mb.Key-newKey) + t.newBase
+		}
+		code <<= 2
+		if mb.Added {
+			code |= 2
+		}
+		if mb.Admin {
+			code |= 1
+		}
+		buf = append(buf, code)
+	}
+	bufs[0] = buf
+	if len(buf) < 320 { // where a radix sort starts to win
+		slices.Sort(buf)
 	} else {
-		rev.Add(KindNoContact, src, uid, 0, fmt.Sprintf("%s of group %q: the user has no contact (no or invalid e-mail, or left out)", what, name))
+		bufs[1] = slices.Grow(bufs[1][:0], len(buf))[:len(buf)]
+		buf = radixSort(buf, bufs[1])
 	}
-	gs.Counts[g].Left++
-	return 0, false
-}
-
-// bucketMembers orders entries by group, keeping their order within a group
-// (a counting sort: one pass to count, one to place).
-func bucketMembers(groups int, entries []Member) []Member {
-	start := make([]int, groups+1)
-	for _, e := range entries {
-		start[e.Group+1]++
-	}
-	for i := 1; i <= groups; i++ {
-		start[i] += start[i-1]
-	}
-	out := make([]Member, len(entries))
-	for _, e := range entries {
-		out[start[e.Group]] = e
-		start[e.Group]++
+	out := run[:0]
+	for i := 0; i < len(buf); {
+		code, flags := buf[i]>>2, buf[i]&3
+		for i++; i < len(buf) && buf[i]>>2 == code; i++ {
+			flags |= buf[i] & 3
+		}
+		key := int64(code)
+		if code >= t.newBase {
+			key = int64(code-t.newBase) + newKey
+		}
+		out = append(out, Member{Key: key, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
 	}
 	return out
 }
 
-// bucketUIDs collects each group's users, sorted and unique.
-func bucketUIDs(groups, n int, each func(yield func(g int32, uid int64))) [][]int64 {
-	count := make([]int, groups)
-	each(func(g int32, _ int64) { count[g]++ })
-	flat := make([]int64, n)
-	out := make([][]int64, groups)
-	off := 0
-	for g, c := range count {
-		out[g] = flat[off : off : off+c]
-		off += c
+// radixSort sorts a, a byte at a time from the lowest, through tmp (as
+// long as a); it returns the sorted numbers, in a or in tmp. A byte all
+// numbers share costs one counting pass.
+func radixSort(a, tmp []uint64) []uint64 {
+	var all uint64
+	for _, v := range a {
+		all |= v
 	}
-	each(func(g int32, uid int64) { out[g] = append(out[g], uid) })
-	for g := range out {
-		slices.Sort(out[g])
-		out[g] = slices.Compact(out[g])
+	for shift := 0; shift < 64 && all>>shift != 0; shift += 8 {
+		var at [256]int
+		for _, v := range a {
+			at[byte(v>>shift)]++
+		}
+		if at[byte(a[0]>>shift)] == len(a) {
+			continue
+		}
+		sum := 0
+		for i, c := range at {
+			at[i] = sum
+			sum += c
+		}
+		for _, v := range a {
+			b := byte(v >> shift)
+			tmp[at[b]] = v
+			at[b]++
+		}
+		a, tmp = tmp, a
 	}
-	return out
-}
-
-func insertSorted(s []int64, v int64) []int64 {
-	i, found := slices.BinarySearch(s, v)
-	if found {
-		return s
-	}
-	return slices.Insert(slices.Clip(s), i, v)
+	return a
 }
 
 // lessGID orders group ids numerically.

@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -147,6 +149,7 @@ func TestSyncGroups(t *testing.T) {
 		members []string
 		admins  []string
 		review  []string
+		left    map[string]int // by group name
 	}{
 		{
 			name: "normal and ACL groups",
@@ -183,6 +186,7 @@ func TestSyncGroups(t *testing.T) {
 			groups:  []string{"Choir | OG Sync Group :7: | Choir: Administrator | OG Sync Group ACL :7:"},
 			members: []string{"Choir 101 Added", "Choir 102 Pending"},
 			review:  []string{"blocked-membership 3"},
+			left:    map[string]int{"Choir": 1},
 		},
 		{
 			name: "admins: is_admin, the administrator member role, the author",
@@ -219,6 +223,7 @@ func TestSyncGroups(t *testing.T) {
 			},
 			groups: []string{"Choir | OG Sync Group :7: | Choir: Administrator | OG Sync Group ACL :7:"},
 			review: []string{"blocked-membership 1", "blocked-membership 2", "blocked-membership 5"},
+			left:   map[string]int{"Choir": 3},
 		},
 		{
 			name: "the same contact twice in a group is one row, Added wins",
@@ -252,6 +257,7 @@ func TestSyncGroups(t *testing.T) {
 			},
 			groups: []string{"Choir | OG Sync Group :7: | Choir: Administrator | OG Sync Group ACL :7:"},
 			review: []string{"no-contact 30", "no-contact 31", "unknown-user 998", "unknown-user 999"},
+			left:   map[string]int{"Choir": 4},
 		},
 		{
 			name: "a group without a title is Group <gid>",
@@ -301,52 +307,154 @@ func TestSyncGroups(t *testing.T) {
 		},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rev := &Review{}
-			gs := SyncGroups(tc.og.build(), m, rev)
-			var groups, members, admins []string
-			for _, g := range gs.Groups {
-				groups = append(groups, grp(g))
-			}
-			for _, mb := range gs.Members {
-				members = append(members, row(gs, mb))
-			}
-			for _, mb := range aclRows(gs) {
-				admins = append(admins, row(gs, mb))
-			}
-			if !reflect.DeepEqual(groups, tc.groups) {
-				t.Errorf("groups:\n got %q\nwant %q", groups, tc.groups)
-			}
-			if !reflect.DeepEqual(members, tc.members) {
-				t.Errorf("members:\n got %q\nwant %q", members, tc.members)
-			}
-			if !reflect.DeepEqual(admins, tc.admins) {
-				t.Errorf("admins:\n got %q\nwant %q", admins, tc.admins)
-			}
-			want := tc.review
-			if want == nil {
-				want = []string{}
-			}
-			if got := reviewed(rev); !reflect.DeepEqual(got, want) {
-				t.Errorf("review:\n got %q\nwant %q", got, want)
-			}
-			// Counts agree with the rows.
-			for gi, c := range gs.Counts {
-				n, a := 0, 0
+		for _, workers := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/%d workers", tc.name, workers), func(t *testing.T) {
+				withSyncWorkers(t, workers)
+				rev := &Review{}
+				og := tc.og.build()
+				gs := SyncGroups(og, m, rev)
+				var groups, members, admins []string
+				for _, g := range gs.Groups {
+					groups = append(groups, grp(g))
+				}
 				for _, mb := range gs.Members {
-					if int(mb.Group) == gi {
-						n++
-						if mb.Admin {
-							a++
+					members = append(members, row(gs, mb))
+				}
+				for _, mb := range aclRows(gs) {
+					admins = append(admins, row(gs, mb))
+				}
+				if !reflect.DeepEqual(groups, tc.groups) {
+					t.Errorf("groups:\n got %q\nwant %q", groups, tc.groups)
+				}
+				if !reflect.DeepEqual(members, tc.members) {
+					t.Errorf("members:\n got %q\nwant %q", members, tc.members)
+				}
+				if !reflect.DeepEqual(admins, tc.admins) {
+					t.Errorf("admins:\n got %q\nwant %q", admins, tc.admins)
+				}
+				want := tc.review
+				if want == nil {
+					want = []string{}
+				}
+				if got := reviewed(rev); !reflect.DeepEqual(got, want) {
+					t.Errorf("review:\n got %q\nwant %q", got, want)
+				}
+				// Counts agree with the rows.
+				for gi, c := range gs.Counts {
+					n, a := 0, 0
+					for _, mb := range gs.Members {
+						if int(mb.Group) == gi {
+							n++
+							if mb.Admin {
+								a++
+							}
 						}
 					}
+					if c.Members != n || c.Admins != a || c.Added+c.Pending != n || c.Title != gs.Groups[gi].Name {
+						t.Errorf("counts of %q = %+v; rows: %d members, %d admins", gs.Groups[gi].Name, c, n, a)
+					}
+					if c.Left != tc.left[c.Title] {
+						t.Errorf("%q left out %d, want %d", c.Title, c.Left, tc.left[c.Title])
+					}
 				}
-				if c.Members != n || c.Admins != a || c.Added+c.Pending != n || c.Title != gs.Groups[gi].Name {
-					t.Errorf("counts of %q = %+v; rows: %d members, %d admins", gs.Groups[gi].Name, c, n, a)
+				// Every user a membership row or an admin role names is in
+				// the OG for SPEC §4, whatever the state; nobody else.
+				inOG := make([]map[int64]bool, len(gs.Groups))
+				for i := range inOG {
+					inOG[i] = map[int64]bool{}
+				}
+				at := func(ogi int32) int {
+					g := og.Groups[ogi]
+					for i, cg := range gs.Groups {
+						if cg.GID == g.GID && (g.GID != "" || cg.OGTitle == strings.TrimSpace(g.Title)) {
+							return i
+						}
+					}
+					t.Fatalf("group %+v not synced", g)
+					return -1
+				}
+				for _, ms := range og.Memberships {
+					inOG[at(ms.Group)][ms.UID] = true
+				}
+				for _, a := range og.admins() {
+					inOG[at(a.Group)][a.UID] = true
+				}
+				gs.listUsers(slices.Repeat([]bool{true}, len(gs.Groups)))
+				for g := range gs.Groups {
+					for uid := range inOG[g] {
+						if !gs.isMember(g, uid) {
+							t.Errorf("user %d is not in %q", uid, gs.Groups[g].Name)
+						}
+					}
+					if u := gs.uids[g]; len(u) != len(inOG[g]) || !slices.IsSorted(u) {
+						t.Errorf("users of %q = %v, want the %d of %v", gs.Groups[g].Name, u, len(inOG[g]), inOG[g])
+					}
+				}
+			})
+		}
+	}
+}
+
+// Contact ids next to newKey leave no room to pack rows into numbers:
+// rows are sorted as they are, in the same order.
+func TestSyncGroupsHugeContactIDs(t *testing.T) {
+	const huge = 1<<62 - 1
+	users := []User{usr(1, "a@x.org"), usr(2, "b@x.org"), usr(3, "c@x.org"), usr(4, "")}
+	contacts := []Contact{ind(5, "c@x.org"), ind(huge, "a@x.org")}
+	m := MatchUsers(users, contacts, MatchOptions{Rule: RuleUnsupervised}, &Review{})
+	if k := newKeyTable(m, 1); k.packs {
+		t.Fatalf("contact %d and %d new: keys pack", int64(huge), len(m.New))
+	}
+	og := ogSpec{
+		Groups: []Group{{GID: "7", Title: "Choir", Author: 2}},
+		Memberships: []tMembership{ms("7", 2, Pending), ms("7", 1, Pending), ms("7", 4, Active), ms("7", 3, Blocked),
+			ms("7", 3, Active), admin(ms("7", 1, Pending)), ms("7", 9, Active)},
+	}.build()
+	for _, workers := range []int{1, 3} {
+		withSyncWorkers(t, workers)
+		rev := &Review{}
+		gs := SyncGroups(og, m, rev)
+		var members []string
+		for _, mb := range gs.Members {
+			members = append(members, fmt.Sprintf("%s admin=%v", row(gs, mb), mb.Admin))
+		}
+		want := []string{"Choir 5 Added admin=false", fmt.Sprintf("Choir %d Added admin=true", int64(huge)), "Choir b@x.org Added admin=true"}
+		if !reflect.DeepEqual(members, want) {
+			t.Errorf("%d workers: members\n got %q\nwant %q", workers, members, want)
+		}
+		if got, want := reviewed(rev), []string{"blocked-membership 3", "no-contact 4", "unknown-user 9"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("%d workers: review %q, want %q", workers, got, want)
+		}
+	}
+}
+
+func TestRadixSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 2, 3, 100, 320, 1000, 5000} {
+		for _, bits := range []uint{0, 1, 8, 23, 40, 64} {
+			a := make([]uint64, n)
+			for i := range a {
+				a[i] = r.Uint64() >> (64 - bits) // 0 when bits is 0
+			}
+			if bits == 40 { // a byte all share in the middle
+				for i := range a {
+					a[i] = a[i]&^(0xff<<16) | 0x5a<<16
 				}
 			}
-		})
+			want := slices.Sorted(slices.Values(a))
+			if got := radixSort(a, make([]uint64, n)); !slices.Equal(got, want) {
+				t.Errorf("%d numbers of %d bits: radixSort is not sorted", n, bits)
+			}
+		}
 	}
+}
+
+// withSyncWorkers makes SyncGroups share its work among n workers, however
+// small the input, until the test ends.
+func withSyncWorkers(t testing.TB, n int) {
+	old := syncWorkers
+	syncWorkers = func(int) int { return n }
+	t.Cleanup(func() { syncWorkers = old })
 }
 
 func TestGroupTypes(t *testing.T) {

@@ -26,6 +26,7 @@ const maxUsername = 56 // Drupal allows 60; room for " 99"
 // ToOG lists the contacts who are in a CiviCRM group named like an OG's
 // normal group but whose person is not in that OG in any state (SPEC §4).
 func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImportRow {
+	defer gs.letGo() // nothing asks after this
 	if len(gs.Groups) == 0 {
 		return nil
 	}
@@ -75,6 +76,13 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	if len(want) == 0 {
 		return nil
 	}
+	need := make([]bool, len(gs.Groups))
+	for _, w := range want {
+		for _, gi := range w.groups {
+			need[gi] = true
+		}
+	}
+	gs.listUsers(need)
 	// A person's accounts: linked through the sync, or with the same e-mail.
 	wantID, wantKey := map[int64]bool{}, map[string]bool{}
 	for _, w := range want {

@@ -19,6 +19,7 @@ func TestToOG(t *testing.T) {
 		users    []User
 		contacts []Contact
 		og       []tMembership
+		admins   map[GroupUser]Src
 		rows     []string // Group | Email | First | Last | Username | Contact ID
 	}{
 		{
@@ -73,6 +74,21 @@ func TestToOG(t *testing.T) {
 			},
 		},
 		{
+			name:  "an administrator by role is in the OG without a membership row; a blocked one too",
+			users: []User{usr(1, "a@x.org"), usr(2, "b@x.org"), usr(3, "c@x.org")},
+			contacts: []Contact{
+				inGroups(ind(11, "a@x.org"), "Choir", "Friends, Family"), // role in Choir only
+				inGroups(ind(12, "b@x.org"), "Choir"),                    // blocked, with a role
+				inGroups(withNames(ind(13, "c@x.org"), "C", "Three"), "Choir"),
+			},
+			og:     []tMembership{ms("7", 2, Blocked), ms("9", 3, Active)},
+			admins: map[GroupUser]Src{{"7", 1}: {}, {"7", 2}: {}, {"9", 1}: {}},
+			rows: []string{
+				"Choir | c@x.org | C | Three | login3 | 13",
+				"Friends, Family | a@x.org |  |  | login1 | 11",
+			},
+		},
+		{
 			name: "usernames: an existing account's, else built and unique",
 			users: []User{
 				{UID: 1, Username: "annie", Email: " ANN@x.org"},
@@ -113,7 +129,7 @@ func TestToOG(t *testing.T) {
 			sorted := append([]Contact(nil), tc.contacts...)
 			sortContacts(sorted)
 			m := MatchUsers(tc.users, sorted, MatchOptions{Rule: RuleUnsupervised}, rev)
-			gs := SyncGroups(ogSpec{Groups: groups, Memberships: tc.og}.build(), m, rev)
+			gs := SyncGroups(ogSpec{Groups: groups, Memberships: tc.og, Admins: tc.admins}.build(), m, rev)
 			// ToOG is given the contacts as the test lists them: usernames
 			// still go in ascending contact id.
 			got := []string{}

@@ -1,0 +1,247 @@
+package pipeline
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// writeOGBench writes a Drupal 7 group nodes file and og_membership file
+// shaped like civisync-gen's: gids from 1000000, rows in random group
+// order, ~3% node rows, states 1/2/3.
+func writeOGBench(b *testing.B, groups, rows int) OGInputs {
+	dir := b.TempDir()
+	var nodes, ms strings.Builder
+	nodes.WriteString("nid,type,title,uid\n")
+	for g := 0; g < groups; g++ {
+		fmt.Fprintf(&nodes, "%d,group,Group number %d,%d\n", 1000000+g, g, g*7+1)
+	}
+	ms.WriteString("id,type,etid,entity_type,gid,group_type,state,created,field_name\n")
+	x := uint64(1)
+	for i := 1; i <= rows; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		typ, field := "user", "og_user_node"
+		if x%33 == 0 {
+			typ, field = "node", "og_group_ref"
+		}
+		state := 1
+		switch x % 100 {
+		case 0, 1:
+			state = 3
+		case 2, 3, 4, 5, 6:
+			state = 2
+		}
+		fmt.Fprintf(&ms, "%d,og_membership_type_default,%d,%s,%d,node,%d,%d,%s\n",
+			i, x%uint64(rows/3)+1, typ, 1000000+int(x>>20)%groups, state, 1230768000+i, field)
+	}
+	put := func(name, data string) *Input {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		return &Input{Path: path}
+	}
+	return OGInputs{Groups: put("node.csv", nodes.String()), Memberships: put("og_membership.csv", ms.String())}
+}
+
+func BenchmarkExtractMemberships(b *testing.B) {
+	in := writeOGBench(b, 1_000, 300_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		x := &Extractor{Review: &Review{}}
+		if _, err := x.ExtractOG(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// extractOG writes the given files (name -> content) and runs ExtractOG.
+func extractOG(t *testing.T, files map[string]string) (*OGData, *Review, error) {
+	t.Helper()
+	dir := t.TempDir()
+	var in OGInputs
+	for name, data := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		switch name {
+		case "node.csv":
+			in.Groups = &Input{Path: path}
+		case "og_users_roles.csv":
+			in.Roles = &Input{Path: path}
+		default:
+			in.Memberships = &Input{Path: path}
+		}
+	}
+	x := &Extractor{Review: &Review{}}
+	d, err := x.ExtractOG(in)
+	return d, x.Review, err
+}
+
+func TestExtractMemberships(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string]string
+		groups  []string // gid|title|node|user|line
+		members []string // group uid state admin line
+		review  []string
+	}{
+		{
+			name: "Drupal 7: node rows skipped, states, groups from the nodes file",
+			files: map[string]string{
+				"node.csv": "nid,type,title,uid\n10,group,Choir,5\n11,group,Band,6\n",
+				"og_membership.csv": "id,etid,entity_type,gid,state\n" +
+					"1,1,user,10,1\n2,2,user,11,2\n3,3,user,10,3\n4,4,node,10,1\n5,5,user,12,1\n6,6,user, 11 ,1\n",
+			},
+			groups:  []string{"10|Choir|true|0|2", "11|Band|true|0|3", "12||false|5|6"},
+			members: []string{"10 1 active false 2", "11 2 pending false 3", "10 3 blocked false 4", "12 5 active false 6", "11 6 active false 7"},
+		},
+		{
+			name: "bad states, ids and rows are reviewed",
+			files: map[string]string{
+				"og_membership.csv": "gid,uid,state\n1,1,5\n1,x,1\n0,2,1\n1,3, \n1,4,\n,,1\n1,5,active\n",
+			},
+			groups:  []string{"1||false|1|2"},
+			members: []string{"1 3 active false 5", "1 4 active false 6", "1 5 active false 8"},
+			review:  []string{"bad-row 2", "bad-row 3", "bad-row 4", "bad-row 7"},
+		},
+		{
+			name: "Drupal 6: is_active 1 active, 0 pending, 2 wrong",
+			files: map[string]string{
+				"og_uid.csv": "nid,uid,is_active,is_admin\n7,1,1,0\n7,2,0,1\n7,3,2,0\n7,4, 1 ,yes\n",
+			},
+			groups:  []string{"7||false|1|2"},
+			members: []string{"7 1 active false 2", "7 2 pending true 3", "7 4 active true 5"},
+			review:  []string{"bad-row 4"},
+		},
+		{
+			name: "titles: a later row titles a group, rows by title find it whatever the case",
+			files: map[string]string{
+				"node.csv": "nid,title\n7,\n",
+				"members.csv": "group id,group,uid,roles\n" +
+					"7,,1,member\n7, Choir ,2,Administrator member\n,CHOIR,3,\n,choir,4,ADMİNİSTRATOR\n" +
+					",Band,5,administrator\n,band,6,\n8,Band,7,\n8,Organ,8,\n",
+			},
+			groups:  []string{"7|Choir|true|0|2", "|Band|false|5|6", "8|Band|false|7|8"},
+			members: []string{"7 1 active false 2", "7 2 active true 3", "7 3 active false 4", "7 4 active true 5", " 5 active true 6", " 6 active false 7", "8 7 active false 8", "8 8 active false 9"},
+		},
+		{
+			name: "canonical: group rows, source columns point back",
+			files: map[string]string{
+				"canon.csv": "gid,group,uid,state,is_admin,source_file,source_line\n" +
+					"7,Choir,,,,node.csv,2\n7,Choir,1,active,1,og.csv,4\n9,Nine,2,pending,0,og.csv,9\n9,Nine,3,blocked,0,roles.csv,2\n",
+			},
+			groups:  []string{"7|Choir|true|0|2", "9|Nine|false|2|9"},
+			members: []string{"7 1 active true 4", "9 2 pending false 9", "9 3 blocked false 2"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, rev, err := extractOG(t, tc.files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var groups, members []string
+			for _, g := range d.Groups {
+				groups = append(groups, fmt.Sprintf("%s|%s|%v|%d|%d", g.GID, g.Title, g.Node, g.User, g.Line))
+			}
+			for _, m := range d.Memberships {
+				members = append(members, fmt.Sprintf("%s %d %s %v %d", d.Groups[m.Group].GID, m.UID, m.State, m.Admin, d.src(m).Line))
+			}
+			if !reflect.DeepEqual(groups, tc.groups) {
+				t.Errorf("groups:\n got %q\nwant %q", groups, tc.groups)
+			}
+			if !reflect.DeepEqual(members, tc.members) {
+				t.Errorf("memberships:\n got %q\nwant %q", members, tc.members)
+			}
+			var review []string
+			for _, it := range rev.Items {
+				review = append(review, fmt.Sprintf("%s %d", it.Kind, it.Line))
+			}
+			if !reflect.DeepEqual(review, tc.review) {
+				t.Errorf("review:\n got %q\nwant %q", review, tc.review)
+			}
+		})
+	}
+}
+
+// TestGroupCache holds the cache to OGData.group on gids dense, sparse, in
+// and out of the laid-out range, with titles arriving late.
+func TestGroupCache(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, known := range []int{0, 1, 50, 1000} {
+		for _, spread := range []int64{1, 3, 40, 1 << 40} {
+			newData := func() *OGData {
+				d := &OGData{byGID: map[int64]int32{}, byTitle: map[string]int32{}}
+				for g := range known {
+					d.group(1000+int64(g)*spread, "", Src{File: "node.csv", Line: g + 2})
+				}
+				return d
+			}
+			want, got := newData(), newData()
+			c := newGroupCache(got)
+			for i := range 20_000 {
+				gid := 1000 + r.Int64N(int64(2*known+100))*spread
+				if r.IntN(4) == 0 {
+					gid = 1 + r.Int64N(1<<50) // far off
+				}
+				title := ""
+				if r.IntN(10) == 0 {
+					title = fmt.Sprintf("Group %d", gid%7)
+				}
+				src := Src{File: "og.csv", Line: i + 2}
+				var w, g int32
+				if r.IntN(20) == 0 {
+					title = fmt.Sprintf("Title %d", r.IntN(30))
+					w, g = want.group(0, title, src), c.byTitle(title, src)
+				} else {
+					w, g = want.group(gid, title, src), c.byGID(gid, title, src)
+				}
+				if w != g {
+					t.Fatalf("known %d spread %d row %d: gid %d title %q: group %d, want %d", known, spread, i, gid, title, g, w)
+				}
+			}
+			if !reflect.DeepEqual(want.Groups, got.Groups) || !reflect.DeepEqual(want.byTitle, got.byTitle) {
+				t.Fatalf("known %d spread %d: the cache changed the groups it found", known, spread)
+			}
+		}
+	}
+}
+
+func TestQuickParsers(t *testing.T) {
+	cells := []string{"", "0", "7", "007", "1234", " 12", "12 ", "1.0", "1.5", "-3", "+3", "abc", "\u00a012\u00a0", "\t1\n",
+		"999999999999999999", "9999999999999999999", "99999999999999999999", "１２", "1e3", "0x10", "12\u200b"}
+	for _, s := range cells {
+		if n, ok := quickID(s); n != func() int64 { n, _ := parseID(s); return n }() && ok || ok != func() bool { _, ok := parseID(s); return ok }() {
+			t.Errorf("quickID(%q) = %d, %v; parseID says otherwise", s, n, ok)
+		}
+		if trim(s) != clean(s) {
+			t.Errorf("trim(%q) = %q, clean %q", s, trim(s), clean(s))
+		}
+	}
+	for _, header := range []string{"state", "isactive", "status"} {
+		tab := stateTable(header)
+		for _, v := range []string{"0", "1", "2", "3", "4", "9", "a", " ", "  ", " 1", "1 ", "active", "Pending", "yes", "no", "\u00a0"} {
+			want, wantOK := parseState(header, v)
+			if strings.TrimSpace(v) == "" {
+				want, wantOK = Active, true // a blank cell is active
+			}
+			if got, ok := tab.parse(v); got != want || ok != wantOK {
+				t.Errorf("%s: parse(%q) = %v, %v; want %v, %v", header, v, got, ok, want, wantOK)
+			}
+		}
+	}
+	for _, role := range []string{"", "member", "administrator member", "Administrator Member", "ADMINISTRATOR", "site administrators",
+		"administrato", "ADMİNİSTRATOR", "Administrateur", "`dministrator", "administrator\u00a0member", "admin; ADMINISTRATOR"} {
+		if got, want := isAdminRole(role), strings.Contains(strings.ToLower(role), "administrator"); got != want {
+			t.Errorf("isAdminRole(%q) = %v, want %v", role, got, want)
+		}
+	}
+}
