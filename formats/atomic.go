@@ -100,9 +100,10 @@ func (o *OutputSet) Table(base string, header []string) (TableWriter, error) {
 	}
 	tw, err := NewCSVTable(f, header)
 	if err != nil {
+		f.Close()
 		return nil, o.wrap(rel, err)
 	}
-	return &wrapTable{tw, o, rel}, nil
+	return &wrapLines{wrapTable{tw, o, rel}}, nil
 }
 
 // File creates a plain file rel (e.g. summary.json) in the temporary directory.
@@ -147,6 +148,16 @@ func (w *wrapTable) Write(rec []string) error {
 
 func (w *wrapTable) Close() error {
 	if err := w.TableWriter.Close(); err != nil {
+		return w.o.wrap(w.rel, err)
+	}
+	return nil
+}
+
+// wrapLines is a wrapTable over a CSV table: a LinesWriter.
+type wrapLines struct{ wrapTable }
+
+func (w *wrapLines) WriteLines(p []byte) error {
+	if err := w.TableWriter.(LinesWriter).WriteLines(p); err != nil {
 		return w.o.wrap(w.rel, err)
 	}
 	return nil
