@@ -123,22 +123,35 @@ func (w *loader) load(res *Result) error {
 	}
 	memberRows := func(acl bool) rowsFunc {
 		return func(yield func(formats.Record, int) error) error {
+			members := gs.Members
 			var row memberLine // reused: boxing a fresh row per line would allocate
 			aclGroup, aclName := int32(-1), ""
-			for _, mb := range gs.Members {
-				title, status := gs.Groups[mb.Group].Name, mb.Status()
-				if acl {
-					if !mb.Admin {
-						continue
+			// The new contacts' e-mails are scattered in memory: fetched a
+			// block at a time in a tight loop, many are on their way at once.
+			var emails [256]string
+			for len(members) > 0 {
+				block := members[:min(len(emails), len(members))]
+				members = members[len(block):]
+				for k, mb := range block {
+					if !acl || mb.Admin {
+						emails[k] = gs.Email(mb)
 					}
-					if mb.Group != aclGroup {
-						aclGroup, aclName = mb.Group, gs.Groups[mb.Group].ACLName()
-					}
-					title, status = aclName, StatusAdded
 				}
-				row = memberLine{title, gs.ContactID(mb), gs.Email(mb), status}
-				if err := yield(&row, int(mb.Group)); err != nil {
-					return err
+				for k, mb := range block {
+					title, status := gs.Groups[mb.Group].Name, mb.Status()
+					if acl {
+						if !mb.Admin {
+							continue
+						}
+						if mb.Group != aclGroup {
+							aclGroup, aclName = mb.Group, gs.Groups[mb.Group].ACLName()
+						}
+						title, status = aclName, StatusAdded
+					}
+					row = memberLine{title, gs.ContactID(mb), emails[k], status}
+					if err := yield(&row, int(mb.Group)); err != nil {
+						return err
+					}
 				}
 			}
 			return nil
@@ -398,21 +411,19 @@ func (c *chunk) encode(w *loader) {
 	defer close(c.done)
 	defer c.rescue.catch()
 	c.lines, c.runs, c.found.Items = c.lines[:0], c.runs[:0], c.found.Items[:0]
-	var found *Review
 	if c.guarded {
-		found = &c.found
+		// One tight pass over every cell first: the first bytes of many
+		// strings are fetched from memory at once, and are at hand below.
+		for j := range c.cells {
+			if s := c.cells[j].s; s != "" && formulaStart[s[0]] {
+				c.cells[j].s = w.defuse(c.base, s, &c.found)
+			}
+		}
 	}
 	start := 0
 	for i, end := range c.ends {
 		rec := c.cells[start:end]
 		start = end
-		if found != nil {
-			for j := range rec {
-				if s := rec[j].s; s != "" && formulaStart[s[0]] {
-					rec[j].s = w.defuse(c.base, s, found)
-				}
-			}
-		}
 		c.lines = appendCells(c.lines, rec)
 		if !c.split {
 			continue
