@@ -180,12 +180,16 @@ func (w *loader) load(res *Result) error {
 			return nil
 		}},
 		{FileGroups, "", formats.HeaderOf[GroupRow](), func(yield func(formats.Record, int) error) error {
+			var row GroupRow
 			for i := range gs.Groups {
 				g := &gs.Groups[i]
-				if err := yield(GroupRow{g.Name, g.Name, GroupTypeMailing, g.Source}, -1); err != nil {
+				row = GroupRow{g.Name, g.Name, GroupTypeMailing, g.Source}
+				if err := yield(&row, -1); err != nil {
 					return err
 				}
-				if err := yield(GroupRow{g.ACLName(), g.ACLName(), GroupTypeACL, g.ACLSource()}, -1); err != nil {
+				acl := g.ACLName()
+				row = GroupRow{acl, acl, GroupTypeACL, g.ACLSource()}
+				if err := yield(&row, -1); err != nil {
 					return err
 				}
 			}
@@ -194,8 +198,10 @@ func (w *loader) load(res *Result) error {
 		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(false)},
 		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(true)},
 		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), func(yield func(formats.Record, int) error) error {
+			var row OGRow
 			for _, r := range res.OGImport {
-				if err := yield(OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}, r.Group); err != nil {
+				row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
+				if err := yield(&row, r.Group); err != nil {
 					return err
 				}
 			}
@@ -203,14 +209,45 @@ func (w *loader) load(res *Result) error {
 		}},
 	}
 	w.review, w.slugs = res.Review, groupSlugs(gs.Groups)
+	summary := summarize(res)
 	if err := w.writeAll(tables); err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(NewSummary(res), "", "  ")
+	js, err := summary()
 	if err != nil {
 		return err
 	}
-	return w.out.File(FileSummary, append(js, '\n'))
+	return w.out.File(FileSummary, js)
+}
+
+// summarize makes summary.json in the background, while the tables are
+// written, from the review items there are now; the function it returns
+// waits for it, and makes it again if writing added review items.
+func summarize(res *Result) func() ([]byte, error) {
+	marshal := func(res *Result) ([]byte, error) {
+		js, err := json.MarshalIndent(NewSummary(res), "", "  ")
+		return append(js, '\n'), err
+	}
+	n := len(res.Review.Items)
+	now := *res
+	now.Review = &Review{Items: res.Review.Items[:n:n]} // items added meanwhile go past n
+	var js []byte
+	var err error
+	var r rescue
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer r.catch()
+		js, err = marshal(&now)
+	}()
+	return func() ([]byte, error) {
+		<-done
+		r.rethrow()
+		if len(res.Review.Items) != n {
+			return marshal(res)
+		}
+		return js, err
+	}
 }
 
 type loader struct {

@@ -91,6 +91,9 @@ func TestLoadChunked(t *testing.T) {
 			if (formulas == 0) != opt.EscapeFormulas {
 				t.Fatalf("%d formula-like cells reviewed: the generated result must have some, and --escape-formulas none", formulas)
 			}
+			if counted := regexp.MustCompile(fmt.Sprintf(`"formula-like": %d\b`, formulas)); formulas > 0 && !counted.MatchString(want.files["summary.json"]) {
+				t.Fatalf("summary.json does not count the %d formula-like cells", formulas)
+			}
 			if opt.EscapeFormulas && !regexp.MustCompile(`(?m)(^|,)'[=+\-@]`).MatchString(want.files["user_contacts.csv"]) {
 				t.Fatal("no escaped cell in user_contacts.csv")
 			}
