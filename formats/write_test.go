@@ -144,6 +144,40 @@ func TestOutputSet(t *testing.T) {
 	}
 }
 
+// A table created again starts over, and is moved into place once.
+func TestOutputSetTableAgain(t *testing.T) {
+	for _, format := range []Format{CSV, XLSX} {
+		t.Run(string(format), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			o, err := NewOutputSet(dir, format, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, rows := range [][]string{{"first", "run", "longer"}, {"second"}} {
+				tw, err := o.Table("review", []string{"Kind"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					if err := tw.Write([]string{r}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := tw.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := o.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			h, rows := readTable(t, filepath.Join(dir, "review."+string(format)))
+			if !slices.Equal(h, []string{"Kind"}) || !reflect.DeepEqual(rows, [][]string{{"second"}}) {
+				t.Errorf("read back %q %q, want the second table", h, rows)
+			}
+		})
+	}
+}
+
 func TestOutputSetRefusesInputs(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "out")

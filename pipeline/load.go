@@ -259,11 +259,10 @@ type loader struct {
 	rows   int // rows per chunk; 0: chunkRows; < 0: no chunks, a row at a time (tests compare the two)
 }
 
-// writeAll writes the tables side by side, then review.csv: writing the
-// others may find formula-like cells to review. Their review items are
-// merged in table order, so the file does not depend on timing. When
-// nothing written can be found (XLSX, --escape-formulas), review.csv is
-// written alongside the others; either way its items are sorted meanwhile.
+// writeAll writes the tables and review.csv side by side. Writing the
+// tables may find formula-like cells to review, seldom: then review.csv is
+// written again, their items merged in table order, so the file does not
+// depend on timing. Its items are sorted meanwhile.
 func (w *loader) writeAll(tables []table) error {
 	w.tick = &ticker{p: w.opt.Progress}
 	w.tick.stage("writing", 0)
@@ -279,19 +278,13 @@ func (w *loader) writeAll(tables []table) error {
 			return nil
 		}}
 	}
-	if !w.guarding() {
-		_, err := w.writeTables(tables, review(sorted))
+	found, err := w.writeTables(tables, review(sorted))
+	if err != nil || len(found) == 0 {
 		return err
 	}
-	found, err := w.writeTables(tables)
-	if err != nil {
-		return err
-	}
-	items := sorted()
-	if len(found) > 0 {
-		w.review.Items = append(w.review.Items, found...)
-		items = w.review.Sorted()
-	}
+	sorted() // done with the items: they may grow
+	w.review.Items = append(w.review.Items, found...)
+	items := w.review.Sorted()
 	_, err = w.writeTables(nil, review(func() []ReviewItem { return items }))
 	return err
 }
@@ -312,12 +305,6 @@ func (w *loader) sortReview() func() []ReviewItem {
 		r.rethrow()
 		return items
 	}
-}
-
-// guarding reports whether writing a table can find formula-like cells.
-// XLSX cells are always stored as text, so only CSV needs it.
-func (w *loader) guarding() bool {
-	return w.out.Format() == formats.CSV && !w.opt.EscapeFormulas
 }
 
 // writeTables writes tables, their formula-like cells looked for (guarded),
