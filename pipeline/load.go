@@ -407,7 +407,7 @@ func (w *loader) write(t table, found *Review) error {
 
 func (w *loader) splits(t table) bool { return w.opt.Split && t.splitDir != "" }
 
-// chunkRows is how many rows a chunk holds: some hundreds of KiB of CSV.
+// chunkRows is how many rows a chunk holds: some tens of KiB of CSV.
 const chunkRows = 1024
 
 // chunk is a run of a table's rows on their way to the file: gathered by
@@ -469,7 +469,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 	if rows <= 0 {
 		rows = chunkRows
 	}
-	queue := make(chan *chunk, 2*runtime.GOMAXPROCS(0))
+	queue := make(chan *chunk, min(2*runtime.GOMAXPROCS(0), 16)) // a few MiB at most
 	free := make(chan *chunk, cap(queue)+2)
 	var failed atomic.Bool // stop gathering: the writer has failed
 	var werr error
