@@ -208,7 +208,10 @@ func (w *loader) load(res *Result) error {
 			return nil
 		}},
 	}
-	w.review, w.slugs = res.Review, groupSlugs(gs.Groups)
+	w.review = res.Review
+	if w.opt.Split {
+		w.slugs = groupSlugs(gs.Groups)
+	}
 	summary := summarize(res)
 	if err := w.writeAll(tables); err != nil {
 		return err
