@@ -17,7 +17,8 @@ type OutputSet struct {
 	dir    string
 	tmp    string
 	format Format
-	files  []string // relative paths, in creation order
+	files  []string // relative paths, in creation order, each once
+	made   map[string]bool
 	inputs map[string]string
 }
 
@@ -31,7 +32,7 @@ func NewOutputSet(dir string, format Format, inputs []string) (*OutputSet, error
 	if err != nil {
 		return nil, &Error{File: dir, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
 	}
-	o := &OutputSet{dir: dir, tmp: tmp, format: format, inputs: map[string]string{}}
+	o := &OutputSet{dir: dir, tmp: tmp, format: format, inputs: map[string]string{}, made: map[string]bool{}}
 	for _, in := range inputs {
 		if in == "" || in == "-" {
 			continue
@@ -76,7 +77,8 @@ func (o *OutputSet) Check(rel string) error {
 }
 
 // Table creates the table rel (its extension chosen by the set's format)
-// with the given header, in the temporary directory.
+// with the given header, in the temporary directory. Creating a table
+// again, once the first writer is closed, starts it over.
 func (o *OutputSet) Table(base string, header []string) (TableWriter, error) {
 	rel := base + "." + string(o.format)
 	if err := o.Check(rel); err != nil {
@@ -100,9 +102,10 @@ func (o *OutputSet) Table(base string, header []string) (TableWriter, error) {
 	}
 	tw, err := NewCSVTable(f, header)
 	if err != nil {
+		f.Close()
 		return nil, o.wrap(rel, err)
 	}
-	return &wrapTable{tw, o, rel}, nil
+	return &wrapLines{wrapTable{tw, o, rel}}, nil
 }
 
 // File creates a plain file rel (e.g. summary.json) in the temporary directory.
@@ -123,7 +126,10 @@ func (o *OutputSet) File(rel string, data []byte) error {
 
 func (o *OutputSet) add(rel string) {
 	o.mu.Lock()
-	o.files = append(o.files, rel)
+	if !o.made[rel] {
+		o.made[rel] = true
+		o.files = append(o.files, rel)
+	}
 	o.mu.Unlock()
 }
 
@@ -147,6 +153,16 @@ func (w *wrapTable) Write(rec []string) error {
 
 func (w *wrapTable) Close() error {
 	if err := w.TableWriter.Close(); err != nil {
+		return w.o.wrap(w.rel, err)
+	}
+	return nil
+}
+
+// wrapLines is a wrapTable over a CSV table: a LinesWriter.
+type wrapLines struct{ wrapTable }
+
+func (w *wrapLines) WriteLines(p []byte) error {
+	if err := w.TableWriter.(LinesWriter).WriteLines(p); err != nil {
 		return w.o.wrap(w.rel, err)
 	}
 	return nil

@@ -2,12 +2,13 @@ package formats
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -58,36 +59,107 @@ func ParseFormat(s string) (Format, error) {
 }
 
 type csvTable struct {
-	bw *bufio.Writer
-	w  *csv.Writer
-	c  io.Closer
+	bw   *bufio.Writer
+	c    io.Closer
+	line []byte // reused
 }
 
-// NewCSVTable writes header then rows as UTF-8 CSV with LF line ends. Close
-// flushes and closes w when it is an io.Closer.
+// NewCSVTable writes header then rows as UTF-8 CSV with LF line ends, laid
+// out by AppendCSV. Close flushes and closes w when it is an io.Closer.
 func NewCSVTable(w io.Writer, header []string) (TableWriter, error) {
-	bw := bufio.NewWriterSize(w, 256<<10)
-	t := &csvTable{bw: bw, w: csv.NewWriter(bw)}
+	t := &csvTable{bw: bufio.NewWriterSize(w, 256<<10)}
 	if c, ok := w.(io.Closer); ok {
 		t.c = c
 	}
-	return t, t.w.Write(header)
+	return t, t.Write(header)
 }
 
-func (t *csvTable) Write(rec []string) error { return t.w.Write(rec) }
+func (t *csvTable) Write(rec []string) error {
+	t.line = AppendCSV(t.line[:0], rec)
+	_, err := t.bw.Write(t.line)
+	return err
+}
+
+func (t *csvTable) WriteLines(p []byte) error {
+	_, err := t.bw.Write(p)
+	return err
+}
 
 func (t *csvTable) Close() error {
-	t.w.Flush()
-	err := t.w.Error()
-	if err == nil {
-		err = t.bw.Flush()
-	}
+	err := t.bw.Flush()
 	if t.c != nil {
 		if cerr := t.c.Close(); err == nil {
 			err = cerr
 		}
 	}
 	return err
+}
+
+// LinesWriter is a TableWriter that also takes rows already laid out as CSV
+// lines by AppendCSV, so that they can be laid out elsewhere (in parallel)
+// and written in order. The CSV tables of an OutputSet are LinesWriters.
+type LinesWriter interface {
+	TableWriter
+	WriteLines(p []byte) error
+}
+
+// AppendCSV appends rec to dst as one CSV line ending in LF, byte for byte
+// as encoding/csv's Writer (comma, no CRLF) would write it: a field is
+// quoted when it holds a comma, a quote, CR or LF, starts with a Unicode
+// space, or is \. ; quotes inside are doubled, CR and LF kept as they are.
+// TestAppendCSV and FuzzAppendCSV hold it to encoding/csv.
+func AppendCSV(dst []byte, rec []string) []byte {
+	for i, f := range rec {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendCSVField(dst, f)
+	}
+	return append(dst, '\n')
+}
+
+// AppendCSVField appends one field of a CSV line, quoted as AppendCSV
+// quotes it.
+func AppendCSVField(dst []byte, f string) []byte {
+	if !csvNeedsQuotes(f) {
+		return append(dst, f...)
+	}
+	dst = append(dst, '"')
+	for {
+		i := strings.IndexByte(f, '"')
+		if i < 0 {
+			break
+		}
+		dst = append(dst, f[:i+1]...)
+		dst = append(dst, '"')
+		f = f[i+1:]
+	}
+	dst = append(dst, f...)
+	return append(dst, '"')
+}
+
+// csvQuote marks the bytes that make encoding/csv quote a field wherever
+// they are.
+var csvQuote = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+
+// csvNeedsQuotes is encoding/csv's Writer.fieldNeedsQuotes for a comma.
+func csvNeedsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` {
+		return true
+	}
+	for i := 0; i < len(f); i++ {
+		if csvQuote[f[i]] {
+			return true
+		}
+	}
+	if c := f[0]; c < utf8.RuneSelf {
+		return c == ' ' || c == '\t' || c == '\v' || c == '\f' // \r, \n: above
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
 }
 
 type xlsxTable struct {

@@ -3,6 +3,7 @@ package formats
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/csv"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -140,6 +141,40 @@ func TestOutputSet(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A table created again starts over, and is moved into place once.
+func TestOutputSetTableAgain(t *testing.T) {
+	for _, format := range []Format{CSV, XLSX} {
+		t.Run(string(format), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out")
+			o, err := NewOutputSet(dir, format, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, rows := range [][]string{{"first", "run", "longer"}, {"second"}} {
+				tw, err := o.Table("review", []string{"Kind"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					if err := tw.Write([]string{r}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := tw.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := o.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			h, rows := readTable(t, filepath.Join(dir, "review."+string(format)))
+			if !slices.Equal(h, []string{"Kind"}) || !reflect.DeepEqual(rows, [][]string{{"second"}}) {
+				t.Errorf("read back %q %q, want the second table", h, rows)
+			}
+		})
 	}
 }
 
@@ -392,6 +427,54 @@ func TestCSVTable(t *testing.T) {
 	if buf.String() != want || !buf.closed {
 		t.Errorf("got %q closed=%v, want %q closed", buf.String(), buf.closed, want)
 	}
+}
+
+// stdCSV is what encoding/csv's Writer makes of recs.
+func stdCSV(recs ...[]string) string {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	for _, r := range recs {
+		w.Write(r)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// AppendCSV must lay records out exactly as encoding/csv does.
+func TestAppendCSV(t *testing.T) {
+	fields := []string{
+		"", "plain", "Board, Trustees", `The "A" Team`, `"`, `""`, "multi\nline", "cr\rhere", "crlf\r\n",
+		`\.`, `\.x`, `x\.`, `\`, " lead", "trail ", "\tlead", "\vlead", "\flead", "\u00a0nbsp", "\u0085nel",
+		"\u3000ideographic", "\u2028line", "\u200bzero-width", "é", "\xff\xfe", "\xe2\x80", "=1+1", "'", ";", "a\x00b",
+		"Zoë, \"Jo\"\n", "-", "@x",
+	}
+	var recs [][]string
+	for _, f := range fields {
+		recs = append(recs, []string{f}, []string{f, f}, []string{"x", f, "y"})
+	}
+	recs = append(recs, []string{}, nil, []string{"", ""}, []string{"1", "2", "3"})
+	for _, r := range recs {
+		if got, want := string(AppendCSV(nil, r)), stdCSV(r); got != want {
+			t.Errorf("AppendCSV(%q) = %q, encoding/csv writes %q", r, got, want)
+		}
+	}
+	// Appends, leaving dst's bytes alone.
+	if got := string(AppendCSV([]byte("head\n"), []string{"a", "b,c"})); got != "head\na,\"b,c\"\n" {
+		t.Errorf("appended: %q", got)
+	}
+}
+
+func FuzzAppendCSV(f *testing.F) {
+	f.Add("a", "b,c", `"q"`)
+	f.Add(" x", "\r\n", `\.`)
+	f.Add("\u00a0", "", "\xff")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		for _, r := range [][]string{{a}, {a, b, c}, {c, "", b}} {
+			if got, want := string(AppendCSV(nil, r)), stdCSV(r); got != want {
+				t.Fatalf("AppendCSV(%q) = %q, encoding/csv writes %q", r, got, want)
+			}
+		}
+	})
 }
 
 type closeBuffer struct {

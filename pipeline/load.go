@@ -2,10 +2,13 @@ package pipeline
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/civisync/civisync/formats"
@@ -110,24 +113,45 @@ type table struct {
 // Load writes the result into the output set. Nothing is moved into place
 // here: the caller commits the set once everything succeeded.
 func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
+	return (&loader{out: out, opt: opt}).load(res)
+}
+
+func (w *loader) load(res *Result) error {
 	m, gs := res.Match, res.Groups
 	if gs == nil {
 		gs = &GroupSync{}
 	}
 	memberRows := func(acl bool) rowsFunc {
 		return func(yield func(formats.Record, int) error) error {
-			var row MemberRow // reused: boxing a fresh row per line would allocate
-			for _, mb := range gs.Members {
-				title, status := gs.Groups[mb.Group].Name, mb.Status()
-				if acl {
-					if !mb.Admin {
-						continue
+			members := gs.Members
+			var row memberLine // reused: boxing a fresh row per line would allocate
+			aclGroup, aclName := int32(-1), ""
+			// The new contacts' e-mails are scattered in memory: fetched a
+			// block at a time in a tight loop, many are on their way at once.
+			var emails [256]string
+			for len(members) > 0 {
+				block := members[:min(len(emails), len(members))]
+				members = members[len(block):]
+				for k, mb := range block {
+					if !acl || mb.Admin {
+						emails[k] = gs.Email(mb)
 					}
-					title, status = gs.Groups[mb.Group].ACLName(), StatusAdded
 				}
-				row = MemberRow{title, itoa0(gs.ContactID(mb)), gs.Email(mb), status}
-				if err := yield(&row, int(mb.Group)); err != nil {
-					return err
+				for k, mb := range block {
+					title, status := gs.Groups[mb.Group].Name, mb.Status()
+					if acl {
+						if !mb.Admin {
+							continue
+						}
+						if mb.Group != aclGroup {
+							aclGroup, aclName = mb.Group, gs.Groups[mb.Group].ACLName()
+						}
+						title, status = aclName, StatusAdded
+					}
+					row = memberLine{title, gs.ContactID(mb), emails[k], status}
+					if err := yield(&row, int(mb.Group)); err != nil {
+						return err
+					}
 				}
 			}
 			return nil
@@ -135,14 +159,10 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 	}
 	tables := []table{
 		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), func(yield func(formats.Record, int) error) error {
-			var row UserContactRow
+			var row userLine
 			for _, l := range m.Links {
-				score := ""
-				if l.Score > 0 {
-					score = strconv.Itoa(l.Score)
-				}
 				u := &m.Users[l.User]
-				row = UserContactRow{itoa0(l.UID), u.Username, u.Email, itoa0(l.ContactID), l.Match, score}
+				row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match, l.Score}
 				if err := yield(&row, -1); err != nil {
 					return err
 				}
@@ -160,12 +180,16 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 			return nil
 		}},
 		{FileGroups, "", formats.HeaderOf[GroupRow](), func(yield func(formats.Record, int) error) error {
+			var row GroupRow
 			for i := range gs.Groups {
 				g := &gs.Groups[i]
-				if err := yield(GroupRow{g.Name, g.Name, GroupTypeMailing, g.Source}, -1); err != nil {
+				row = GroupRow{g.Name, g.Name, GroupTypeMailing, g.Source}
+				if err := yield(&row, -1); err != nil {
 					return err
 				}
-				if err := yield(GroupRow{g.ACLName(), g.ACLName(), GroupTypeACL, g.ACLSource()}, -1); err != nil {
+				acl := g.ACLName()
+				row = GroupRow{acl, acl, GroupTypeACL, g.ACLSource()}
+				if err := yield(&row, -1); err != nil {
 					return err
 				}
 			}
@@ -174,23 +198,59 @@ func Load(res *Result, out *formats.OutputSet, opt LoadOptions) error {
 		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(false)},
 		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(true)},
 		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), func(yield func(formats.Record, int) error) error {
+			var row OGRow
 			for _, r := range res.OGImport {
-				if err := yield(OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}, r.Group); err != nil {
+				row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
+				if err := yield(&row, r.Group); err != nil {
 					return err
 				}
 			}
 			return nil
 		}},
 	}
-	w := &loader{out: out, opt: opt, review: res.Review, slugs: groupSlugs(gs.Groups)}
+	w.review = res.Review
+	if w.opt.Split {
+		w.slugs = groupSlugs(gs.Groups)
+	}
+	summary := summarize(res)
 	if err := w.writeAll(tables); err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(NewSummary(res), "", "  ")
+	js, err := summary()
 	if err != nil {
 		return err
 	}
-	return out.File(FileSummary, append(js, '\n'))
+	return w.out.File(FileSummary, js)
+}
+
+// summarize makes summary.json in the background, while the tables are
+// written, from the review items there are now; the function it returns
+// waits for it, and makes it again if writing added review items.
+func summarize(res *Result) func() ([]byte, error) {
+	marshal := func(res *Result) ([]byte, error) {
+		js, err := json.MarshalIndent(NewSummary(res), "", "  ")
+		return append(js, '\n'), err
+	}
+	n := len(res.Review.Items)
+	now := *res
+	now.Review = &Review{Items: res.Review.Items[:n:n]} // items added meanwhile go past n
+	var js []byte
+	var err error
+	var r rescue
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer r.catch()
+		js, err = marshal(&now)
+	}()
+	return func() ([]byte, error) {
+		<-done
+		r.rethrow()
+		if len(res.Review.Items) != n {
+			return marshal(res)
+		}
+		return js, err
+	}
 }
 
 type loader struct {
@@ -199,48 +259,112 @@ type loader struct {
 	opt    LoadOptions
 	review *Review
 	slugs  []string
+	rows   int // rows per chunk; 0: chunkRows; < 0: no chunks, a row at a time (tests compare the two)
 }
 
-// writeAll writes the tables side by side, then review.csv: writing the
-// others may have found formula-like cells to review. Their review items are
-// merged in table order, so the file does not depend on timing.
+// writeAll writes the tables and review.csv side by side. Writing the
+// tables may find formula-like cells to review, seldom: then review.csv is
+// written again, their items merged in table order, so the file does not
+// depend on timing. Its items are sorted meanwhile.
 func (w *loader) writeAll(tables []table) error {
 	w.tick = &ticker{p: w.opt.Progress}
 	w.tick.stage("writing", 0)
-	errs := make([]error, len(tables))
-	found := make([]Review, len(tables))
-	rescued := make([]rescue, len(tables))
-	var wg sync.WaitGroup
-	for i, t := range tables {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer rescued[i].catch()
-			errs[i] = w.write(t, &found[i])
-		}()
+	sorted := w.sortReview()
+	review := func(items func() []ReviewItem) table {
+		return table{FileReview, "", formats.HeaderOf[ReviewRow](), func(yield func(formats.Record, int) error) error {
+			items := items()
+			for i := range items {
+				if err := yield((*reviewLine)(&items[i]), -1); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
 	}
-	wg.Wait()
+	found, err := w.writeTables(tables, review(sorted))
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	sorted() // done with the items: they may grow
+	w.review.Items = append(w.review.Items, found...)
+	items := w.review.Sorted()
+	_, err = w.writeTables(nil, review(func() []ReviewItem { return items }))
+	return err
+}
+
+// sortReview sorts the review items in the background; the function it
+// returns waits for them. Nobody may add items meanwhile.
+func (w *loader) sortReview() func() []ReviewItem {
+	var items []ReviewItem
+	var r rescue
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer r.catch()
+		items = w.review.Sorted()
+	}()
+	return func() []ReviewItem {
+		<-done
+		r.rethrow()
+		return items
+	}
+}
+
+// writeTables writes tables, their formula-like cells looked for (guarded),
+// and plain tables side by side. It returns the review items of the
+// guarded tables, in table order.
+func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, error) {
+	all := append(guarded[:len(guarded):len(guarded)], plain...)
+	errs := make([]error, len(all))
+	found := make([]Review, len(all))
+	rescued := make([]rescue, len(all))
+	finding := func(i int) *Review {
+		if i < len(guarded) {
+			return &found[i]
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	if w.out.Format() == formats.CSV && w.rows >= 0 {
+		jobs := make(chan *chunk)
+		var workers sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			workers.Go(func() {
+				for c := range jobs {
+					c.encode(w)
+				}
+			})
+		}
+		for i, t := range all {
+			wg.Go(func() { errs[i] = w.writeChunked(t, finding(i), jobs, &rescued[i]) })
+		}
+		wg.Wait()
+		close(jobs)
+		workers.Wait()
+	} else {
+		for i, t := range all {
+			wg.Go(func() {
+				defer rescued[i].catch()
+				errs[i] = w.write(t, finding(i))
+			})
+		}
+		wg.Wait()
+	}
 	for i := range rescued {
 		rescued[i].rethrow()
 	}
+	var items []ReviewItem
 	for i, err := range errs {
 		if err != nil {
-			return err
+			return nil, err
 		}
-		w.review.Items = append(w.review.Items, found[i].Items...)
+		items = append(items, found[i].Items...)
 	}
-	return w.write(table{FileReview, "", formats.HeaderOf[ReviewRow](), func(yield func(formats.Record, int) error) error {
-		for _, it := range w.review.Sorted() {
-			if err := yield(it.Row(), -1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}}, nil)
+	return items, nil
 }
 
-// write writes one table whole and, with --split, one file per group.
-// Formula-like cells are reported to found.
+// write writes one table whole and, with --split, one file per group, a row
+// at a time. Formula-like cells are reported to found.
 func (w *loader) write(t table, found *Review) error {
 	tw, err := w.out.Table(t.base, t.header)
 	if err != nil {
@@ -251,12 +375,12 @@ func (w *loader) write(t table, found *Review) error {
 	cur := -1
 	err = t.rows(func(r formats.Record, g int) error {
 		buf = r.AppendFields(buf[:0])
-		w.tick.tick()
+		w.tick.add(1)
 		w.guard(t.base, buf, found)
 		if err := tw.Write(buf); err != nil {
 			return err
 		}
-		if !w.opt.Split || t.splitDir == "" || g < 0 {
+		if !w.splits(t) || g < 0 {
 			return nil
 		}
 		if g != cur {
@@ -284,22 +408,347 @@ func (w *loader) write(t table, found *Review) error {
 	return err
 }
 
-// guard lists (or defuses) cells a spreadsheet would take for a formula.
-// XLSX cells are always stored as text, so only CSV needs it.
+func (w *loader) splits(t table) bool { return w.opt.Split && t.splitDir != "" }
+
+// chunkRows is how many rows a chunk holds: some tens of KiB of CSV.
+const chunkRows = 1024
+
+// chunk is a run of a table's rows on their way to the file: gathered by
+// the table's producer, laid out as CSV lines by a worker, written by the
+// table's writer, then reused.
+type chunk struct {
+	base    string // the table's
+	guarded bool   // look for formula-like cells
+	split   bool   // record runs
+	found   Review // formula-like cells, in row order
+	cells   []cell // every row's cells, back to back
+	ends    []int  // where each row's cells end
+	groups  []int  // each row's group, when split
+	lines   []byte // the rows as CSV
+	runs    []run  // with split: lines by group, in order
+	done    chan struct{}
+	rescue  rescue
+}
+
+// run is a stretch of a chunk's lines whose rows share a group.
+type run struct{ group, end int }
+
+// encode lays the chunk's rows out as CSV, looking for formula-like cells.
+func (c *chunk) encode(w *loader) {
+	defer close(c.done)
+	defer c.rescue.catch()
+	c.lines, c.runs, c.found.Items = c.lines[:0], c.runs[:0], c.found.Items[:0]
+	if c.guarded {
+		// One tight pass over every cell first: the first bytes of many
+		// strings are fetched from memory at once, and are at hand below.
+		for j := range c.cells {
+			if s := c.cells[j].s; s != "" && formulaStart[s[0]] {
+				c.cells[j].s = w.defuse(c.base, s, &c.found)
+			}
+		}
+	}
+	start := 0
+	for i, end := range c.ends {
+		rec := c.cells[start:end]
+		start = end
+		c.lines = appendCells(c.lines, rec)
+		if !c.split {
+			continue
+		}
+		if n := len(c.runs); n > 0 && c.runs[n-1].group == c.groups[i] {
+			c.runs[n-1].end = len(c.lines)
+		} else {
+			c.runs = append(c.runs, run{c.groups[i], len(c.lines)})
+		}
+	}
+}
+
+// writeChunked writes one table like write, its rows laid out as CSV by
+// the workers reading jobs, in chunks. The table's rows are gathered here,
+// and a goroutine writes the chunks in order as they are laid out; a few
+// chunks at most are on their way at any time.
+func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescued *rescue) error {
+	rows := w.rows
+	if rows <= 0 {
+		rows = chunkRows
+	}
+	queue := make(chan *chunk, min(2*runtime.GOMAXPROCS(0), 16)) // a few MiB at most
+	free := make(chan *chunk, cap(queue)+2)
+	var failed atomic.Bool // stop gathering: the writer has failed
+	var werr error
+	var wrescue rescue
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { // whatever happened, leave nobody waiting
+			failed.Store(true)
+			for c := range queue {
+				<-c.done
+			}
+		}()
+		defer wrescue.catch()
+		werr = w.drain(t, found, queue, free, &failed)
+	}()
+
+	var c *chunk
+	var scratch []string
+	send := func() {
+		w.tick.add(len(c.ends))
+		queue <- c
+		jobs <- c
+		c = nil
+	}
+	perr := func() (err error) {
+		defer close(queue)
+		defer rescued.catch()
+		err = t.rows(func(r formats.Record, g int) error {
+			if failed.Load() {
+				return errStopped
+			}
+			if c == nil {
+				select {
+				case c = <-free:
+				default:
+					c = &chunk{base: t.base, guarded: found != nil, split: w.splits(t),
+						cells: make([]cell, 0, rows*len(t.header)), ends: make([]int, 0, rows), lines: make([]byte, 0, rows*64)}
+				}
+				c.done = make(chan struct{})
+				c.cells, c.ends, c.groups = c.cells[:0], c.ends[:0], c.groups[:0]
+			}
+			if cr, ok := r.(cellRecord); ok {
+				c.cells = cr.appendCells(c.cells)
+			} else {
+				scratch = r.AppendFields(scratch[:0])
+				for _, s := range scratch {
+					c.cells = append(c.cells, cell{s: s})
+				}
+			}
+			c.ends = append(c.ends, len(c.cells))
+			if c.split {
+				c.groups = append(c.groups, g)
+			}
+			if len(c.ends) == rows {
+				send()
+			}
+			return nil
+		})
+		if c != nil && err == nil {
+			send()
+		}
+		return err
+	}()
+	<-done
+	if !rescued.ok && wrescue.ok {
+		*rescued = wrescue
+	}
+	if werr != nil || errors.Is(perr, errStopped) {
+		return werr
+	}
+	return perr
+}
+
+// errStopped ends gathering a table's rows once its writer has failed.
+var errStopped = errors.New("stopped")
+
+// drain writes the chunks of queue in order into t's file and, with
+// --split, into one file per group, handing them back to free. Their
+// formula-like cells go to found, in order.
+func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- *chunk, failed *atomic.Bool) error {
+	tw, err := w.out.Table(t.base, t.header)
+	if err != nil {
+		failed.Store(true)
+		return err
+	}
+	lw := tw.(formats.LinesWriter)
+	var part formats.LinesWriter
+	cur := -1
+	for c := range queue {
+		<-c.done
+		if c.rescue.ok {
+			failed.Store(true)
+			c.rescue.rethrow()
+		}
+		if found != nil {
+			found.Items = append(found.Items, c.found.Items...)
+		}
+		if err == nil {
+			err = w.writeChunk(t, c, lw, &part, &cur)
+			if err != nil {
+				failed.Store(true)
+			}
+		}
+		select {
+		case free <- c:
+		default:
+		}
+	}
+	if part != nil {
+		if cerr := part.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if cerr := tw.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// writeChunk writes one laid-out chunk to the table and its split files.
+// A group's split file is opened when its rows start and closed when
+// another group's start, as write does.
+func (w *loader) writeChunk(t table, c *chunk, tw formats.LinesWriter, part *formats.LinesWriter, cur *int) error {
+	if err := tw.WriteLines(c.lines); err != nil {
+		return err
+	}
+	start := 0
+	for _, r := range c.runs {
+		lines := c.lines[start:r.end]
+		start = r.end
+		if r.group < 0 {
+			continue
+		}
+		if r.group != *cur {
+			if *part != nil {
+				err := (*part).Close()
+				*part = nil
+				if err != nil {
+					return err
+				}
+			}
+			p, err := w.out.Table(t.splitDir+"/"+w.slugs[r.group], t.header)
+			if err != nil {
+				return err
+			}
+			*part, *cur = p.(formats.LinesWriter), r.group
+		}
+		if err := (*part).WriteLines(lines); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// formulaStart marks the characters a spreadsheet starts a formula with.
+var formulaStart = [256]bool{'=': true, '+': true, '-': true, '@': true}
+
+// guard lists (or defuses) cells a spreadsheet would take for a formula;
+// found is nil for tables it need not look at. XLSX cells are always
+// stored as text, so only CSV needs it.
 func (w *loader) guard(base string, rec []string, found *Review) {
-	if w.out.Format() != formats.CSV || found == nil {
+	if found == nil || w.out.Format() != formats.CSV {
 		return
 	}
 	for i, s := range rec {
-		if s == "" || !strings.ContainsRune("=+-@", rune(s[0])) {
-			continue
+		if s != "" && formulaStart[s[0]] {
+			rec[i] = w.defuse(base, s, found)
 		}
-		if w.opt.EscapeFormulas {
-			rec[i] = "'" + s
-			continue
+	}
+}
+
+// defuse takes a formula-like cell of table base: escaped with
+// --escape-formulas, else reported to found as it is.
+func (w *loader) defuse(base, s string, found *Review) string {
+	if w.opt.EscapeFormulas {
+		return "'" + s
+	}
+	found.Add(KindFormulaLike, Src{File: w.out.Path(base + ".csv")}, 0, 0,
+		fmt.Sprintf("cell %q would run as a formula in a spreadsheet (use --escape-formulas)", s))
+	return s
+}
+
+// cell is one field of a row on its way to a CSV line: text, or an id
+// (> 0) kept as a number, which spares a string per id. An id can neither
+// need quotes nor look like a formula.
+type cell struct {
+	s  string
+	id int64
+}
+
+// idCell is n as itoa0 writes it.
+func idCell(n int64) cell {
+	if n < 0 {
+		return cell{s: strconv.FormatInt(n, 10)}
+	}
+	return cell{id: n}
+}
+
+// appendCells is formats.AppendCSV for cells.
+func appendCells(dst []byte, rec []cell) []byte {
+	for i, c := range rec {
+		if i > 0 {
+			dst = append(dst, ',')
 		}
-		found.Add(KindFormulaLike, Src{File: w.out.Path(base + ".csv")}, 0, 0,
-			fmt.Sprintf("cell %q would run as a formula in a spreadsheet (use --escape-formulas)", s))
+		if c.id > 0 {
+			dst = strconv.AppendInt(dst, c.id, 10)
+		} else {
+			dst = formats.AppendCSVField(dst, c.s)
+		}
+	}
+	return append(dst, '\n')
+}
+
+// cellRecord is a Record that also gives its fields as cells. The cells
+// must lay out as its fields do (TestLoadChunked).
+type cellRecord interface {
+	formats.Record
+	appendCells(dst []cell) []cell
+}
+
+// userLine is a row of user_contacts.csv, memberLine one of
+// group_members.csv and acl_admins.csv, reviewLine one of review.csv: the
+// rows of the big tables, their ids kept as numbers.
+type (
+	userLine struct {
+		uid       int64
+		username  string
+		email     string
+		contactID int64
+		match     string
+		score     int
+	}
+	memberLine struct {
+		title     string
+		contactID int64
+		email     string
+		status    string
+	}
+	reviewLine ReviewItem
+)
+
+func (r *userLine) AppendFields(d []string) []string {
+	score := ""
+	if r.score > 0 {
+		score = strconv.Itoa(r.score)
+	}
+	return UserContactRow{itoa0(r.uid), r.username, r.email, itoa0(r.contactID), r.match, score}.AppendFields(d)
+}
+
+func (r *userLine) appendCells(d []cell) []cell {
+	return append(d, idCell(r.uid), cell{s: r.username}, cell{s: r.email}, idCell(r.contactID), cell{s: r.match}, cell{id: int64(max(r.score, 0))})
+}
+
+func (r *memberLine) AppendFields(d []string) []string {
+	return MemberRow{r.title, itoa0(r.contactID), r.email, r.status}.AppendFields(d)
+}
+
+func (r *memberLine) appendCells(d []cell) []cell {
+	return append(d, cell{s: r.title}, idCell(r.contactID), cell{s: r.email}, cell{s: r.status})
+}
+
+func (r *reviewLine) AppendFields(d []string) []string { return ReviewItem(*r).Row().AppendFields(d) }
+
+func (r *reviewLine) appendCells(d []cell) []cell {
+	return append(d, cell{s: r.Kind}, cell{s: r.File}, idCell(int64(r.Line)), idCell(r.UID), idCell(r.ContactID), cell{s: r.Detail})
+}
+
+// add reports n rows done at once: to the listener, as n ticks would.
+func (t *ticker) add(n int) {
+	if t == nil || t.p == nil || n == 0 {
+		return
+	}
+	after := t.n.Add(int64(n))
+	if k := after/tickEvery - (after-int64(n))/tickEvery; k > 0 {
+		t.p.Add(int(k * tickEvery))
 	}
 }
 
