@@ -1,0 +1,227 @@
+package pipeline
+
+import (
+	"hash/maphash"
+)
+
+// userKeys is the users' side of the e-mail index: the users by uid and
+// each one's e-mail key, numbered once per distinct key. Only these keys are
+// ever looked up, so a contact whose e-mails are none of them can never be
+// matched: contacts can be sifted against userKeys as they are read.
+type userKeys struct {
+	users  []User           // by uid, each uid once
+	ids    map[string]int32 // e-mail key (with an @) -> key number
+	filter keyFilter        // the keys of ids
+	of     []int32          // per user: key number, or keyNone / keyInvalid
+}
+
+const (
+	keyNone    = -1 // the user has no e-mail
+	keyInvalid = -2 // the e-mail has no @ (step 7)
+)
+
+// newUserKeys sorts users by uid (reviewing repeated uids) and numbers their
+// e-mail keys. The caller's slice is left as it was.
+func newUserKeys(users []User, rev *Review) *userKeys {
+	users = sortUsers(users, rev)
+	uk := &userKeys{users: users, ids: make(map[string]int32, len(users)), of: make([]int32, len(users))}
+	for i := range users {
+		key := EmailKey(users[i].Email)
+		switch {
+		case key == "":
+			uk.of[i] = keyNone
+		case !validEmail(key):
+			uk.of[i] = keyInvalid
+		default:
+			id, ok := uk.ids[key]
+			if !ok {
+				id = int32(len(uk.ids))
+				uk.ids[key] = id
+			}
+			uk.of[i] = id
+		}
+	}
+	uk.filter = newKeyFilter(len(uk.ids))
+	for key := range uk.ids {
+		uk.filter.add(key)
+	}
+	return uk
+}
+
+// lookup returns the number of the e-mail key in b, if it is a user's.
+func (uk *userKeys) lookup(b []byte) (int32, bool) {
+	if !uk.filter.mayHave(b) {
+		return 0, false
+	}
+	id, ok := uk.ids[string(b)] // no copy: the compiler looks up the bytes
+	return id, ok
+}
+
+// keyFilter is a Bloom filter over the users' e-mail keys. Most e-mails of
+// a large contacts export are no user's; the filter turns those away with
+// one access to a small array where the key map costs a cache miss or
+// more. Each key sets 4 bits of one 64-bit word, so a test is one access.
+type keyFilter struct {
+	seed  maphash.Seed
+	words []uint64
+}
+
+// newKeyFilter sizes the filter at about 16 bits a key: about 1 in 200
+// e-mails that are no user's get past it.
+func newKeyFilter(keys int) keyFilter {
+	n := 64
+	for n < keys/4 {
+		n <<= 1
+	}
+	return keyFilter{seed: maphash.MakeSeed(), words: make([]uint64, n)}
+}
+
+// slot is the word a hash picks (its low bits) and the 4 bits set in it
+// (6 high bits each).
+func (f *keyFilter) slot(h uint64) (*uint64, uint64) {
+	bits := uint64(1)<<(h>>40&63) | uint64(1)<<(h>>46&63) | uint64(1)<<(h>>52&63) | uint64(1)<<(h>>58)
+	return &f.words[h&uint64(len(f.words)-1)], bits
+}
+
+func (f *keyFilter) add(key string) {
+	w, bits := f.slot(maphash.String(f.seed, key))
+	*w |= bits
+}
+
+// mayHave is false only for a key never added.
+func (f *keyFilter) mayHave(key []byte) bool {
+	w, bits := f.slot(maphash.Bytes(f.seed, key))
+	return *w&bits == bits
+}
+
+// contactSieve decides, contact by contact as they are read in id order,
+// which ones matter to a run over the users of uk: possible matches (a
+// non-deleted Individual with one of the users' e-mail keys), existing
+// uf_match links (which may also conflict with one another), and contacts
+// in CiviCRM groups (the CiviCRM → OG step). Nothing else in a contacts
+// export can change an output, so the rest is dropped unkept. The e-mail
+// index is built on the way, each e-mail looked up once.
+type contactSieve struct {
+	uk      *userKeys
+	ix      *emailIndex
+	kept    int32 // contacts kept so far: the next one's index
+	lastID  int64
+	ordered bool // the kept contacts came in ascending id order
+}
+
+func newContactSieve(uk *userKeys) *contactSieve {
+	return &contactSieve{uk: uk, ix: newEmptyIndex(uk), ordered: true}
+}
+
+// keep reports whether c matters, adding its e-mails to the index if so.
+func (s *contactSieve) keep(c *Contact) bool {
+	if !s.ix.addContact(s.uk, c, s.kept) && c.UFID == 0 && !c.inGroups() {
+		return false
+	}
+	s.kept++
+	s.ordered = s.ordered && c.ID > s.lastID
+	s.lastID = c.ID
+	return true
+}
+
+// index returns the e-mail index of contacts, the sieve's result: the one
+// built while sifting when contacts are exactly the rows the sieve kept, in
+// the order it kept them (ids ascending, so sorting them changed nothing,
+// and none dropped as a repeat); otherwise (a dump folded in, which keeps
+// every row unsifted) one built afresh.
+func (s *contactSieve) index(contacts []Contact) *emailIndex {
+	if s.ordered && int(s.kept) == len(contacts) {
+		return s.ix
+	}
+	return newEmailIndex(contacts, s.uk)
+}
+
+// emailIndex lists, per user e-mail key, the contacts having it, and
+// remembers which user took each key (step 5) in the same entry. Most keys
+// have at most one contact: a key's entry points at its first candidate and
+// further ones chain through next.
+type emailIndex struct {
+	keys  []keyEntry // by key number (userKeys.ids)
+	cands []candidate
+	buf   []byte // scratch for a key being looked up
+}
+
+type keyEntry struct {
+	first int32 // first candidate, -1 if none
+	last  int32 // last candidate
+	owner int32 // the Link that took the key, -1 if none yet
+}
+
+type candidate struct {
+	contact int32 // index into contacts
+	primary bool  // the matching e-mail is the contact's primary
+	next    int32 // next candidate of the same key, -1 at the end
+}
+
+// newEmailIndex indexes the contacts' e-mails that are users' keys; no user
+// can look up any other. contacts must be sorted by id.
+func newEmailIndex(contacts []Contact, uk *userKeys) *emailIndex {
+	ix := newEmptyIndex(uk)
+	for i := range contacts {
+		ix.addContact(uk, &contacts[i], int32(i))
+	}
+	return ix
+}
+
+func newEmptyIndex(uk *userKeys) *emailIndex {
+	ix := &emailIndex{keys: make([]keyEntry, len(uk.ids)), cands: make([]candidate, 0, len(uk.ids))}
+	for i := range ix.keys {
+		ix.keys[i] = keyEntry{first: -1, last: -1, owner: -1}
+	}
+	return ix
+}
+
+// addContact adds contact ci's e-mails that are users' keys, reporting
+// whether there was one. Only non-deleted Individuals are matched (step 3).
+func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
+	if !c.IsIndividual() || c.Deleted {
+		return false
+	}
+	added := false
+	add := func(email string, primary bool) {
+		ix.buf = appendEmailKey(ix.buf[:0], email)
+		e, ok := uk.lookup(ix.buf)
+		if !ok {
+			return
+		}
+		added = true
+		k := &ix.keys[e]
+		if k.last >= 0 && ix.cands[k.last].contact == ci {
+			return // a contact's e-mails are added together: it is already the last
+		}
+		n := int32(len(ix.cands))
+		ix.cands = append(ix.cands, candidate{ci, primary, -1})
+		if k.first < 0 {
+			k.first = n
+		} else {
+			ix.cands[k.last].next = n
+		}
+		k.last = n
+	}
+	if c.Primary != "" {
+		add(c.Primary, true)
+	}
+	for _, e := range c.Others {
+		add(e, false)
+	}
+	return added
+}
+
+// candidates lists the contacts of a key entry: primary matches first, then
+// by contact id (contacts are sorted by id, and chains follow that order).
+func (ix *emailIndex) candidates(e int32, buf []candidate) []candidate {
+	buf = buf[:0]
+	for _, primary := range []bool{true, false} {
+		for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
+			if ix.cands[c].primary == primary {
+				buf = append(buf, ix.cands[c])
+			}
+		}
+	}
+	return buf
+}
