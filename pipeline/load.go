@@ -162,7 +162,7 @@ func (w *loader) load(res *Result) error {
 			var row userLine
 			for _, l := range m.Links {
 				u := &m.Users[l.User]
-				row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match, l.Score}
+				row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
 				if err := yield(&row, -1); err != nil {
 					return err
 				}

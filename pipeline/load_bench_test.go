@@ -46,14 +46,14 @@ func genResult(o genOptions) *Result {
 		u := User{UID: uid, Username: formula(fmt.Sprintf("%s.%s%d", first, last, uid)), First: first, Last: last,
 			Email: fmt.Sprintf("%s.%s%d@%s", first, last, uid, pick(domains)), Src: Src{File: "bench/users.csv", Line: i + 2}}
 		m.Users = append(m.Users, u)
-		l := Link{UID: uid, User: int32(i), Match: MatchEmail, Score: 10}
+		l := Link{UID: uid, User: int32(i), kind: kindEmail, Score: 10}
 		switch r := rng.IntN(100); {
 		case r < 40:
 			m.New = append(m.New, NewContact{UID: uid, First: first, Last: last, Email: formula(u.Email)})
-			l.New, l.Match, l.Score = int32(len(m.New)), MatchNew, 0
+			l.New, l.kind, l.Score = int32(len(m.New)), kindNew, 0
 			m.Created++
 		case r < 45:
-			l.Match, l.Score = MatchNone, 0
+			l.kind, l.Score = kindNone, 0
 			m.Skipped++
 		default:
 			l.ContactID = int64(rng.IntN(5*o.Users) + 1)

@@ -37,15 +37,35 @@ type MatchOptions struct {
 
 // Link is one checked user and the contact it ends with: an existing
 // contact (ContactID), a new one (New > 0, 1-based into Matching.New), the
-// contact of another user (shared), or none.
+// contact of another user (shared), or none. It holds no pointer and is
+// kept small: a large site has millions.
 type Link struct {
 	UID       int64
+	ContactID int64
 	User      int32 // index into Matching.Users
 	New       int32
-	ContactID int64
-	Match     string
-	Score     int
+	Score     int32
+	kind      matchKind
 }
+
+// Match is the Match column: how the user reached its contact.
+func (l Link) Match() string { return matchNames[l.kind] }
+
+// matchKind numbers the Match column's words.
+type matchKind uint8
+
+const (
+	kindUnset matchKind = iota
+	kindLinked
+	kindEmail
+	kindNew
+	kindShared
+	kindNone
+	kindSupervised
+)
+
+var matchNames = [...]string{kindUnset: "", kindLinked: MatchLinked, kindEmail: MatchEmail, kindNew: MatchNew,
+	kindShared: MatchShared, kindNone: MatchNone, kindSupervised: RuleSupervised}
 
 // NewContact is a contact to create with CiviCRM's Import Contacts.
 type NewContact struct {
@@ -217,7 +237,7 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 		// Step 2: an existing link.
 		if ci, ok := contactOfUF[u.UID]; ok {
 			c := &contacts[ci]
-			l.ContactID, l.Match = c.ID, MatchLinked
+			l.ContactID, l.kind = c.ID, kindLinked
 			m.Found++
 			if c.Deleted {
 				rev.Add(KindLinkedContactDeleted, u.Src, u.UID, c.ID, "the user's linked contact is in the trash")
@@ -231,7 +251,7 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 		}
 		// Step 7: an address without @ gets no contact.
 		if e == keyInvalid {
-			l.Match = MatchNone
+			l.kind = kindNone
 			m.Skipped++
 			rev.Add(KindInvalidEmail, u.Src, u.UID, 0, fmt.Sprintf("e-mail %q has no @; no contact is made", u.Email))
 			continue
@@ -239,7 +259,7 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 		// Step 5: a lower uid with the same e-mail has the contact.
 		if owner := byKey.keys[e].owner; owner >= 0 {
 			o := &m.Links[owner]
-			l.ContactID, l.New, l.Match = o.ContactID, o.New, MatchShared
+			l.ContactID, l.New, l.kind = o.ContactID, o.New, kindShared
 			m.Skipped++
 			rev.Add(KindDuplicateEmail, u.Src, u.UID, o.ContactID,
 				fmt.Sprintf("same e-mail as user %d, who has the contact; this user gets no contact of its own", o.UID))
@@ -265,9 +285,9 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 			}
 		}
 		if best >= 0 {
-			l.ContactID, l.Score, l.Match = contacts[best].ID, score, MatchEmail
-			if opt.Rule != RuleUnsupervised {
-				l.Match = opt.Rule
+			l.ContactID, l.Score, l.kind = contacts[best].ID, int32(score), kindEmail
+			if opt.Rule == RuleSupervised {
+				l.kind = kindSupervised
 			}
 			linkedUser[best] = u.UID
 			m.Found++
@@ -275,7 +295,7 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 		}
 		// Step 6: a new Individual, named from the export's names only.
 		m.New = append(m.New, NewContact{UID: u.UID, First: u.First, Last: u.Last, Email: u.Email, ExternalID: externalID(opt.ExternalIDPrefix, u.UID)})
-		l.New, l.Match = int32(len(m.New)), MatchNew
+		l.New, l.kind = int32(len(m.New)), kindNew
 		m.Created++
 		if len(taken) > 0 {
 			rev.Add(KindContactLinkedElsewhere, u.Src, u.UID, taken[0],

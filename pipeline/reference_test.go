@@ -1189,7 +1189,7 @@ func observe(res *Result) outcome {
 	var out outcome
 	m := res.Match
 	for _, l := range m.Links {
-		out.Links = append(out.Links, refLink{l.UID, l.ContactID, int(l.New), l.Match, l.Score})
+		out.Links = append(out.Links, refLink{l.UID, l.ContactID, int(l.New), l.Match(), int(l.Score)})
 	}
 	out.New = m.New
 	out.Checked, out.Found, out.Created, out.Skipped = m.Checked, m.Found, m.Created, m.Skipped
