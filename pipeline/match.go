@@ -187,7 +187,8 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 // read). contacts may leave out contacts that do not matter to uk.
 func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOptions, rev *Review) *Matching {
 	users := uk.users
-	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users))}
+	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users)),
+		New: make([]NewContact, 0, byKey.unmatched())}
 	for i := range users {
 		if users[i].UID > 0 {
 			m.uids = append(m.uids, users[i].UID)

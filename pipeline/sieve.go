@@ -124,6 +124,12 @@ func (s *contactSieve) keep(c *Contact) bool {
 	return true
 }
 
+// done drops what only sifting needs, the key map and its filter, so the
+// collector can take them while users are matched.
+func (uk *userKeys) done() {
+	uk.ids, uk.filter = nil, keyFilter{}
+}
+
 // index returns the e-mail index of contacts, the sieve's result: the one
 // built while sifting when contacts are exactly the rows the sieve kept, in
 // the order it kept them (ids ascending, so sorting them changed nothing,
@@ -210,6 +216,18 @@ func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
 		add(e, false)
 	}
 	return added
+}
+
+// unmatched counts the keys no contact has: about how many new contacts
+// a run makes (each key's first user gets one), to size them once.
+func (ix *emailIndex) unmatched() int {
+	n := 0
+	for i := range ix.keys {
+		if ix.keys[i].first < 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // candidates lists the contacts of a key entry: primary matches first, then

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/civisync/civisync/formats"
@@ -91,6 +92,7 @@ func Transform(cfg *Config) (*Result, error) {
 		contacts, errs[1] = xs[1].extractContacts(cfg.Contacts, sieve.keep)
 		if errs[1] == nil {
 			index = sieve.index(contacts)
+			uk.done()
 		}
 	}()
 	people.Wait()
@@ -100,6 +102,12 @@ func Transform(cfg *Config) (*Result, error) {
 	if errs[0] == nil && errs[1] == nil {
 		m = matchUsers(uk, contacts, index, cfg.Match, matchRev)
 		contacts = withGroups(contacts)
+		// The contacts and their index, with the users the run's largest
+		// tables, die here. A collection now, beside the group sync, brings
+		// the heap back down before groups and outputs are built, where
+		// waiting would let it grow on from its peak.
+		index, uk = nil, nil
+		go runtime.GC()
 	}
 	<-ogDone
 	rescued[2].rethrow()
