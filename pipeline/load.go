@@ -397,6 +397,12 @@ func (w *loader) write(t table, found *Review) error {
 		}
 		return part.Write(buf)
 	})
+	return closeTables(err, part, tw)
+}
+
+// closeTables closes a split file (nil if none) and its table, keeping the
+// first error.
+func closeTables(err error, part, tw formats.TableWriter) error {
 	if part != nil {
 		if cerr := part.Close(); err == nil {
 			err = cerr
@@ -582,15 +588,7 @@ func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- 
 		default:
 		}
 	}
-	if part != nil {
-		if cerr := part.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if cerr := tw.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return closeTables(err, part, tw)
 }
 
 // writeChunk writes one laid-out chunk to the table and its split files.
