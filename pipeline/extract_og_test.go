@@ -152,8 +152,8 @@ func TestExtractMemberships(t *testing.T) {
 			for _, g := range d.Groups {
 				groups = append(groups, fmt.Sprintf("%s|%s|%v|%d|%d", g.GID, g.Title, g.Node, g.User, g.Line))
 			}
-			for _, m := range d.Memberships {
-				members = append(members, fmt.Sprintf("%s %d %s %v %d", d.Groups[m.Group].GID, m.UID, m.State, m.Admin, d.src(m).Line))
+			for i, m := range d.Memberships {
+				members = append(members, fmt.Sprintf("%s %d %s %v %d", d.Groups[m.Group].GID, m.UID, m.State(), m.Admin(), d.src(i).Line))
 			}
 			if !reflect.DeepEqual(groups, tc.groups) {
 				t.Errorf("groups:\n got %q\nwant %q", groups, tc.groups)
