@@ -131,11 +131,11 @@ func WriteCanonicalMemberships(tw formats.TableWriter, og *OGData) error {
 		}
 	}
 	seen := map[pair]bool{}
-	for _, m := range og.Memberships {
+	for i, m := range og.Memberships {
 		p := pair{m.Group, m.UID}
 		_, admin := roleAdmin[p]
 		seen[p] = true
-		if err := write(m.Group, m.UID, m.State, m.Admin || admin, og.src(m)); err != nil {
+		if err := write(m.Group, m.UID, m.State(), m.Admin() || admin, og.src(i)); err != nil {
 			return err
 		}
 	}

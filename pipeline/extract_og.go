@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -26,6 +27,10 @@ type OGData struct {
 	// or, for a canonical file, the exports its rows point back at.
 	Files      []string
 	RoleAdmins []RoleAdmin
+
+	// lines says where the memberships' rows are, a run of memberships
+	// from the same file at a time: see addMembership.
+	lines []lineRun
 
 	byGID   map[int64]int32
 	byTitle map[string]int32 // lower-cased title
@@ -74,12 +79,67 @@ func (d *OGData) admins() []RoleAdmin {
 	return out
 }
 
-// src is where a membership came from.
-func (d *OGData) src(m Membership) Src {
-	if int(m.File) < len(d.Files) {
-		return Src{File: d.Files[m.File], Line: int(m.Line)}
+// A Membership's bits: the state in bits 0-1, the admin flag in bit 2,
+// and in bits 3-31 its row's line less the base of its lineRun, a delta
+// below 2^29.
+const (
+	memberStateMask = 1<<2 - 1
+	memberAdmin     = 1 << 2
+	memberLineShift = 3
+	maxLineDelta    = 1<<(32-memberLineShift) - 1
+)
+
+// State is the membership's state.
+func (m Membership) State() State { return State(m.bits & memberStateMask) }
+
+// Admin reports whether the row makes the user a group administrator.
+func (m Membership) Admin() bool { return m.bits&memberAdmin != 0 }
+
+// lineRun is a run of memberships, OGData.Memberships[at:] up to the next
+// run's at, whose rows are in the same file, at lines base to
+// base+maxLineDelta.
+type lineRun struct {
+	at   int
+	base int
+	file int32 // index into OGData.Files
+}
+
+// addMembership appends a membership read from a row at line of file (an
+// index into Files).
+//
+// Every line (any int) comes back exact. A run's base is 2^28 below the
+// line that opens it (0 for a line up to 2^28), so rows whose lines lie
+// within 2^28 of one another, in whatever order, share a run: an export
+// of up to 2^28 lines, or a canonical file pointing back at one, costs a
+// single run per file. A longer export opens a run every 2^28 lines or
+// so, still a handful. Only a canonical file whose source file changes
+// every few rows, or whose lines jump back and forth by more than 2^28,
+// costs a run (24 bytes) at each change.
+func (d *OGData) addMembership(uid int64, g int32, state State, admin bool, file int32, line int) {
+	n := len(d.lines)
+	if n == 0 || d.lines[n-1].file != file || line < d.lines[n-1].base || line-d.lines[n-1].base > maxLineDelta {
+		d.lines = append(d.lines, lineRun{at: len(d.Memberships), base: line - min(max(line, 0), 1<<28), file: file})
+		n++
 	}
-	return Src{Line: int(m.Line)}
+	bits := uint32(state)&memberStateMask | uint32(line-d.lines[n-1].base)<<memberLineShift
+	if admin {
+		bits |= memberAdmin
+	}
+	d.Memberships = append(d.Memberships, Membership{UID: uid, Group: g, bits: bits})
+}
+
+// src is where membership i came from.
+func (d *OGData) src(i int) Src {
+	k := len(d.lines) - 1
+	if k > 0 && d.lines[k].at > i {
+		k = sort.Search(len(d.lines), func(k int) bool { return d.lines[k].at > i }) - 1
+	}
+	r := d.lines[k]
+	s := Src{Line: r.base + int(d.Memberships[i].bits>>memberLineShift)}
+	if int(r.file) < len(d.Files) {
+		s.File = d.Files[r.file]
+	}
+	return s
 }
 
 // ExtractOG reads the OG files: group nodes first, so memberships that name
@@ -217,15 +277,16 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 	}
 	// A file has millions of rows and names a handful of groups and source
 	// files: each row finds its own through a cache, the maps only on a miss.
-	fileOf := map[string]int16{}
-	lastFile, lastIndex := "", int16(-1)
-	file := func(name string) int16 {
+	fileOf := map[string]int32{}
+	lastFile, lastIndex := "", int32(-1)
+	file := func(name string) int32 {
 		if lastIndex >= 0 && name == lastFile {
 			return lastIndex
 		}
 		i, ok := fileOf[name]
-		if !ok && len(d.Files) < 1<<15-1 {
-			i = int16(len(d.Files))
+		if !ok {
+			name = strings.Clone(name) // a canonical file's cell: not the reader's buffer
+			i = int32(len(d.Files))
 			d.Files = append(d.Files, name)
 			fileOf[name] = i
 		}
@@ -272,23 +333,23 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		if g := &d.Groups[gi]; !g.Node && g.User == 0 && g.Src == src {
 			g.User = uid // this row named the group first
 		}
-		m := Membership{UID: uid, Group: gi, Line: int32(src.Line), File: file(src.File), State: Active}
+		state, admin := Active, false
 		if v := formats.Cell(rec, cState); v != "" {
 			s, ok := states.parse(v)
 			if !ok {
 				return formats.RowError(src.File, src.Line, cState+1, "%s %q is not active, pending or blocked", b.HeaderOf("state"), v)
 			}
-			m.State = s
+			state = s
 		}
 		if cAdmin >= 0 {
 			if a, ok := truthy(formats.Cell(rec, cAdmin)); ok && a {
-				m.Admin = true
+				admin = true
 			}
 		}
 		if cRoles >= 0 && isAdminRole(formats.Cell(rec, cRoles)) {
-			m.Admin = true
+			admin = true
 		}
-		d.Memberships = append(d.Memberships, m)
+		d.addMembership(uid, gi, state, admin, file(src.File), src.Line)
 		st.Used++
 		return nil
 	})

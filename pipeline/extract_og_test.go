@@ -2,12 +2,14 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // writeOGBench writes a Drupal 7 group nodes file and og_membership file
@@ -152,8 +154,8 @@ func TestExtractMemberships(t *testing.T) {
 			for _, g := range d.Groups {
 				groups = append(groups, fmt.Sprintf("%s|%s|%v|%d|%d", g.GID, g.Title, g.Node, g.User, g.Line))
 			}
-			for _, m := range d.Memberships {
-				members = append(members, fmt.Sprintf("%s %d %s %v %d", d.Groups[m.Group].GID, m.UID, m.State, m.Admin, d.src(m).Line))
+			for i, m := range d.Memberships {
+				members = append(members, fmt.Sprintf("%s %d %s %v %d", d.Groups[m.Group].GID, m.UID, m.State(), m.Admin(), d.src(i).Line))
 			}
 			if !reflect.DeepEqual(groups, tc.groups) {
 				t.Errorf("groups:\n got %q\nwant %q", groups, tc.groups)
@@ -243,5 +245,115 @@ func TestQuickParsers(t *testing.T) {
 		if got, want := isAdminRole(role), strings.Contains(strings.ToLower(role), "administrator"); got != want {
 			t.Errorf("isAdminRole(%q) = %v, want %v", role, got, want)
 		}
+	}
+}
+
+// A membership packs its state, admin flag and line into 32 bits beside
+// its uid and group: every value comes back as it went in.
+func TestMembershipPacking(t *testing.T) {
+	const maxInt32 = 1<<31 - 1
+	files := make([]string, 40_000) // more files than an int16 indexes
+	for i := range files {
+		files[i] = fmt.Sprintf("f%d.csv", i)
+	}
+	tests := []struct {
+		name  string
+		uid   int64
+		group int32
+		state State
+		admin bool
+		file  int32
+		line  int
+	}{
+		{"line 0", 1, 0, Active, false, 0, 0},
+		{"line 1", 2, 1, Pending, true, 0, 1},
+		{"line 2^24 + 1", 3, 2, Blocked, false, 0, 1<<24 + 1},
+		{"line 2^28", 4, 3, Active, true, 0, 1 << 28},
+		{"largest delta", 5, 4, Pending, false, 0, maxLineDelta},
+		{"line 2^29", 6, 5, Blocked, true, 0, 1 << 29},
+		{"largest int32 line", 7, 6, Active, false, 0, maxInt32},
+		{"line 2^32 + 3", 8, 7, Pending, true, 0, 1<<32 + 3},
+		{"largest line", 9, 8, Blocked, false, 0, math.MaxInt64},
+		{"back to line 2", 10, 9, Active, true, 0, 2},
+		{"uid 0", 0, 0, Active, false, 1, 5},
+		{"uid past 2^32", 1<<32 + 7, 1, Pending, false, 1, 6},
+		{"largest uid", math.MaxInt64, 2, Blocked, true, 1, 7},
+		{"largest group", 11, math.MaxInt32, Active, true, 1, 8},
+		{"file 32767", 12, 0, Pending, true, 32767, 9},
+		{"file 39999", 13, 0, Blocked, false, 39999, maxInt32},
+		{"unknown state", 14, 0, 0, true, 2, 10},
+	}
+	d := &OGData{Files: files}
+	for _, tc := range tests {
+		d.addMembership(tc.uid, tc.group, tc.state, tc.admin, tc.file, tc.line)
+	}
+	if n := len(d.Memberships); n != len(tests) {
+		t.Fatalf("%d memberships, want %d", n, len(tests))
+	}
+	for i, tc := range tests {
+		m := d.Memberships[i]
+		got := fmt.Sprint(m.UID, m.Group, m.State(), m.Admin(), d.src(i))
+		want := fmt.Sprint(tc.uid, tc.group, tc.state, tc.admin, Src{File: files[tc.file], Line: tc.line})
+		if got != want {
+			t.Errorf("%s: got %s, want %s", tc.name, got, want)
+		}
+	}
+	if size := unsafe.Sizeof(Membership{}); size > 16 {
+		t.Errorf("a Membership takes %d bytes, want 16 at most", size)
+	}
+}
+
+// Lines in any order within 2^28 of each other share one run; a file
+// change or a far jump starts another, and every line stays exact.
+func TestMembershipLineRuns(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []int32
+		lines []int
+		runs  int
+	}{
+		{"one file, ascending", []int32{0, 0, 0, 0}, []int{2, 3, 5, 1 << 24}, 1},
+		{"one file, any order", []int32{0, 0, 0, 0}, []int{9, 2, 1<<28 - 1, 0}, 1},
+		{"30M-row file", []int32{0, 0, 0}, []int{2, 15_000_000, 30_000_001}, 1},
+		{"2^29-row file", []int32{0, 0, 0, 0}, []int{2, 1<<29 - 1, 1 << 29, 1<<29 + 5}, 2},
+		{"huge lines", []int32{0, 0, 0}, []int{1 << 40, 1<<40 - 1<<28, 1<<40 + 1<<28 - 1}, 1},
+		{"below a run's base", []int32{0, 0}, []int{1 << 30, 1}, 2},
+		{"files switch", []int32{0, 1, 1, 0}, []int{2, 2, 3, 3}, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &OGData{Files: []string{"a.csv", "b.csv"}}
+			for i, line := range tc.lines {
+				d.addMembership(int64(i), 0, Active, false, tc.files[i], line)
+			}
+			for i, line := range tc.lines {
+				if got, want := d.src(i), (Src{File: d.Files[tc.files[i]], Line: line}); got != want {
+					t.Errorf("membership %d: src %v, want %v", i, got, want)
+				}
+			}
+			if len(d.lines) != tc.runs {
+				t.Errorf("%d runs, want %d", len(d.lines), tc.runs)
+			}
+		})
+	}
+}
+
+// A canonical file's source lines past 2^24 and 2^31 are written back as
+// they were read.
+func TestCanonicalHugeLines(t *testing.T) {
+	d, _, err := extractOG(t, map[string]string{"canon.csv": "gid,group,uid,state,is_admin,source_file,source_line\n" +
+		"7,Choir,1,active,1,og.csv,16777217\n7,Choir,4294967296,pending,0,og.csv,2147483647\n" +
+		"7,Choir,3,blocked,0,big.csv,30000000001\n7,Choir,2,active,0,og.csv,3\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i, m := range d.Memberships {
+		got = append(got, fmt.Sprintf("%d %s %v %v", m.UID, m.State(), m.Admin(), d.src(i)))
+	}
+	want := []string{"1 active true {og.csv 16777217}", "4294967296 pending false {og.csv 2147483647}",
+		"3 blocked false {big.csv 30000000001}", "2 active false {og.csv 3}"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

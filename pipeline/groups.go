@@ -367,25 +367,25 @@ func (s *groupSync) place() {
 				if s.adminBits[g]&adminBit(ms.UID) != 0 {
 					if a := s.adminOf(g, ms.UID); a >= 0 {
 						w.member[a] = true
-						w.blocked[a] = w.blocked[a] || ms.State == Blocked
+						w.blocked[a] = w.blocked[a] || ms.State() == Blocked
 					}
 				}
 				switch key := keys[i]; {
-				case ms.State == Blocked:
+				case ms.State() == Blocked:
 					cid := key // the contact id, if the contact exists
 					if cid < 0 || cid >= newKey {
 						cid = 0
 					}
-					w.rev.Add(KindBlockedMembership, s.og.src(*ms), ms.UID, cid, w.detail(s, blockedMember, g))
+					w.rev.Add(KindBlockedMembership, s.og.src(lo+i), ms.UID, cid, w.detail(s, blockedMember, g))
 					w.left[g]++
 				case key == unknownUser:
-					w.rev.Add(KindUnknownUser, s.og.src(*ms), ms.UID, 0, w.detail(s, unknownMember, g))
+					w.rev.Add(KindUnknownUser, s.og.src(lo+i), ms.UID, 0, w.detail(s, unknownMember, g))
 					w.left[g]++
 				case key == noContact:
-					w.rev.Add(KindNoContact, s.og.src(*ms), ms.UID, 0, w.detail(s, memberWithoutContact, g))
+					w.rev.Add(KindNoContact, s.og.src(lo+i), ms.UID, 0, w.detail(s, memberWithoutContact, g))
 					w.left[g]++
 				default:
-					s.rows[p] = Member{Key: key, Group: g, Added: ms.State == Active || ms.Admin, Admin: ms.Admin}
+					s.rows[p] = Member{Key: key, Group: g, Added: ms.State() == Active || ms.Admin(), Admin: ms.Admin()}
 				}
 			}
 		}

@@ -115,7 +115,7 @@ func (s ogSpec) build() *OGData {
 	}
 	for _, m := range s.Memberships {
 		g := d.group(gid(m.GID), m.Title, m.Src)
-		d.Memberships = append(d.Memberships, Membership{UID: m.UID, Group: g, Line: int32(m.Line), State: m.State, Admin: m.Admin})
+		d.addMembership(m.UID, g, m.State, m.Admin, 0, m.Line)
 	}
 	return d
 }

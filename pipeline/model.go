@@ -98,15 +98,16 @@ type Group struct {
 	Src           // where the group was first named
 }
 
-// Membership is one user's membership of one Organic Group. It is kept
-// small: a large site has millions.
+// Membership is one user's membership of one Organic Group. It is kept to
+// 16 bytes: a large site has millions, held through most of a run.
+//
+// The state, the admin flag (is_admin, or an administrator role in the
+// row) and where the row is are packed into bits: State and Admin read
+// them, OGData.src gives the file and line back. A uid is any int64.
 type Membership struct {
 	UID   int64
-	Group int32 // index into OGData.Groups
-	Line  int32 // line in its file
-	File  int16 // index into OGData.Files
-	State State
-	Admin bool // is_admin, or an administrator role in the row
+	Group int32  // index into OGData.Groups
+	bits  uint32 // see memberLineShift
 }
 
 // RoleAdmin is a user made group administrator by og_users_roles, or, for
