@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -95,6 +97,185 @@ func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn
 	}
 }
 
+// The row work of a large file (cleaning cells, parsing ids, looking up
+// e-mails) is spread over the cores: eachInParallel hands the rows out in
+// batches and applies the results in row order.
+var (
+	batchRows  = 512                   // rows a batch holds; tests make it tiny
+	rowWorkers = runtime.GOMAXPROCS(0) // goroutines parsing batches
+)
+
+// rowBatch is a run of rows read from a file and, once a worker is done
+// with it, what parse made of them.
+type rowBatch[T any] struct {
+	cells  []string // the rows' cells, one row after another
+	rows   []batchRow
+	out    []T // parse's result, per row
+	done   chan struct{}
+	rescue     // a panic in parse, at rows[parsed]
+	parsed int // rows parsed before a panic
+}
+
+type batchRow struct {
+	end  int   // the row's cells end at cells[end]
+	line int   // the reader's Line
+	read error // Next's error: a bad row, or one that ends the file
+	err  error // parse's error
+}
+
+// eachInParallel is each with fn split in two: parse, which only reads the
+// row and writes *out (a slot reused from batch to batch, so it may keep
+// scratch space there), runs on rowWorkers goroutines at once; apply gets
+// the rows parse made without error in row order, on the caller's
+// goroutine, which also reviews bad rows and counts rows as each does: the
+// results are those of each (which serves when there is one core),
+// whatever the timing. A reader goroutine fills
+// the batches; a few are in flight at a time, so memory stays bounded.
+func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats,
+	parse func(rec []string, src Src, out *T) error, apply func(*T)) error {
+	if rowWorkers < 2 { // one core: each, with no goroutines to feed
+		var row T
+		return x.each(r, b, st, func(rec []string, src Src) error {
+			if err := parse(rec, src, &row); err != nil {
+				return err
+			}
+			apply(&row)
+			return nil
+		})
+	}
+	name := r.Name()
+	cFile, cLine := b.Col("source_file"), b.Col("source_line")
+	workers := rowWorkers
+	inFlight := 2*workers + 2
+	free := make(chan *rowBatch[T], inFlight)
+	for range inFlight {
+		free <- &rowBatch[T]{done: make(chan struct{}, 1)}
+	}
+	// Every batch is in at most one of free, work and order at a time,
+	// so sending to these never blocks.
+	work, order := make(chan *rowBatch[T], inFlight), make(chan *rowBatch[T], inFlight)
+	quit := make(chan struct{})
+	var (
+		wg     sync.WaitGroup
+		reader rescue
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(order)
+		defer close(work)
+		defer reader.catch()
+		defer r.Close()
+		for {
+			var bt *rowBatch[T]
+			select {
+			case bt = <-free:
+			case <-quit:
+				return
+			}
+			bt.cells, bt.rows = bt.cells[:0], bt.rows[:0]
+			end := false
+			for len(bt.rows) < batchRows && !end {
+				rec, err := r.Next()
+				if err == io.EOF {
+					end = true
+					break
+				}
+				bt.cells = append(bt.cells, rec...) // rec is reused by Next; its strings are not
+				bt.rows = append(bt.rows, batchRow{end: len(bt.cells), line: r.Line(), read: err})
+				end = err != nil && !errors.Is(err, formats.ErrBadRow)
+			}
+			if len(bt.rows) == 0 {
+				return
+			}
+			work <- bt
+			order <- bt
+			if end {
+				return
+			}
+		}
+	}()
+	parseBatch := func(bt *rowBatch[T]) {
+		defer func() { bt.done <- struct{}{} }()
+		defer bt.catch()
+		bt.out = slices.Grow(bt.out[:0], len(bt.rows))[:len(bt.rows)]
+		start := 0
+		for i := range bt.rows {
+			bt.parsed = i
+			row := &bt.rows[i]
+			rec := bt.cells[start:row.end:row.end]
+			start = row.end
+			if row.read != nil {
+				continue
+			}
+			src := Src{File: name, Line: row.line}
+			if cFile >= 0 && cLine >= 0 {
+				if line, ok := parseID(formats.Cell(rec, cLine)); ok && formats.Cell(rec, cFile) != "" {
+					src = Src{File: formats.Cell(rec, cFile), Line: int(line)}
+				}
+			}
+			row.err = parse(rec, src, &bt.out[i])
+		}
+		bt.parsed = len(bt.rows)
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for bt := range work {
+				parseBatch(bt)
+			}
+		}()
+	}
+	var (
+		err      error
+		panicked *rescue
+	)
+batches:
+	for bt := range order {
+		<-bt.done
+		for i := range bt.rows[:bt.parsed] {
+			row := &bt.rows[i]
+			if row.read != nil {
+				if !errors.Is(row.read, formats.ErrBadRow) {
+					err = row.read
+					break batches
+				}
+				st.Read++
+				if err = x.badRow(st, row.read); err != nil {
+					break batches
+				}
+				continue
+			}
+			st.Read++
+			x.progress.tick()
+			if row.err != nil {
+				if !errors.Is(row.err, formats.ErrBadRow) {
+					err = row.err
+					break batches
+				}
+				if err = x.badRow(st, row.err); err != nil {
+					break batches
+				}
+				continue
+			}
+			apply(&bt.out[i])
+		}
+		if bt.ok {
+			panicked = &bt.rescue
+			break
+		}
+		free <- bt
+	}
+	close(quit)
+	wg.Wait() // the reader is closed, and no goroutine holds a batch
+	if panicked != nil {
+		panicked.rethrow()
+	}
+	reader.rethrow()
+	return err
+}
+
 func (x *Extractor) badRow(st *FileStats, err error) error {
 	if x.Strict {
 		return err
@@ -157,10 +338,16 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
 	statusHdr := b.Matched("status")
 	users := make([]User, 0, formats.RowsHint(r))
-	err = x.each(r, b, st, func(rec []string, src Src) error {
+	type userRow struct {
+		u         User
+		skip      bool   // the anonymous user
+		badStatus string // the review's detail for a status not understood
+	}
+	parse := func(rec []string, src Src, out *userRow) error {
+		*out = userRow{}
 		raw := clean(formats.Cell(rec, cUID))
 		if raw == "" {
-			st.Skipped++ // the anonymous user
+			out.skip = true
 			return nil
 		}
 		uid, ok := parseID(raw)
@@ -168,7 +355,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 			return idError(src, b, "uid", raw)
 		}
 		if uid == 0 {
-			st.Skipped++
+			out.skip = true
 			return nil
 		}
 		u := User{UID: uid, Username: clean(formats.Cell(rec, cUser)), Email: clean(formats.Cell(rec, cMail)), Src: src}
@@ -179,13 +366,23 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		if cStatus >= 0 {
 			blocked, ok := parseBlocked(statusHdr, formats.Cell(rec, cStatus))
 			if !ok {
-				x.Review.Add(KindUnknownStatus, src, uid, 0, fmt.Sprintf("%s %q not understood; user treated as active", b.HeaderOf("status"), formats.Cell(rec, cStatus)))
+				out.badStatus = fmt.Sprintf("%s %q not understood; user treated as active", b.HeaderOf("status"), formats.Cell(rec, cStatus))
 			}
 			u.Blocked = blocked
 		}
-		st.Used++
-		users = append(users, u)
+		out.u = u
 		return nil
+	}
+	err = eachInParallel(x, r, b, st, parse, func(row *userRow) {
+		if row.skip {
+			st.Skipped++
+			return
+		}
+		if row.badStatus != "" {
+			x.Review.Add(KindUnknownStatus, row.u.Src, row.u.UID, 0, row.badStatus)
+		}
+		st.Used++
+		users = append(users, row.u)
 	})
 	return users, err
 }
@@ -238,14 +435,14 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 	return x.extractContacts(in, nil)
 }
 
-// extractContacts is ExtractContacts keeping only the contacts keep wants
-// (nil: all), so that a large export is not held whole. A row keep leaves
-// out still counts as a first occurrence of its id: a later row repeating
-// the id loses to it, kept or not. A dump can change any contact, so with
-// one every row is kept.
-func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) ([]Contact, error) {
+// extractContacts is ExtractContacts keeping only the contacts the sieve
+// wants (nil: all), so that a large export is not held whole. A row the
+// sieve leaves out still counts as a first occurrence of its id: a later
+// row repeating the id loses to it, kept or not. A dump can change any
+// contact, so with one every row is kept.
+func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Contact, error) {
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
-		keep = nil
+		sieve = nil
 	}
 	// While ids ascend (the usual export) no row can repeat an earlier one,
 	// so a left-out row costs only its id; after the first id out of order
@@ -267,7 +464,11 @@ func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) 
 	// Sized for every row even when most will be sifted out: pages of the
 	// slice never written are never touched, so they cost no memory.
 	contacts := make([]Contact, 0, formats.RowsHint(r))
-	err = x.each(r, b, st, func(rec []string, src Src) error {
+	type contactRow struct {
+		c    Contact
+		hits []keyHit // the e-mails that are users' keys, when sifting
+	}
+	parse := func(rec []string, src Src, out *contactRow) error {
 		raw := clean(formats.Cell(rec, cID))
 		id, ok := parseID(raw)
 		if !ok || id == 0 {
@@ -301,12 +502,20 @@ func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) 
 		if g := formats.Cell(rec, cGroups); strings.TrimSpace(g) != "" {
 			c.GroupsRaw = g
 		}
-		if keep != nil {
+		out.c = c
+		if sieve != nil {
+			out.hits = sieve.uk.probe(&out.c, out.hits[:0])
+		}
+		return nil
+	}
+	err = eachInParallel(x, r, b, st, parse, func(row *contactRow) {
+		c := &row.c
+		if sieve != nil {
 			if ordered && c.ID <= lastID {
 				ordered, preKept = false, len(contacts)
 			}
 			lastID = c.ID
-			kept := keep(&c)
+			kept := sieve.keep(c, row.hits)
 			if !ordered {
 				at := -1
 				if kept {
@@ -319,12 +528,11 @@ func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) 
 					early = append(early, c.ID)
 				}
 				st.Used++
-				return nil
+				return
 			}
 		}
-		contacts = append(contacts, c)
+		contacts = append(contacts, *c)
 		st.Used++
-		return nil
 	})
 	if err != nil {
 		return nil, err

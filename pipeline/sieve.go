@@ -57,6 +57,33 @@ func (uk *userKeys) lookup(b []byte) (int32, bool) {
 	return id, ok
 }
 
+// keyHit is one of a contact's e-mails that is a user's key.
+type keyHit struct {
+	key     int32 // the key's number
+	primary bool  // the e-mail is the contact's primary
+}
+
+// probe appends to hits c's e-mails that are users' keys, primary first.
+// Only non-deleted Individuals are matched (step 3). It only reads uk, so
+// several goroutines may probe at once.
+func (uk *userKeys) probe(c *Contact, hits []keyHit) []keyHit {
+	if !c.IsIndividual() || c.Deleted {
+		return hits
+	}
+	var scratch [64]byte // the usual key fits: no allocation
+	if c.Primary != "" {
+		if e, ok := uk.lookup(appendEmailKey(scratch[:0], c.Primary)); ok {
+			hits = append(hits, keyHit{e, true})
+		}
+	}
+	for _, email := range c.Others {
+		if e, ok := uk.lookup(appendEmailKey(scratch[:0], email)); ok {
+			hits = append(hits, keyHit{e, false})
+		}
+	}
+	return hits
+}
+
 // keyFilter is a Bloom filter over the users' e-mail keys. Most e-mails of
 // a large contacts export are no user's; the filter turns those away with
 // one access to a small array where the key map costs a cache miss or
@@ -113,11 +140,13 @@ func newContactSieve(uk *userKeys) *contactSieve {
 	return &contactSieve{uk: uk, ix: newEmptyIndex(uk), ordered: true}
 }
 
-// keep reports whether c matters, adding its e-mails to the index if so.
-func (s *contactSieve) keep(c *Contact) bool {
-	if !s.ix.addContact(s.uk, c, s.kept) && c.UFID == 0 && !c.inGroups() {
+// keep reports whether c matters, adding it to the index if so; hits are
+// its e-mails that are users' keys (uk.probe).
+func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
+	if len(hits) == 0 && c.UFID == 0 && !c.inGroups() {
 		return false
 	}
+	s.ix.addHits(s.kept, hits)
 	s.kept++
 	s.ordered = s.ordered && c.ID > s.lastID
 	s.lastID = c.ID
@@ -143,7 +172,7 @@ func (s *contactSieve) index(contacts []Contact) *emailIndex {
 type emailIndex struct {
 	keys  []keyEntry // by key number (userKeys.ids)
 	cands []candidate
-	buf   []byte // scratch for a key being looked up
+	hits  []keyHit // scratch for a contact being added
 }
 
 type keyEntry struct {
@@ -176,26 +205,21 @@ func newEmptyIndex(uk *userKeys) *emailIndex {
 	return ix
 }
 
-// addContact adds contact ci's e-mails that are users' keys, reporting
-// whether there was one. Only non-deleted Individuals are matched (step 3).
-func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
-	if !c.IsIndividual() || c.Deleted {
-		return false
-	}
-	added := false
-	add := func(email string, primary bool) {
-		ix.buf = appendEmailKey(ix.buf[:0], email)
-		e, ok := uk.lookup(ix.buf)
-		if !ok {
-			return
-		}
-		added = true
-		k := &ix.keys[e]
+// addContact adds contact ci's e-mails that are users' keys.
+func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) {
+	ix.hits = uk.probe(c, ix.hits[:0])
+	ix.addHits(ci, ix.hits)
+}
+
+// addHits adds contact ci under the keys of its e-mails hits.
+func (ix *emailIndex) addHits(ci int32, hits []keyHit) {
+	for _, h := range hits {
+		k := &ix.keys[h.key]
 		if k.last >= 0 && ix.cands[k.last].contact == ci {
-			return // a contact's e-mails are added together: it is already the last
+			continue // a contact's e-mails are added together: it is already the last
 		}
 		n := int32(len(ix.cands))
-		ix.cands = append(ix.cands, candidate{ci, primary, -1})
+		ix.cands = append(ix.cands, candidate{ci, h.primary, -1})
 		if k.first < 0 {
 			k.first = n
 		} else {
@@ -203,13 +227,6 @@ func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
 		}
 		k.last = n
 	}
-	if c.Primary != "" {
-		add(c.Primary, true)
-	}
-	for _, e := range c.Others {
-		add(e, false)
-	}
-	return added
 }
 
 // candidates lists the contacts of a key entry: primary matches first, then
