@@ -25,6 +25,9 @@ const (
 func newUserKeys(users []User, rev *Review) *userKeys {
 	users = sortUsers(users, rev)
 	uk := &userKeys{users: users, ids: make(map[string]int32, len(users)), of: make([]int32, len(users))}
+	// The filter is filled as keys are numbered: a key it has never seen is
+	// new, and goes into the map without a lookup first. Most keys are new.
+	uk.filter = newKeyFilter(len(users))
 	for i := range users {
 		key := EmailKey(users[i].Email)
 		switch {
@@ -33,17 +36,16 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 		case !validEmail(key):
 			uk.of[i] = keyInvalid
 		default:
-			id, ok := uk.ids[key]
-			if !ok {
+			id, seen := int32(0), uk.filter.addSeen(key)
+			if seen {
+				id, seen = uk.ids[key]
+			}
+			if !seen {
 				id = int32(len(uk.ids))
 				uk.ids[key] = id
 			}
 			uk.of[i] = id
 		}
-	}
-	uk.filter = newKeyFilter(len(uk.ids))
-	for key := range uk.ids {
-		uk.filter.add(key)
 	}
 	return uk
 }
@@ -93,8 +95,8 @@ type keyFilter struct {
 	words []uint64
 }
 
-// newKeyFilter sizes the filter at about 16 bits a key: about 1 in 200
-// e-mails that are no user's get past it.
+// newKeyFilter sizes the filter at about 16 bits a key (or more, for fewer
+// keys than planned): about 1 in 200 e-mails that are no user's get past it.
 func newKeyFilter(keys int) keyFilter {
 	n := 64
 	for n < keys/4 {
@@ -110,9 +112,14 @@ func (f *keyFilter) slot(h uint64) (*uint64, uint64) {
 	return &f.words[h&uint64(len(f.words)-1)], bits
 }
 
-func (f *keyFilter) add(key string) {
+func (f *keyFilter) add(key string) { f.addSeen(key) }
+
+// addSeen adds key, reporting whether the filter may have had it already.
+func (f *keyFilter) addSeen(key string) bool {
 	w, bits := f.slot(maphash.String(f.seed, key))
+	seen := *w&bits == bits
 	*w |= bits
+	return seen
 }
 
 // mayHave is false only for a key never added.
