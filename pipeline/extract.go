@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -338,6 +339,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
 	statusHdr := b.Matched("status")
 	users := make([]User, 0, formats.RowsHint(r))
+	prefault(users, func(u *User) { u.UID = 0 })
 	type userRow struct {
 		u         User
 		skip      bool   // the anonymous user
@@ -461,9 +463,10 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Co
 	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
 	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
 	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	// Sized for every row even when most will be sifted out: pages of the
-	// slice never written are never touched, so they cost no memory.
-	contacts := make([]Contact, 0, formats.RowsHint(r))
+	kept := keptContacts{chunk: formats.RowsHint(r)}
+	if sieve != nil {
+		kept.chunk = 0 // most rows may be sifted out
+	}
 	type contactRow struct {
 		c    Contact
 		hits []keyHit // the e-mails that are users' keys, when sifting
@@ -512,18 +515,18 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Co
 		c := &row.c
 		if sieve != nil {
 			if ordered && c.ID <= lastID {
-				ordered, preKept = false, len(contacts)
+				ordered, preKept = false, kept.n
 			}
 			lastID = c.ID
-			kept := sieve.keep(c, row.hits)
+			keep := sieve.keep(c, row.hits)
 			if !ordered {
 				at := -1
-				if kept {
-					at = len(contacts)
+				if keep {
+					at = kept.n
 				}
 				late = append(late, siftedRow{c.ID, c.Src, at})
 			}
-			if !kept {
+			if !keep {
 				if ordered {
 					early = append(early, c.ID)
 				}
@@ -531,12 +534,13 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Co
 				return
 			}
 		}
-		contacts = append(contacts, *c)
+		kept.add(c)
 		st.Used++
 	})
 	if err != nil {
 		return nil, err
 	}
+	contacts := kept.slice()
 	if !ordered {
 		contacts = x.dropRepeats(st, contacts, preKept, early, late)
 	}
@@ -571,6 +575,67 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Co
 		}
 	}
 	return contacts, nil
+}
+
+// prefault writes, through set, to enough elements of s[:cap(s)] to touch
+// every memory page of it; set must write a word holding no pointer. The
+// garbage collector reads every pointer slot of a large slice, written or
+// not: on memory never written, that maps the kernel's zero page, and each
+// page then takes a second fault when written, one that also flushes the
+// TLBs of the other cores, which costs far more than the first. Written
+// once at the start, the pages are simply there.
+func prefault[T any](s []T, set func(*T)) {
+	s = s[:cap(s)]
+	step := max(1, 4096/int(reflect.TypeFor[T]().Size())) // the smallest page size
+	for i := 0; i < len(s); i += step {
+		set(&s[i])
+	}
+	if len(s) > 0 {
+		set(&s[len(s)-1])
+	}
+}
+
+// keptContacts gathers the contacts kept, in order, in chunks that are
+// prefaulted as they are started: a slice sized for every row would be
+// mostly unwritten when most rows are sifted out (see prefault).
+type keptContacts struct {
+	chunks [][]Contact
+	chunk  int // the first chunk's size; 0: keptChunk
+	n      int
+}
+
+var keptChunk = 4096 // tests make it tiny
+
+func (k *keptContacts) add(c *Contact) {
+	if len(k.chunks) == 0 || len(k.chunks[len(k.chunks)-1]) == cap(k.chunks[len(k.chunks)-1]) {
+		size := keptChunk
+		if len(k.chunks) == 0 && k.chunk > 0 {
+			size = k.chunk
+		}
+		k.chunks = append(k.chunks, newContacts(size))
+	}
+	last := &k.chunks[len(k.chunks)-1]
+	*last = append(*last, *c)
+	k.n++
+}
+
+// slice returns the contacts kept as one slice, taking them out of k.
+func (k *keptContacts) slice() []Contact {
+	if len(k.chunks) == 1 {
+		return k.chunks[0]
+	}
+	all := newContacts(k.n)
+	for i, c := range k.chunks {
+		all = append(all, c...)
+		k.chunks[i] = nil // free for the collector as soon as copied
+	}
+	return all
+}
+
+func newContacts(n int) []Contact {
+	s := make([]Contact, 0, n)
+	prefault(s, func(c *Contact) { c.ID = 0 })
+	return s
 }
 
 // siftedRow is a contacts row read after ids went out of order.

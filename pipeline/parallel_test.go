@@ -14,12 +14,13 @@ import (
 	"github.com/civisync/civisync/formats"
 )
 
-// withBatches sets the row batches of eachInParallel for one test.
+// withBatches sets the row batches of eachInParallel for one test, and
+// the chunks sifted contacts are kept in to as many rows.
 func withBatches(t *testing.T, rows, workers int) {
 	t.Helper()
-	oldRows, oldWorkers := batchRows, rowWorkers
-	batchRows, rowWorkers = rows, workers
-	t.Cleanup(func() { batchRows, rowWorkers = oldRows, oldWorkers })
+	oldRows, oldWorkers, oldChunk := batchRows, rowWorkers, keptChunk
+	batchRows, rowWorkers, keptChunk = rows, workers, rows
+	t.Cleanup(func() { batchRows, rowWorkers, keptChunk = oldRows, oldWorkers, oldChunk })
 }
 
 // batchConfigs are the batch sizes and worker counts each test runs with:
