@@ -130,8 +130,8 @@ type batchRow struct {
 // the rows parse made without error in row order, on the caller's
 // goroutine, which also reviews bad rows and counts rows as each does: the
 // results are those of each (which serves when there is one core),
-// whatever the timing. A reader goroutine fills
-// the batches; a few are in flight at a time, so memory stays bounded.
+// whatever the timing. A reader goroutine fills the batches; a few are in
+// flight at a time, so memory stays bounded.
 func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats,
 	parse func(rec []string, src Src, out *T) error, apply func(*T)) error {
 	if rowWorkers < 2 { // one core: each, with no goroutines to feed
@@ -152,8 +152,8 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 	for range inFlight {
 		free <- &rowBatch[T]{done: make(chan struct{}, 1)}
 	}
-	// Every batch is in at most one of free, work and order at a time,
-	// so sending to these never blocks.
+	// Each channel has room for every batch there is, so sending to one
+	// never blocks.
 	work, order := make(chan *rowBatch[T], inFlight), make(chan *rowBatch[T], inFlight)
 	quit := make(chan struct{})
 	var (
