@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -95,6 +98,185 @@ func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn
 	}
 }
 
+// The row work of a large file (cleaning cells, parsing ids, looking up
+// e-mails) is spread over the cores: eachInParallel hands the rows out in
+// batches and applies the results in row order.
+var (
+	batchRows  = 512                   // rows a batch holds; tests make it tiny
+	rowWorkers = runtime.GOMAXPROCS(0) // goroutines parsing batches
+)
+
+// rowBatch is a run of rows read from a file and, once a worker is done
+// with it, what parse made of them.
+type rowBatch[T any] struct {
+	cells  []string // the rows' cells, one row after another
+	rows   []batchRow
+	out    []T // parse's result, per row
+	done   chan struct{}
+	rescue     // a panic in parse, at rows[parsed]
+	parsed int // rows parsed before a panic
+}
+
+type batchRow struct {
+	end  int   // the row's cells end at cells[end]
+	line int   // the reader's Line
+	read error // Next's error: a bad row, or one that ends the file
+	err  error // parse's error
+}
+
+// eachInParallel is each with fn split in two: parse, which only reads the
+// row and writes *out (a slot reused from batch to batch, so it may keep
+// scratch space there), runs on rowWorkers goroutines at once; apply gets
+// the rows parse made without error in row order, on the caller's
+// goroutine, which also reviews bad rows and counts rows as each does: the
+// results are those of each (which serves when there is one core),
+// whatever the timing. A reader goroutine fills the batches; a few are in
+// flight at a time, so memory stays bounded.
+func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats,
+	parse func(rec []string, src Src, out *T) error, apply func(*T)) error {
+	if rowWorkers < 2 { // one core: each, with no goroutines to feed
+		var row T
+		return x.each(r, b, st, func(rec []string, src Src) error {
+			if err := parse(rec, src, &row); err != nil {
+				return err
+			}
+			apply(&row)
+			return nil
+		})
+	}
+	name := r.Name()
+	cFile, cLine := b.Col("source_file"), b.Col("source_line")
+	workers := rowWorkers
+	inFlight := 2*workers + 2
+	free := make(chan *rowBatch[T], inFlight)
+	for range inFlight {
+		free <- &rowBatch[T]{done: make(chan struct{}, 1)}
+	}
+	// Each channel has room for every batch there is, so sending to one
+	// never blocks.
+	work, order := make(chan *rowBatch[T], inFlight), make(chan *rowBatch[T], inFlight)
+	quit := make(chan struct{})
+	var (
+		wg     sync.WaitGroup
+		reader rescue
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(order)
+		defer close(work)
+		defer reader.catch()
+		defer r.Close()
+		for {
+			var bt *rowBatch[T]
+			select {
+			case bt = <-free:
+			case <-quit:
+				return
+			}
+			bt.cells, bt.rows = bt.cells[:0], bt.rows[:0]
+			end := false
+			for len(bt.rows) < batchRows && !end {
+				rec, err := r.Next()
+				if err == io.EOF {
+					end = true
+					break
+				}
+				bt.cells = append(bt.cells, rec...) // rec is reused by Next; its strings are not
+				bt.rows = append(bt.rows, batchRow{end: len(bt.cells), line: r.Line(), read: err})
+				end = err != nil && !errors.Is(err, formats.ErrBadRow)
+			}
+			if len(bt.rows) == 0 {
+				return
+			}
+			work <- bt
+			order <- bt
+			if end {
+				return
+			}
+		}
+	}()
+	parseBatch := func(bt *rowBatch[T]) {
+		defer func() { bt.done <- struct{}{} }()
+		defer bt.catch()
+		bt.out = slices.Grow(bt.out[:0], len(bt.rows))[:len(bt.rows)]
+		start := 0
+		for i := range bt.rows {
+			bt.parsed = i
+			row := &bt.rows[i]
+			rec := bt.cells[start:row.end:row.end]
+			start = row.end
+			if row.read != nil {
+				continue
+			}
+			src := Src{File: name, Line: row.line}
+			if cFile >= 0 && cLine >= 0 {
+				if line, ok := parseID(formats.Cell(rec, cLine)); ok && formats.Cell(rec, cFile) != "" {
+					src = Src{File: formats.Cell(rec, cFile), Line: int(line)}
+				}
+			}
+			row.err = parse(rec, src, &bt.out[i])
+		}
+		bt.parsed = len(bt.rows)
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for bt := range work {
+				parseBatch(bt)
+			}
+		}()
+	}
+	var (
+		err      error
+		panicked *rescue
+	)
+batches:
+	for bt := range order {
+		<-bt.done
+		for i := range bt.rows[:bt.parsed] {
+			row := &bt.rows[i]
+			if row.read != nil {
+				if !errors.Is(row.read, formats.ErrBadRow) {
+					err = row.read
+					break batches
+				}
+				st.Read++
+				if err = x.badRow(st, row.read); err != nil {
+					break batches
+				}
+				continue
+			}
+			st.Read++
+			x.progress.tick()
+			if row.err != nil {
+				if !errors.Is(row.err, formats.ErrBadRow) {
+					err = row.err
+					break batches
+				}
+				if err = x.badRow(st, row.err); err != nil {
+					break batches
+				}
+				continue
+			}
+			apply(&bt.out[i])
+		}
+		if bt.ok {
+			panicked = &bt.rescue
+			break
+		}
+		free <- bt
+	}
+	close(quit)
+	wg.Wait() // the reader is closed, and no goroutine holds a batch
+	if panicked != nil {
+		panicked.rethrow()
+	}
+	reader.rethrow()
+	return err
+}
+
 func (x *Extractor) badRow(st *FileStats, err error) error {
 	if x.Strict {
 		return err
@@ -157,10 +339,17 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
 	statusHdr := b.Matched("status")
 	users := make([]User, 0, formats.RowsHint(r))
-	err = x.each(r, b, st, func(rec []string, src Src) error {
+	prefault(users, func(u *User) { u.UID = 0 })
+	type userRow struct {
+		u         User
+		skip      bool   // the anonymous user
+		badStatus string // the review's detail for a status not understood
+	}
+	parse := func(rec []string, src Src, out *userRow) error {
+		*out = userRow{}
 		raw := clean(formats.Cell(rec, cUID))
 		if raw == "" {
-			st.Skipped++ // the anonymous user
+			out.skip = true
 			return nil
 		}
 		uid, ok := parseID(raw)
@@ -168,7 +357,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 			return idError(src, b, "uid", raw)
 		}
 		if uid == 0 {
-			st.Skipped++
+			out.skip = true
 			return nil
 		}
 		u := User{UID: uid, Username: clean(formats.Cell(rec, cUser)), Email: clean(formats.Cell(rec, cMail)), Src: src}
@@ -179,13 +368,23 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		if cStatus >= 0 {
 			blocked, ok := parseBlocked(statusHdr, formats.Cell(rec, cStatus))
 			if !ok {
-				x.Review.Add(KindUnknownStatus, src, uid, 0, fmt.Sprintf("%s %q not understood; user treated as active", b.HeaderOf("status"), formats.Cell(rec, cStatus)))
+				out.badStatus = fmt.Sprintf("%s %q not understood; user treated as active", b.HeaderOf("status"), formats.Cell(rec, cStatus))
 			}
 			u.Blocked = blocked
 		}
-		st.Used++
-		users = append(users, u)
+		out.u = u
 		return nil
+	}
+	err = eachInParallel(x, r, b, st, parse, func(row *userRow) {
+		if row.skip {
+			st.Skipped++
+			return
+		}
+		if row.badStatus != "" {
+			x.Review.Add(KindUnknownStatus, row.u.Src, row.u.UID, 0, row.badStatus)
+		}
+		st.Used++
+		users = append(users, row.u)
 	})
 	return users, err
 }
@@ -238,14 +437,14 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 	return x.extractContacts(in, nil)
 }
 
-// extractContacts is ExtractContacts keeping only the contacts keep wants
-// (nil: all), so that a large export is not held whole. A row keep leaves
-// out still counts as a first occurrence of its id: a later row repeating
-// the id loses to it, kept or not. A dump can change any contact, so with
-// one every row is kept.
-func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) ([]Contact, error) {
+// extractContacts is ExtractContacts keeping only the contacts the sieve
+// wants (nil: all), so that a large export is not held whole. A row the
+// sieve leaves out still counts as a first occurrence of its id: a later
+// row repeating the id loses to it, kept or not. A dump can change any
+// contact, so with one every row is kept.
+func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Contact, error) {
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
-		keep = nil
+		sieve = nil
 	}
 	// While ids ascend (the usual export) no row can repeat an earlier one,
 	// so a left-out row costs only its id; after the first id out of order
@@ -264,10 +463,15 @@ func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) 
 	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
 	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
 	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	// Sized for every row even when most will be sifted out: pages of the
-	// slice never written are never touched, so they cost no memory.
-	contacts := make([]Contact, 0, formats.RowsHint(r))
-	err = x.each(r, b, st, func(rec []string, src Src) error {
+	kept := keptContacts{chunk: formats.RowsHint(r)}
+	if sieve != nil {
+		kept.chunk = 0 // most rows may be sifted out
+	}
+	type contactRow struct {
+		c    Contact
+		hits []keyHit // the e-mails that are users' keys, when sifting
+	}
+	parse := func(rec []string, src Src, out *contactRow) error {
 		raw := clean(formats.Cell(rec, cID))
 		id, ok := parseID(raw)
 		if !ok || id == 0 {
@@ -301,34 +505,42 @@ func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) 
 		if g := formats.Cell(rec, cGroups); strings.TrimSpace(g) != "" {
 			c.GroupsRaw = g
 		}
-		if keep != nil {
+		out.c = c
+		if sieve != nil {
+			out.hits = sieve.uk.probe(&out.c, out.hits[:0])
+		}
+		return nil
+	}
+	err = eachInParallel(x, r, b, st, parse, func(row *contactRow) {
+		c := &row.c
+		if sieve != nil {
 			if ordered && c.ID <= lastID {
-				ordered, preKept = false, len(contacts)
+				ordered, preKept = false, kept.n
 			}
 			lastID = c.ID
-			kept := keep(&c)
+			keep := sieve.keep(c, row.hits)
 			if !ordered {
 				at := -1
-				if kept {
-					at = len(contacts)
+				if keep {
+					at = kept.n
 				}
 				late = append(late, siftedRow{c.ID, c.Src, at})
 			}
-			if !kept {
+			if !keep {
 				if ordered {
 					early = append(early, c.ID)
 				}
 				st.Used++
-				return nil
+				return
 			}
 		}
-		contacts = append(contacts, c)
+		kept.add(c)
 		st.Used++
-		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	contacts := kept.slice()
 	if !ordered {
 		contacts = x.dropRepeats(st, contacts, preKept, early, late)
 	}
@@ -363,6 +575,67 @@ func (x *Extractor) extractContacts(in ContactInputs, keep func(*Contact) bool) 
 		}
 	}
 	return contacts, nil
+}
+
+// prefault writes, through set, to enough elements of s[:cap(s)] to touch
+// every memory page of it; set must write a word holding no pointer. The
+// garbage collector reads every pointer slot of a large slice, written or
+// not: on memory never written, that maps the kernel's zero page, and each
+// page then takes a second fault when written, one that also flushes the
+// TLBs of the other cores, which costs far more than the first. Written
+// once at the start, the pages are simply there.
+func prefault[T any](s []T, set func(*T)) {
+	s = s[:cap(s)]
+	step := max(1, 4096/int(reflect.TypeFor[T]().Size())) // the smallest page size
+	for i := 0; i < len(s); i += step {
+		set(&s[i])
+	}
+	if len(s) > 0 {
+		set(&s[len(s)-1])
+	}
+}
+
+// keptContacts gathers the contacts kept, in order, in chunks that are
+// prefaulted as they are started: a slice sized for every row would be
+// mostly unwritten when most rows are sifted out (see prefault).
+type keptContacts struct {
+	chunks [][]Contact
+	chunk  int // the first chunk's size; 0: keptChunk
+	n      int
+}
+
+var keptChunk = 4096 // tests make it tiny
+
+func (k *keptContacts) add(c *Contact) {
+	if len(k.chunks) == 0 || len(k.chunks[len(k.chunks)-1]) == cap(k.chunks[len(k.chunks)-1]) {
+		size := keptChunk
+		if len(k.chunks) == 0 && k.chunk > 0 {
+			size = k.chunk
+		}
+		k.chunks = append(k.chunks, newContacts(size))
+	}
+	last := &k.chunks[len(k.chunks)-1]
+	*last = append(*last, *c)
+	k.n++
+}
+
+// slice returns the contacts kept as one slice, taking them out of k.
+func (k *keptContacts) slice() []Contact {
+	if len(k.chunks) == 1 {
+		return k.chunks[0]
+	}
+	all := newContacts(k.n)
+	for i, c := range k.chunks {
+		all = append(all, c...)
+		k.chunks[i] = nil // free for the collector as soon as copied
+	}
+	return all
+}
+
+func newContacts(n int) []Contact {
+	s := make([]Contact, 0, n)
+	prefault(s, func(c *Contact) { c.ID = 0 })
+	return s
 }
 
 // siftedRow is a contacts row read after ids went out of order.

@@ -25,6 +25,9 @@ const (
 func newUserKeys(users []User, rev *Review) *userKeys {
 	users = sortUsers(users, rev)
 	uk := &userKeys{users: users, ids: make(map[string]int32, len(users)), of: make([]int32, len(users))}
+	// The filter is filled as keys are numbered: a key it has never seen is
+	// new, and goes into the map without a lookup first. Most keys are new.
+	uk.filter = newKeyFilter(len(users))
 	for i := range users {
 		key := EmailKey(users[i].Email)
 		switch {
@@ -33,17 +36,16 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 		case !validEmail(key):
 			uk.of[i] = keyInvalid
 		default:
-			id, ok := uk.ids[key]
-			if !ok {
+			id, seen := int32(0), uk.filter.addSeen(key)
+			if seen {
+				id, seen = uk.ids[key]
+			}
+			if !seen {
 				id = int32(len(uk.ids))
 				uk.ids[key] = id
 			}
 			uk.of[i] = id
 		}
-	}
-	uk.filter = newKeyFilter(len(uk.ids))
-	for key := range uk.ids {
-		uk.filter.add(key)
 	}
 	return uk
 }
@@ -57,6 +59,33 @@ func (uk *userKeys) lookup(b []byte) (int32, bool) {
 	return id, ok
 }
 
+// keyHit is one of a contact's e-mails that is a user's key.
+type keyHit struct {
+	key     int32 // the key's number
+	primary bool  // the e-mail is the contact's primary
+}
+
+// probe appends to hits c's e-mails that are users' keys, primary first.
+// Only non-deleted Individuals are matched (step 3). It only reads uk, so
+// several goroutines may probe at once.
+func (uk *userKeys) probe(c *Contact, hits []keyHit) []keyHit {
+	if !c.IsIndividual() || c.Deleted {
+		return hits
+	}
+	var scratch [64]byte // the usual key fits: no allocation
+	if c.Primary != "" {
+		if e, ok := uk.lookup(appendEmailKey(scratch[:0], c.Primary)); ok {
+			hits = append(hits, keyHit{e, true})
+		}
+	}
+	for _, email := range c.Others {
+		if e, ok := uk.lookup(appendEmailKey(scratch[:0], email)); ok {
+			hits = append(hits, keyHit{e, false})
+		}
+	}
+	return hits
+}
+
 // keyFilter is a Bloom filter over the users' e-mail keys. Most e-mails of
 // a large contacts export are no user's; the filter turns those away with
 // one access to a small array where the key map costs a cache miss or
@@ -66,8 +95,8 @@ type keyFilter struct {
 	words []uint64
 }
 
-// newKeyFilter sizes the filter at about 16 bits a key: about 1 in 200
-// e-mails that are no user's get past it.
+// newKeyFilter sizes the filter at about 16 bits a key (or more, for fewer
+// keys than planned): about 1 in 200 e-mails that are no user's get past it.
 func newKeyFilter(keys int) keyFilter {
 	n := 64
 	for n < keys/4 {
@@ -83,9 +112,14 @@ func (f *keyFilter) slot(h uint64) (*uint64, uint64) {
 	return &f.words[h&uint64(len(f.words)-1)], bits
 }
 
-func (f *keyFilter) add(key string) {
+func (f *keyFilter) add(key string) { f.addSeen(key) }
+
+// addSeen adds key, reporting whether the filter may have had it already.
+func (f *keyFilter) addSeen(key string) bool {
 	w, bits := f.slot(maphash.String(f.seed, key))
+	seen := *w&bits == bits
 	*w |= bits
+	return seen
 }
 
 // mayHave is false only for a key never added.
@@ -113,11 +147,13 @@ func newContactSieve(uk *userKeys) *contactSieve {
 	return &contactSieve{uk: uk, ix: newEmptyIndex(uk), ordered: true}
 }
 
-// keep reports whether c matters, adding its e-mails to the index if so.
-func (s *contactSieve) keep(c *Contact) bool {
-	if !s.ix.addContact(s.uk, c, s.kept) && c.UFID == 0 && !c.inGroups() {
+// keep reports whether c matters, adding it to the index if so; hits are
+// its e-mails that are users' keys (uk.probe).
+func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
+	if len(hits) == 0 && c.UFID == 0 && !c.inGroups() {
 		return false
 	}
+	s.ix.addHits(s.kept, hits)
 	s.kept++
 	s.ordered = s.ordered && c.ID > s.lastID
 	s.lastID = c.ID
@@ -149,7 +185,7 @@ func (s *contactSieve) index(contacts []Contact) *emailIndex {
 type emailIndex struct {
 	keys  []keyEntry // by key number (userKeys.ids)
 	cands []candidate
-	buf   []byte // scratch for a key being looked up
+	hits  []keyHit // scratch for a contact being added
 }
 
 type keyEntry struct {
@@ -182,26 +218,21 @@ func newEmptyIndex(uk *userKeys) *emailIndex {
 	return ix
 }
 
-// addContact adds contact ci's e-mails that are users' keys, reporting
-// whether there was one. Only non-deleted Individuals are matched (step 3).
-func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
-	if !c.IsIndividual() || c.Deleted {
-		return false
-	}
-	added := false
-	add := func(email string, primary bool) {
-		ix.buf = appendEmailKey(ix.buf[:0], email)
-		e, ok := uk.lookup(ix.buf)
-		if !ok {
-			return
-		}
-		added = true
-		k := &ix.keys[e]
+// addContact adds contact ci's e-mails that are users' keys.
+func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) {
+	ix.hits = uk.probe(c, ix.hits[:0])
+	ix.addHits(ci, ix.hits)
+}
+
+// addHits adds contact ci under the keys of its e-mails hits.
+func (ix *emailIndex) addHits(ci int32, hits []keyHit) {
+	for _, h := range hits {
+		k := &ix.keys[h.key]
 		if k.last >= 0 && ix.cands[k.last].contact == ci {
-			return // a contact's e-mails are added together: it is already the last
+			continue // a contact's e-mails are added together: it is already the last
 		}
 		n := int32(len(ix.cands))
-		ix.cands = append(ix.cands, candidate{ci, primary, -1})
+		ix.cands = append(ix.cands, candidate{ci, h.primary, -1})
 		if k.first < 0 {
 			k.first = n
 		} else {
@@ -209,13 +240,6 @@ func (ix *emailIndex) addContact(uk *userKeys, c *Contact, ci int32) bool {
 		}
 		k.last = n
 	}
-	if c.Primary != "" {
-		add(c.Primary, true)
-	}
-	for _, e := range c.Others {
-		add(e, false)
-	}
-	return added
 }
 
 // unmatched counts the keys no contact has: about how many new contacts

@@ -89,7 +89,7 @@ func Transform(cfg *Config) (*Result, error) {
 		uk = newUserKeys(users, matchRev)
 		defer rescued[1].catch()
 		sieve := newContactSieve(uk)
-		contacts, errs[1] = xs[1].extractContacts(cfg.Contacts, sieve.keep)
+		contacts, errs[1] = xs[1].extractContacts(cfg.Contacts, sieve)
 		if errs[1] == nil {
 			index = sieve.index(contacts)
 			uk.done()
