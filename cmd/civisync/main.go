@@ -31,11 +31,11 @@ const (
 
 func main() {
 	if os.Getenv("GOGC") == "" {
-		// The heap holds a few big, long-lived tables; collecting at 1.3x
+		// The heap holds a few big, long-lived tables; collecting at 1.4x
 		// rather than 2x the live heap keeps the peak lower, and on a large
-		// run fewer fresh pages cost less than the extra collections (which
-		// mostly run on a core the stages leave idle).
-		debug.SetGCPercent(30)
+		// run fewer fresh pages cost less than the extra collections.
+		// (Measured at 1M users: 30 costs more time for no less memory.)
+		debug.SetGCPercent(40)
 	}
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
