@@ -3,10 +3,7 @@ package pipeline
 import (
 	"flag"
 	"fmt"
-	"path/filepath"
 	"testing"
-
-	"github.com/civisync/civisync/formats"
 )
 
 var syncSeeds = flag.Int("sync-seeds", 2, "TestSyncGroupsReference: how many seeds (from -sync-seed) to run")
@@ -30,26 +27,9 @@ func TestSyncGroupsReference(t *testing.T) {
 		for _, workers := range []int{1, 2, 3} {
 			t.Run(fmt.Sprintf("seed%d/%dworkers", seed, workers), func(t *testing.T) {
 				withSyncWorkers(t, workers)
-				dir := t.TempDir()
-				cfg := w.write(t, dir)
-				cfg.Match = MatchOptions{Rule: RuleUnsupervised}
-				res, err := Transform(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := observe(res)
-				out, err := formats.NewOutputSet(filepath.Join(dir, "out"), formats.CSV, cfg.Inputs())
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := Load(res, out, LoadOptions{}); err != nil {
-					t.Fatal(err)
-				}
-				if err := out.Commit(); err != nil {
-					t.Fatal(err)
-				}
-				got.Files = readOutputs(t, out.Dir())
-				diff(t, got, reference(w, cfg.Match))
+				opt := MatchOptions{Rule: RuleUnsupervised}
+				got := runWorld(t, w, opt)
+				diff(t, got, reference(w, opt))
 				if first == nil {
 					first = got.Files
 				} else if fmt.Sprint(got.Files) != fmt.Sprint(first) {

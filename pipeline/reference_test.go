@@ -1290,6 +1290,32 @@ func diff(t *testing.T, got, want outcome) {
 	}
 }
 
+// runWorld writes w's exports, runs Transform and Load on them with opt,
+// and returns what they produced in the reference's form.
+func runWorld(t *testing.T, w *world, opt MatchOptions) outcome {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := w.write(t, dir)
+	cfg.Match = opt
+	res, err := Transform(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := observe(res)
+	out, err := formats.NewOutputSet(filepath.Join(dir, "out"), formats.CSV, cfg.Inputs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Load(res, out, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got.Files = readOutputs(t, out.Dir())
+	return got
+}
+
 // TestReference holds Transform (extraction, MatchUsers, SyncGroups) to the
 // reference on seeded random exports, for both rules.
 func TestReference(t *testing.T) {
@@ -1324,26 +1350,9 @@ func TestReference(t *testing.T) {
 					continue
 				}
 				t.Run(r.name+"/"+rule+"/"+prefix, func(t *testing.T) {
-					dir := t.TempDir()
-					cfg := w.write(t, dir)
-					cfg.Match = MatchOptions{Rule: rule, ExternalIDPrefix: prefix}
-					res, err := Transform(cfg)
-					if err != nil {
-						t.Fatal(err)
-					}
-					got := observe(res)
-					out, err := formats.NewOutputSet(filepath.Join(dir, "out"), formats.CSV, cfg.Inputs())
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := Load(res, out, LoadOptions{}); err != nil {
-						t.Fatal(err)
-					}
-					if err := out.Commit(); err != nil {
-						t.Fatal(err)
-					}
-					got.Files = readOutputs(t, out.Dir())
-					want := reference(w, cfg.Match)
+					opt := MatchOptions{Rule: rule, ExternalIDPrefix: prefix}
+					got := runWorld(t, w, opt)
+					want := reference(w, opt)
 					diff(t, got, want)
 					for _, it := range want.Review {
 						kinds[it.Kind]++
