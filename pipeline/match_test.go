@@ -442,7 +442,7 @@ func TestKeyFilter(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 1000, 100_000} {
 		f := newKeyFilter(n)
 		for i := 0; i < n; i++ {
-			f.add(fmt.Sprintf("user%d@example.org", i))
+			f.addSeen(fmt.Sprintf("user%d@example.org", i))
 		}
 		for i := 0; i < n; i++ {
 			if k := fmt.Sprintf("user%d@example.org", i); !f.mayHave([]byte(k)) {

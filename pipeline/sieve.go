@@ -112,8 +112,6 @@ func (f *keyFilter) slot(h uint64) (*uint64, uint64) {
 	return &f.words[h&uint64(len(f.words)-1)], bits
 }
 
-func (f *keyFilter) add(key string) { f.addSeen(key) }
-
 // addSeen adds key, reporting whether the filter may have had it already.
 func (f *keyFilter) addSeen(key string) bool {
 	w, bits := f.slot(maphash.String(f.seed, key))
