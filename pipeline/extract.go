@@ -297,6 +297,23 @@ func (x *Extractor) badRow(st *FileStats, err error) error {
 
 // parseID reads a positive integer id; spreadsheets may add ".0".
 func parseID(s string) (int64, bool) {
+	// Plain digits, the usual cell, need neither trimming nor strconv.
+	if len(s) == 0 || len(s) > 18 {
+		return parseIDText(s)
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return parseIDText(s)
+		}
+		n = n*10 + int64(c)
+	}
+	return n, true
+}
+
+// parseIDText is parseID for any other cell.
+func parseIDText(s string) (int64, bool) {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '.'); i > 0 && strings.Trim(s[i+1:], "0") == "" {
 		s = s[:i]

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/civisync/civisync/formats"
 )
@@ -301,9 +300,9 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			st.Skipped++ // group content (nodes), not a membership
 			return nil
 		}
-		rawU := trim(formats.Cell(rec, cUID))
-		title := trim(formats.Cell(rec, cTitle))
-		rawG := trim(formats.Cell(rec, cGID))
+		rawU := clean(formats.Cell(rec, cUID))
+		title := clean(formats.Cell(rec, cTitle))
+		rawG := clean(formats.Cell(rec, cGID))
 		if rawU == "" && rawG != "" { // a group without a user: the group itself (canonical files write these)
 			gid, ok := parseID(rawG)
 			if !ok || gid == 0 {
@@ -313,14 +312,14 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			st.Used++
 			return nil
 		}
-		uid, ok := quickID(rawU)
+		uid, ok := parseID(rawU)
 		if !ok {
 			return idError(src, b, "uid", rawU)
 		}
 		var gi int32
 		switch {
 		case rawG != "":
-			gid, ok := quickID(rawG)
+			gid, ok := parseID(rawG)
 			if !ok || gid == 0 {
 				return idError(src, b, "gid", rawG)
 			}
@@ -419,31 +418,6 @@ func (c *groupCache) byTitle(title string, src Src) int32 {
 	i := c.d.group(0, title, src)
 	c.title[strings.Clone(title)] = i
 	return i
-}
-
-// trim is clean with a fast path for a cell that starts and ends with a
-// printable ASCII character, as ids do.
-func trim(s string) string {
-	if n := len(s); n == 0 || s[0] > ' ' && s[0] < utf8.RuneSelf && s[n-1] > ' ' && s[n-1] < utf8.RuneSelf {
-		return s
-	}
-	return clean(s)
-}
-
-// quickID is parseID with a fast path for plain digits.
-func quickID(s string) (int64, bool) {
-	if len(s) == 0 || len(s) > 18 {
-		return parseID(s)
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return parseID(s)
-		}
-		n = n*10 + int64(c)
-	}
-	return n, true
 }
 
 // states reads a file's state cells: a single digit, the usual cell, by

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unsafe"
 )
 
@@ -217,15 +218,15 @@ func TestGroupCache(t *testing.T) {
 	}
 }
 
-func TestQuickParsers(t *testing.T) {
+func TestParsers(t *testing.T) {
 	cells := []string{"", "0", "7", "007", "1234", " 12", "12 ", "1.0", "1.5", "-3", "+3", "abc", "\u00a012\u00a0", "\t1\n",
 		"999999999999999999", "9999999999999999999", "99999999999999999999", "１２", "1e3", "0x10", "12\u200b"}
 	for _, s := range cells {
-		if n, ok := quickID(s); n != func() int64 { n, _ := parseID(s); return n }() && ok || ok != func() bool { _, ok := parseID(s); return ok }() {
-			t.Errorf("quickID(%q) = %d, %v; parseID says otherwise", s, n, ok)
+		if n, ok := parseID(s); n != func() int64 { n, _ := parseIDText(s); return n }() && ok || ok != func() bool { _, ok := parseIDText(s); return ok }() {
+			t.Errorf("parseID(%q) = %d, %v; parseIDText says otherwise", s, n, ok)
 		}
-		if trim(s) != clean(s) {
-			t.Errorf("trim(%q) = %q, clean %q", s, trim(s), clean(s))
+		if got, want := clean(s), strings.TrimFunc(s, unicode.IsSpace); got != want {
+			t.Errorf("clean(%q) = %q, want %q", s, got, want)
 		}
 	}
 	for _, header := range []string{"state", "isactive", "status"} {
