@@ -3,7 +3,6 @@ package pipeline
 import (
 	"fmt"
 	"runtime"
-	"sync"
 
 	"github.com/civisync/civisync/formats"
 )
@@ -56,7 +55,6 @@ func Transform(cfg *Config) (*Result, error) {
 		contacts []Contact
 		og       *OGData
 		index    *emailIndex
-		people   sync.WaitGroup
 	)
 	xs := [3]*Extractor{}
 	errs := [3]error{}
@@ -65,11 +63,11 @@ func Transform(cfg *Config) (*Result, error) {
 	for i := range xs {
 		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}, progress: tick}
 	}
-	var rescued [3]rescue
+	var ogRescue rescue
 	ogDone := make(chan struct{})
 	go func() {
 		defer close(ogDone)
-		defer rescued[2].catch()
+		defer ogRescue.catch()
 		if cfg.HasOG() {
 			og, errs[2] = xs[2].ExtractOG(cfg.OG)
 		}
@@ -78,26 +76,16 @@ func Transform(cfg *Config) (*Result, error) {
 	// (or a link, or groups) are kept, so a large contacts export is sifted
 	// as it is read instead of held whole.
 	matchRev := &Review{}
-	people.Add(1)
-	go func() {
-		defer people.Done()
-		defer rescued[0].catch()
-		users, err := xs[0].ExtractUsers(cfg.Users)
-		if errs[0] = err; err != nil {
-			return
-		}
+	users, err := xs[0].ExtractUsers(cfg.Users)
+	if errs[0] = err; err == nil {
 		uk = newUserKeys(users, matchRev)
-		defer rescued[1].catch()
 		sieve := newContactSieve(uk)
 		contacts, errs[1] = xs[1].extractContacts(cfg.Contacts, sieve)
 		if errs[1] == nil {
 			index = sieve.index(contacts)
 			uk.done()
 		}
-	}()
-	people.Wait()
-	rescued[0].rethrow()
-	rescued[1].rethrow()
+	}
 	var m *Matching
 	if errs[0] == nil && errs[1] == nil {
 		m = matchUsers(uk, contacts, index, cfg.Match, matchRev)
@@ -110,7 +98,7 @@ func Transform(cfg *Config) (*Result, error) {
 		go runtime.GC()
 	}
 	<-ogDone
-	rescued[2].rethrow()
+	ogRescue.rethrow()
 	tick.stage("grouping", 0)
 	for _, err := range errs {
 		if err != nil {
