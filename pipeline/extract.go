@@ -451,7 +451,11 @@ type ContactInputs struct {
 // ExtractContacts reads the contacts and folds in the optional dumps.
 // The result is sorted by contact id.
 func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
-	return x.extractContacts(in, nil)
+	l, err := x.extractContacts(in, nil)
+	if err != nil {
+		return nil, err
+	}
+	return l.slice(), nil
 }
 
 // extractContacts is ExtractContacts keeping only the contacts the sieve
@@ -459,7 +463,7 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 // sieve leaves out still counts as a first occurrence of its id: a later
 // row repeating the id loses to it, kept or not. A dump can change any
 // contact, so with one every row is kept.
-func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Contact, error) {
+func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (contactList, error) {
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
 		sieve = nil
 	}
@@ -475,7 +479,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Co
 	)
 	r, b, st, err := x.table(in.Contacts, &formats.ContactsSchema)
 	if err != nil {
-		return nil, err
+		return contactList{}, err
 	}
 	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
 	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
@@ -555,7 +559,11 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Co
 		st.Used++
 	})
 	if err != nil {
-		return nil, err
+		return contactList{}, err
+	}
+	if sieve != nil && ordered {
+		// Ids ascended: the contacts are in order and none repeats.
+		return kept.list(), nil
 	}
 	contacts := kept.slice()
 	if !ordered {
@@ -578,20 +586,20 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) ([]Co
 	}
 	if in.Emails != nil {
 		if err := x.foldEmails(*in.Emails, contacts, byID); err != nil {
-			return nil, err
+			return contactList{}, err
 		}
 	}
 	if in.UFMatch != nil {
 		if err := x.foldUFMatch(*in.UFMatch, contacts, byID); err != nil {
-			return nil, err
+			return contactList{}, err
 		}
 	}
 	if in.GroupContacts != nil {
 		if err := x.foldGroupContacts(*in.GroupContacts, contacts, byID); err != nil {
-			return nil, err
+			return contactList{}, err
 		}
 	}
-	return contacts, nil
+	return oneList(contacts), nil
 }
 
 // prefault writes, through set, to enough elements of s[:cap(s)] to touch
@@ -617,15 +625,17 @@ func prefault[T any](s []T, set func(*T)) {
 // mostly unwritten when most rows are sifted out (see prefault).
 type keptContacts struct {
 	chunks [][]Contact
-	chunk  int // the first chunk's size; 0: keptChunk
+	chunk  int // the first chunk's size; 0: every chunk 1<<keptShift
 	n      int
 }
 
-var keptChunk = 4096 // tests make it tiny
+// keptShift sets the size of the sieve's chunks (1<<keptShift contacts);
+// tests make it tiny.
+var keptShift uint = 12
 
 func (k *keptContacts) add(c *Contact) {
 	if len(k.chunks) == 0 || len(k.chunks[len(k.chunks)-1]) == cap(k.chunks[len(k.chunks)-1]) {
-		size := keptChunk
+		size := 1 << keptShift
 		if len(k.chunks) == 0 && k.chunk > 0 {
 			size = k.chunk
 		}
@@ -645,6 +655,61 @@ func (k *keptContacts) slice() []Contact {
 	for i, c := range k.chunks {
 		all = append(all, c...)
 		k.chunks[i] = nil // free for the collector as soon as copied
+	}
+	return all
+}
+
+// list returns the contacts kept, taking them out of k. Chunks of one size
+// are handed on as they are: copying them into one slice would hold every
+// contact twice at the run's peak.
+func (k *keptContacts) list() contactList {
+	if k.chunk > 0 || len(k.chunks) <= 1 {
+		return oneList(k.slice())
+	}
+	l := contactList{chunks: k.chunks, shift: keptShift, n: k.n}
+	k.chunks = nil
+	return l
+}
+
+// contactList is the contacts, in chunks of 1<<shift but for the last.
+type contactList struct {
+	chunks [][]Contact
+	shift  uint
+	n      int
+}
+
+// oneList is a contactList of one slice.
+func oneList(cs []Contact) contactList {
+	if len(cs) == 0 {
+		return contactList{}
+	}
+	return contactList{chunks: [][]Contact{cs}, shift: 32, n: len(cs)}
+}
+
+// at returns the i-th contact; i < n.
+func (l *contactList) at(i int32) *Contact {
+	return &l.chunks[uint32(i)>>l.shift][uint32(i)&(1<<l.shift-1)]
+}
+
+// each calls f on every contact in order.
+func (l *contactList) each(f func(i int32, c *Contact)) {
+	i := int32(0)
+	for _, ch := range l.chunks {
+		for j := range ch {
+			f(i, &ch[j])
+			i++
+		}
+	}
+}
+
+// slice returns the contacts as one slice (a copy if there are several chunks).
+func (l *contactList) slice() []Contact {
+	if len(l.chunks) == 1 {
+		return l.chunks[0]
+	}
+	all := make([]Contact, 0, l.n)
+	for _, ch := range l.chunks {
+		all = append(all, ch...)
 	}
 	return all
 }

@@ -179,13 +179,14 @@ func (m *Matching) known(uid int64) bool {
 // (SPEC §2), one user at a time in ascending uid. contacts must be sorted by id.
 func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review) *Matching {
 	uk := newUserKeys(users, rev)
-	return matchUsers(uk, contacts, newEmailIndex(contacts, uk), opt, rev)
+	l := oneList(contacts)
+	return matchUsers(uk, &l, newEmailIndex(&l, uk), opt, rev)
 }
 
 // matchUsers is MatchUsers with the users' keys and the e-mail index
 // already built (Transform builds them while other files are still being
 // read). contacts may leave out contacts that do not matter to uk.
-func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOptions, rev *Review) *Matching {
+func matchUsers(uk *userKeys, contacts *contactList, byKey *emailIndex, opt MatchOptions, rev *Review) *Matching {
 	users := uk.users
 	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users)),
 		New: make([]NewContact, 0, byKey.unmatched())}
@@ -196,20 +197,19 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 	}
 	m.byUID = newUIDIndex(m.uids)
 	// The export's uf_match links: step 2, and step 4's "already linked".
-	linkedUser := make([]int64, len(contacts)) // contact -> the user it is linked to, 0 if none
-	contactOfUF := make(map[int64]int32)       // uid -> its linked contact
-	for i := range contacts {
-		c := &contacts[i]
+	linkedUser := make([]int64, contacts.n) // contact -> the user it is linked to, 0 if none
+	contactOfUF := make(map[int64]int32)    // uid -> its linked contact
+	contacts.each(func(i int32, c *Contact) {
 		if c.UFID == 0 {
-			continue
+			return
 		}
 		if prev, dup := contactOfUF[c.UFID]; dup {
-			rev.Add(KindLinkConflict, c.Src, c.UFID, c.ID, fmt.Sprintf("user is already linked to contact %d; this link is ignored", contacts[prev].ID))
-			continue
+			rev.Add(KindLinkConflict, c.Src, c.UFID, c.ID, fmt.Sprintf("user is already linked to contact %d; this link is ignored", contacts.at(prev).ID))
+			return
 		}
-		contactOfUF[c.UFID] = int32(i)
-		linkedUser[int32(i)] = c.UFID
-	}
+		contactOfUF[c.UFID] = i
+		linkedUser[i] = c.UFID
+	})
 	threshold := threshold(opt.Rule)
 	var cands []candidate
 	var taken, mismatch []int64
@@ -237,7 +237,7 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 
 		// Step 2: an existing link.
 		if ci, ok := contactOfUF[u.UID]; ok {
-			c := &contacts[ci]
+			c := contacts.at(ci)
 			l.ContactID, l.kind = c.ID, kindLinked
 			m.Found++
 			if c.Deleted {
@@ -272,13 +272,14 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 		best, score := int32(-1), 0
 		taken, mismatch = taken[:0], mismatch[:0]
 		for _, c := range cands {
-			s := ruleScore(opt.Rule, &contacts[c.contact], u.First, u.Last)
+			cc := contacts.at(c.contact)
+			s := ruleScore(opt.Rule, cc, u.First, u.Last)
 			if s < threshold {
-				mismatch = append(mismatch, contacts[c.contact].ID)
+				mismatch = append(mismatch, cc.ID)
 				continue
 			}
 			if linkedUser[c.contact] != 0 { // CRM-9091
-				taken = append(taken, contacts[c.contact].ID)
+				taken = append(taken, cc.ID)
 				continue
 			}
 			if best < 0 || s > score {
@@ -286,7 +287,7 @@ func matchUsers(uk *userKeys, contacts []Contact, byKey *emailIndex, opt MatchOp
 			}
 		}
 		if best >= 0 {
-			l.ContactID, l.Score, l.kind = contacts[best].ID, int32(score), kindEmail
+			l.ContactID, l.Score, l.kind = contacts.at(best).ID, int32(score), kindEmail
 			if opt.Rule == RuleSupervised {
 				l.kind = kindSupervised
 			}

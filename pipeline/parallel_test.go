@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,12 +16,12 @@ import (
 )
 
 // withBatches sets the row batches of eachInParallel for one test, and
-// the chunks sifted contacts are kept in to as many rows.
+// the chunks sifted contacts are kept in to about as many rows.
 func withBatches(t *testing.T, rows, workers int) {
 	t.Helper()
-	oldRows, oldWorkers, oldChunk := batchRows, rowWorkers, keptChunk
-	batchRows, rowWorkers, keptChunk = rows, workers, rows
-	t.Cleanup(func() { batchRows, rowWorkers, keptChunk = oldRows, oldWorkers, oldChunk })
+	oldRows, oldWorkers, oldShift := batchRows, rowWorkers, keptShift
+	batchRows, rowWorkers, keptShift = rows, workers, uint(bits.Len(uint(rows-1)))
+	t.Cleanup(func() { batchRows, rowWorkers, keptShift = oldRows, oldWorkers, oldShift })
 }
 
 // batchConfigs are the batch sizes and worker counts each test runs with:
@@ -194,7 +195,7 @@ func extractAll(t *testing.T, usersPath, contactsPath string, strict, sift bool)
 	if err != nil {
 		out.Err += " / " + err.Error()
 	}
-	out.Contacts = contacts
+	out.Contacts = contacts.slice()
 	if sieve != nil {
 		out.Keys, out.Cands, out.Ordered, out.Kept = sieve.ix.keys, sieve.ix.cands, sieve.ordered, sieve.kept
 	}

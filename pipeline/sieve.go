@@ -169,8 +169,8 @@ func (uk *userKeys) done() {
 // the order it kept them (ids ascending, so sorting them changed nothing,
 // and none dropped as a repeat); otherwise (a dump folded in, which keeps
 // every row unsifted) one built afresh.
-func (s *contactSieve) index(contacts []Contact) *emailIndex {
-	if s.ordered && int(s.kept) == len(contacts) {
+func (s *contactSieve) index(contacts *contactList) *emailIndex {
+	if s.ordered && int(s.kept) == contacts.n {
 		return s.ix
 	}
 	return newEmailIndex(contacts, s.uk)
@@ -200,11 +200,9 @@ type candidate struct {
 
 // newEmailIndex indexes the contacts' e-mails that are users' keys; no user
 // can look up any other. contacts must be sorted by id.
-func newEmailIndex(contacts []Contact, uk *userKeys) *emailIndex {
+func newEmailIndex(contacts *contactList, uk *userKeys) *emailIndex {
 	ix := newEmptyIndex(uk)
-	for i := range contacts {
-		ix.addContact(uk, &contacts[i], int32(i))
-	}
+	contacts.each(func(i int32, c *Contact) { ix.addContact(uk, c, i) })
 	return ix
 }
 

@@ -114,9 +114,15 @@ func TestContactSieve(t *testing.T) {
 
 					siftX := &Extractor{Review: &Review{}}
 					sieve := newContactSieve(uk)
-					got, err := siftX.extractContacts(in, sieve)
+					list, err := siftX.extractContacts(in, sieve)
 					if err != nil {
 						t.Fatal(err)
+					}
+					got := list.slice()
+					for i := range got {
+						if c := list.at(int32(i)); c.ID != got[i].ID || c.Src != got[i].Src {
+							t.Fatalf("contact %d: at gives id %d, the slice %d", i, c.ID, got[i].ID)
+						}
 					}
 					if !reflect.DeepEqual(ids(got), ids(want)) {
 						t.Fatalf("sifted contacts\n got %v\nwant %v", ids(got), ids(want))
@@ -130,10 +136,10 @@ func TestContactSieve(t *testing.T) {
 					if g, w := *siftX.Stats[0], *wholeX.Stats[0]; g != w {
 						t.Errorf("stats %+v, want %+v", g, w)
 					}
-					if g, w := sieve.index(got), newEmailIndex(got, uk); !reflect.DeepEqual(g.keys, w.keys) || !reflect.DeepEqual(g.cands, w.cands) {
+					if g, w := sieve.index(&list), newEmailIndex(&list, uk); !reflect.DeepEqual(g.keys, w.keys) || !reflect.DeepEqual(g.cands, w.cands) {
 						t.Errorf("e-mail index built while sifting differs from one built afresh")
 					}
-					if tc.repeats == 0 && tc.swaps == 0 && sieve.index(got) != sieve.ix {
+					if tc.repeats == 0 && tc.swaps == 0 && sieve.index(&list) != sieve.ix {
 						t.Errorf("contacts in id order: the index built while sifting should serve")
 					}
 				})

@@ -52,7 +52,8 @@ func Transform(cfg *Config) (*Result, error) {
 	// outputs do not depend on timing.
 	var (
 		uk       *userKeys
-		contacts []Contact
+		contacts contactList
+		grouped  []Contact // the contacts in CiviCRM groups
 		og       *OGData
 		index    *emailIndex
 	)
@@ -82,19 +83,19 @@ func Transform(cfg *Config) (*Result, error) {
 		sieve := newContactSieve(uk)
 		contacts, errs[1] = xs[1].extractContacts(cfg.Contacts, sieve)
 		if errs[1] == nil {
-			index = sieve.index(contacts)
+			index = sieve.index(&contacts)
 			uk.done()
 		}
 	}
 	var m *Matching
 	if errs[0] == nil && errs[1] == nil {
-		m = matchUsers(uk, contacts, index, cfg.Match, matchRev)
-		contacts = withGroups(contacts)
+		m = matchUsers(uk, &contacts, index, cfg.Match, matchRev)
+		grouped = withGroups(&contacts)
 		// The contacts and their index, with the users the run's largest
 		// tables, die here. A collection now, beside the group sync, brings
 		// the heap back down before groups and outputs are built, where
 		// waiting would let it grow on from its peak.
-		index, uk = nil, nil
+		index, uk, contacts = nil, nil, contactList{}
 		go runtime.GC()
 	}
 	<-ogDone
@@ -114,7 +115,7 @@ func Transform(cfg *Config) (*Result, error) {
 	rev.Items = append(rev.Items, matchRev.Items...)
 	if og != nil {
 		res.Groups = SyncGroups(og, m, rev)
-		res.OGImport = ToOG(contacts, m.Users, m, res.Groups)
+		res.OGImport = ToOG(grouped, m.Users, m, res.Groups)
 	}
 	return res, nil
 }
@@ -122,12 +123,12 @@ func Transform(cfg *Config) (*Result, error) {
 // withGroups keeps the contacts that are in some CiviCRM group, the only ones
 // the CiviCRM → OG step looks at, so the rest can be freed before groups
 // are built.
-func withGroups(contacts []Contact) []Contact {
+func withGroups(contacts *contactList) []Contact {
 	var kept []Contact
-	for _, c := range contacts {
+	contacts.each(func(_ int32, c *Contact) {
 		if c.inGroups() {
-			kept = append(kept, c)
+			kept = append(kept, *c)
 		}
-	}
+	})
 	return kept
 }
