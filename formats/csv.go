@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -41,7 +42,11 @@ type csvReader struct {
 	comma byte
 	n     int      // lines read so far, by either parser
 	rec   []string // reused by the fast path
+	// lend: the fast path's fields borrow tb's buffer (see Borrow).
+	lend bool
 }
+
+func (c *csvReader) borrow() { c.lend = true }
 
 // csvReadsThrough reports whether a csv.Reader reads straight from the
 // *bufio.Reader it is given (bufio.NewReader returns it as is), leaving
@@ -200,6 +205,10 @@ func (c *csvReader) read() ([]string, error) {
 			continue
 		}
 		c.line = c.n
+		if c.lend {
+			// The buffer is only written again when a later call reads on.
+			return c.split(unsafe.String(&line[0], len(line))), nil
+		}
 		return c.split(string(line)), nil
 	}
 }

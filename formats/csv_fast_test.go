@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -371,5 +373,58 @@ func BenchmarkCSVRecords(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// TestBorrow reads a file several times the read buffer with rows borrowing
+// it and with rows copied, quoted records among them: each row, looked at
+// before the next is read, is the same.
+func TestBorrow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,name,note\n")
+	for i := 0; i < 30_000; i++ {
+		if i%97 == 0 {
+			fmt.Fprintf(&b, "%d,\"Name, %d\",\"a\nb\"\n", i, i)
+		} else {
+			fmt.Fprintf(&b, "%d,name %d,note %d\r\n", i, i, i*i)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "rows.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lent, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lent.Close()
+	Borrow(lent)
+	copied, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	var first []string // kept from the first row, which later reads write over
+	for n := 0; ; n++ {
+		got, gerr := lent.Next()
+		want, werr := copied.Next()
+		if gerr != nil || werr != nil {
+			if gerr != io.EOF || werr != io.EOF {
+				t.Fatalf("row %d: errors %v and %v", n, gerr, werr)
+			}
+			if n != 30_000 {
+				t.Fatalf("%d rows, want 30000", n)
+			}
+			break
+		}
+		if !slices.Equal(got, want) || lent.Line() != copied.Line() {
+			t.Fatalf("row %d: %q at line %d, want %q at line %d", n, got, lent.Line(), want, copied.Line())
+		}
+		if n == 1 {
+			first = slices.Clone(got)
+		}
+	}
+	if first[0] == "1" {
+		t.Errorf("a borrowed row still reads the same after the buffer was read over: the rows did not borrow it")
 	}
 }

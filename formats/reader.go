@@ -28,6 +28,16 @@ type Reader interface {
 	Close() error
 }
 
+// Borrow lets r's rows borrow its read buffer where it can, sparing a copy
+// of every line: a row's strings then hold only until the next call to
+// Next, and the caller copies (strings.Clone) any it keeps. For a file whose
+// rows are read and let go, like a membership table's millions of ids.
+func Borrow(r Reader) {
+	if b, ok := r.(interface{ borrow() }); ok {
+		b.borrow()
+	}
+}
+
 // RowsHint is about how many rows r holds, or 0 when the reader cannot
 // tell cheaply; it lets callers allocate once for a big file.
 func RowsHint(r Reader) int {

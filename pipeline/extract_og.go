@@ -295,6 +295,12 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 	groups := newGroupCache(d)
 	states := stateTable(b.Matched("state"))
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
+	// Rows are let go once read: they can borrow the reader's buffer, and
+	// what is kept is copied (group titles, in OGData.group; a canonical
+	// file's source cell would be kept by reviews, so those copy every row).
+	if borrowRows && b.Col("source_file") < 0 {
+		formats.Borrow(r)
+	}
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		if t := formats.Cell(rec, cType); t != "" && t != "user" && !strings.EqualFold(clean(t), "user") {
 			st.Skipped++ // group content (nodes), not a membership
@@ -308,7 +314,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			if !ok || gid == 0 {
 				return idError(src, b, "gid", rawG)
 			}
-			d.Groups[d.group(gid, title, src)].Node = true
+			d.Groups[d.group(gid, strings.Clone(title), src)].Node = true
 			st.Used++
 			return nil
 		}
@@ -353,6 +359,10 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		return nil
 	})
 }
+
+// borrowRows lets the membership reader lend its buffer; tests turn it off
+// to compare.
+var borrowRows = true
 
 // groupCache finds the group a membership row names without a map lookup
 // for most rows: group node ids are nearly dense, so a slice indexed by gid
@@ -399,7 +409,7 @@ func (c *groupCache) byGID(gid int64, title string, src Src) int32 {
 			return i
 		}
 	}
-	i := c.d.group(gid, title, src)
+	i := c.d.group(gid, strings.Clone(title), src) // title may borrow the reader's buffer
 	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
 		c.slot[k] = i + 1
 	} else if len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
@@ -415,8 +425,9 @@ func (c *groupCache) byTitle(title string, src Src) int32 {
 	if i, ok := c.title[title]; ok {
 		return i
 	}
+	title = strings.Clone(title) // it may borrow the reader's buffer
 	i := c.d.group(0, title, src)
-	c.title[strings.Clone(title)] = i
+	c.title[title] = i
 	return i
 }
 

@@ -358,3 +358,74 @@ func TestCanonicalHugeLines(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestBorrowedMemberships reads membership files several times the
+// reader's buffer with rows borrowing it and with rows copied: titles first
+// met on any row, group rows, bad rows and their reviews must come out the
+// same, as nothing kept may point into a buffer read over since.
+func TestBorrowedMemberships(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	var views, d7 strings.Builder
+	views.WriteString("group id,group,uid,roles,state\n")
+	d7.WriteString("id,etid,entity_type,gid,state\n")
+	for i := 0; i < 40_000; i++ {
+		g := r.IntN(3000)
+		title := fmt.Sprintf("Group %d of the Valley", g)
+		switch n := r.IntN(100); {
+		case n < 40: // by title only, spelled in several cases
+			if n%2 == 0 {
+				title = strings.ToUpper(title)
+			}
+			fmt.Fprintf(&views, ",%s,%d,member,1\n", title, i+1)
+		case n < 80: // by id, the title given now and then
+			if n%3 != 0 {
+				title = ""
+			}
+			fmt.Fprintf(&views, "%d,%s,%d,administrator member,%d\n", 5000+g, title, i+1, 1+n%3)
+		case n < 85: // the group itself
+			fmt.Fprintf(&views, "%d,%s,,,\n", 5000+g, title)
+		case n < 88: // bad rows
+			fmt.Fprintf(&views, "%d,%s,x%d,,1\n", 5000+g, title, i)
+		default:
+			fmt.Fprintf(&views, "%d,,%d,,9\n", 5000+g, i+1)
+		}
+		fmt.Fprintf(&d7, "%d,%d,user,%d,%d\n", i+1, i%9000+1, 9000+g, 1+i%3)
+	}
+	for name, data := range map[string]string{"views.csv": views.String(), "og_membership.csv": d7.String()} {
+		t.Run(name, func(t *testing.T) {
+			if len(data) < 512<<10 {
+				t.Fatalf("%d bytes: too few to read over the reader's buffer", len(data))
+			}
+			path := filepath.Join(t.TempDir(), name)
+			if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			read := func(borrow bool) (*OGData, []string) {
+				old := borrowRows
+				borrowRows = borrow
+				defer func() { borrowRows = old }()
+				x := &Extractor{Review: &Review{}}
+				d, err := x.ExtractOG(OGInputs{Memberships: &Input{Path: path}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var items []string
+				for _, it := range x.Review.Items {
+					items = append(items, fmt.Sprintf("%+v", it))
+				}
+				return d, items
+			}
+			gotD, gotRev := read(true)
+			wantD, wantRev := read(false)
+			if len(gotD.Groups) < 1000 || name == "views.csv" && len(gotRev) < 100 {
+				t.Fatalf("%d groups, %d review items: the test reads too little", len(gotD.Groups), len(gotRev))
+			}
+			if !reflect.DeepEqual(gotD, wantD) {
+				t.Errorf("borrowed rows give other groups or memberships")
+			}
+			if !reflect.DeepEqual(gotRev, wantRev) {
+				t.Errorf("borrowed rows give other review items")
+			}
+		})
+	}
+}
