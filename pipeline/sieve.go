@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"hash/maphash"
 )
 
@@ -9,10 +10,10 @@ import (
 // ever looked up, so a contact whose e-mails are none of them can never be
 // matched: contacts can be sifted against userKeys as they are read.
 type userKeys struct {
-	users  []User           // by uid, each uid once
-	ids    map[string]int32 // e-mail key (with an @) -> key number
-	filter keyFilter        // the keys of ids
-	of     []int32          // per user: key number, or keyNone / keyInvalid
+	users  []User    // by uid, each uid once
+	keys   keySet    // e-mail key (with an @) -> key number
+	filter keyFilter // the keys of keys
+	of     []int32   // per user: key number, or keyNone / keyInvalid
 }
 
 const (
@@ -24,25 +25,32 @@ const (
 // e-mail keys. The caller's slice is left as it was.
 func newUserKeys(users []User, rev *Review) *userKeys {
 	users = sortUsers(users, rev)
-	uk := &userKeys{users: users, ids: make(map[string]int32, len(users)), of: make([]int32, len(users))}
+	uk := &userKeys{users: users, keys: newKeySet(len(users)), of: make([]int32, len(users))}
 	// The filter is filled as keys are numbered: a key it has never seen is
-	// new, and goes into the map without a lookup first. Most keys are new.
+	// new, and goes into the set without a lookup first. Most keys are new.
 	uk.filter = newKeyFilter(len(users))
+	size := 0
 	for i := range users {
-		key := EmailKey(users[i].Email)
+		size += len(users[i].Email)
+	}
+	uk.keys.text = make([]byte, 0, size) // keys are no longer than the e-mails, but for NFC's rare growth
+	var scratch []byte
+	for i := range users {
+		key := appendEmailKey(scratch[:0], users[i].Email)
+		scratch = key
 		switch {
-		case key == "":
+		case len(key) == 0:
 			uk.of[i] = keyNone
-		case !validEmail(key):
+		case bytes.IndexByte(key, '@') < 0: // validEmail
 			uk.of[i] = keyInvalid
 		default:
-			id, seen := int32(0), uk.filter.addSeen(key)
+			h := uk.keys.hash(key)
+			id, seen := int32(0), uk.filter.addSeen(h)
 			if seen {
-				id, seen = uk.ids[key]
+				id, seen = uk.keys.find(key, h)
 			}
 			if !seen {
-				id = int32(len(uk.ids))
-				uk.ids[key] = id
+				id = uk.keys.add(key, h)
 			}
 			uk.of[i] = id
 		}
@@ -52,11 +60,11 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 
 // lookup returns the number of the e-mail key in b, if it is a user's.
 func (uk *userKeys) lookup(b []byte) (int32, bool) {
-	if !uk.filter.mayHave(b) {
+	h := uk.keys.hash(b)
+	if !uk.filter.mayHave(h) {
 		return 0, false
 	}
-	id, ok := uk.ids[string(b)] // no copy: the compiler looks up the bytes
-	return id, ok
+	return uk.keys.find(b, h)
 }
 
 // keyHit is one of a contact's e-mails that is a user's key.
@@ -88,10 +96,9 @@ func (uk *userKeys) probe(c *Contact, hits []keyHit) []keyHit {
 
 // keyFilter is a Bloom filter over the users' e-mail keys. Most e-mails of
 // a large contacts export are no user's; the filter turns those away with
-// one access to a small array where the key map costs a cache miss or
+// one access to a small array where the key set costs a cache miss or
 // more. Each key sets 4 bits of one 64-bit word, so a test is one access.
 type keyFilter struct {
-	seed  maphash.Seed
 	words []uint64
 }
 
@@ -102,28 +109,130 @@ func newKeyFilter(keys int) keyFilter {
 	for n < keys/4 {
 		n <<= 1
 	}
-	return keyFilter{seed: maphash.MakeSeed(), words: make([]uint64, n)}
+	return keyFilter{words: make([]uint64, n)}
 }
 
-// slot is the word a hash picks (its low bits) and the 4 bits set in it
-// (6 high bits each).
+// slot is the word a key's hash picks (its low bits) and the 4 bits set in
+// it (6 high bits each).
 func (f *keyFilter) slot(h uint64) (*uint64, uint64) {
 	bits := uint64(1)<<(h>>40&63) | uint64(1)<<(h>>46&63) | uint64(1)<<(h>>52&63) | uint64(1)<<(h>>58)
 	return &f.words[h&uint64(len(f.words)-1)], bits
 }
 
-// addSeen adds key, reporting whether the filter may have had it already.
-func (f *keyFilter) addSeen(key string) bool {
-	w, bits := f.slot(maphash.String(f.seed, key))
+// addSeen adds the key hashed h, reporting whether the filter may have had
+// it already.
+func (f *keyFilter) addSeen(h uint64) bool {
+	w, bits := f.slot(h)
 	seen := *w&bits == bits
 	*w |= bits
 	return seen
 }
 
 // mayHave is false only for a key never added.
-func (f *keyFilter) mayHave(key []byte) bool {
-	w, bits := f.slot(maphash.Bytes(f.seed, key))
+func (f *keyFilter) mayHave(h uint64) bool {
+	w, bits := f.slot(h)
 	return *w&bits == bits
+}
+
+// keySet numbers distinct keys: an open-addressing hash table whose slots
+// point into one byte arena. It holds no pointers, so the collector skips
+// it however many keys it has (a map[string]int32 gives it a string per
+// key to mark on every cycle), and a key found costs two cache misses, its
+// slot and its bytes.
+type keySet struct {
+	seed  maphash.Seed
+	slots []keySlot // a power of two of them, at most 3/4 used
+	text  []byte    // the keys, end to end
+	n     int32     // keys so far
+	long  map[string]int32
+}
+
+// keySlot is a key in keySet: its bytes in text, its number, and the high
+// half of its hash, so that a probe compares bytes only when these agree.
+type keySlot struct {
+	ref uint64 // offset in text << keyLenBits | length
+	tag uint32
+	id  int32 // key number + 1; 0: the slot is empty
+}
+
+// keyLenBits bounds the keys a slot holds to 16 MiB; longer ones, never
+// e-mail addresses, go to keySet.long.
+const keyLenBits = 24
+
+func newKeySet(keys int) keySet {
+	n := 16
+	for n*3 < keys*4 {
+		n <<= 1
+	}
+	return keySet{seed: maphash.MakeSeed(), slots: make([]keySlot, n)}
+}
+
+func (s *keySet) hash(key []byte) uint64 { return maphash.Bytes(s.seed, key) }
+
+// len is how many keys s has.
+func (s *keySet) len() int { return int(s.n) }
+
+// find returns the number of key, hashed h.
+func (s *keySet) find(key []byte, h uint64) (int32, bool) {
+	if len(key) >= 1<<keyLenBits {
+		id, ok := s.long[string(key)]
+		return id, ok
+	}
+	mask, tag := uint64(len(s.slots)-1), uint32(h>>32)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := &s.slots[i]
+		if sl.id == 0 {
+			return 0, false
+		}
+		if sl.tag == tag && sl.ref&(1<<keyLenBits-1) == uint64(len(key)) {
+			off := sl.ref >> keyLenBits
+			if string(s.text[off:off+uint64(len(key))]) == string(key) {
+				return sl.id - 1, true
+			}
+		}
+	}
+}
+
+// add numbers key, hashed h, which s does not have.
+func (s *keySet) add(key []byte, h uint64) int32 {
+	id := s.n
+	s.n++
+	if len(key) >= 1<<keyLenBits {
+		if s.long == nil {
+			s.long = map[string]int32{}
+		}
+		s.long[string(key)] = id
+		return id
+	}
+	if (int(s.n)-len(s.long))*4 > len(s.slots)*3 {
+		s.grow()
+	}
+	off := uint64(len(s.text))
+	s.text = append(s.text, key...)
+	s.put(keySlot{ref: off<<keyLenBits | uint64(len(key)), tag: uint32(h >> 32), id: id + 1}, h)
+	return id
+}
+
+func (s *keySet) put(sl keySlot, h uint64) {
+	mask := uint64(len(s.slots) - 1)
+	i := h & mask
+	for s.slots[i].id != 0 {
+		i = (i + 1) & mask
+	}
+	s.slots[i] = sl
+}
+
+// grow doubles the slots; newKeySet sizes them for every user's key, so
+// only a set used otherwise grows.
+func (s *keySet) grow() {
+	old := s.slots
+	s.slots = make([]keySlot, 2*len(old))
+	for _, sl := range old {
+		if sl.id != 0 {
+			off, n := sl.ref>>keyLenBits, sl.ref&(1<<keyLenBits-1)
+			s.put(sl, s.hash(s.text[off:off+n]))
+		}
+	}
 }
 
 // contactSieve decides, contact by contact as they are read in id order,
@@ -161,7 +270,7 @@ func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
 // done drops what only sifting needs, the key map and its filter, so the
 // collector can take them while users are matched.
 func (uk *userKeys) done() {
-	uk.ids, uk.filter = nil, keyFilter{}
+	uk.keys, uk.filter = keySet{}, keyFilter{}
 }
 
 // index returns the e-mail index of contacts, the sieve's result: the one
@@ -181,7 +290,7 @@ func (s *contactSieve) index(contacts *contactList) *emailIndex {
 // have at most one contact: a key's entry points at its first candidate and
 // further ones chain through next.
 type emailIndex struct {
-	keys  []keyEntry // by key number (userKeys.ids)
+	keys  []keyEntry // by key number (userKeys.keys)
 	cands []candidate
 	hits  []keyHit // scratch for a contact being added
 }
@@ -207,7 +316,7 @@ func newEmailIndex(contacts *contactList, uk *userKeys) *emailIndex {
 }
 
 func newEmptyIndex(uk *userKeys) *emailIndex {
-	ix := &emailIndex{keys: make([]keyEntry, len(uk.ids)), cands: make([]candidate, 0, len(uk.ids))}
+	ix := &emailIndex{keys: make([]keyEntry, uk.keys.len()), cands: make([]candidate, 0, uk.keys.len())}
 	for i := range ix.keys {
 		ix.keys[i] = keyEntry{first: -1, last: -1, owner: -1}
 	}

@@ -102,7 +102,7 @@ func TestContactSieve(t *testing.T) {
 						wanted := false
 						if c.IsIndividual() && !c.Deleted {
 							for _, e := range c.emails() {
-								if _, ok := uk.ids[EmailKey(e)]; ok {
+								if _, ok := uk.lookup([]byte(EmailKey(e))); ok {
 									wanted = true
 								}
 							}
