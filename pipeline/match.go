@@ -129,7 +129,7 @@ func (m *Matching) LinkOf(uid int64) (int, bool) {
 
 // uidIndex maps user ids to small numbers. CMS user ids are nearly
 // dense, so a slice indexed by uid does it with one memory access; sparse
-// ids fall back to a map.
+// ids, and ids outside the span it was made for, fall back to a map.
 type uidIndex struct {
 	min   int64
 	dense []int32 // index+1; 0 = absent
@@ -151,22 +151,25 @@ func newUIDIndex(uids []int64) uidIndex {
 }
 
 func (x *uidIndex) set(uid int64, i int32) {
-	if x.m != nil {
-		x.m[uid] = i
+	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) {
+		x.dense[d] = i + 1
 		return
 	}
-	x.dense[uid-x.min] = i + 1
+	if x.m == nil {
+		x.m = map[int64]int32{}
+	}
+	x.m[uid] = i
 }
 
 func (x *uidIndex) get(uid int64) (int32, bool) {
-	if x.m != nil {
-		i, ok := x.m[uid]
-		return i, ok
+	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) {
+		if v := x.dense[d]; v != 0 {
+			return v - 1, true
+		}
+		return 0, false
 	}
-	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) && x.dense[d] != 0 {
-		return x.dense[d] - 1, true
-	}
-	return 0, false
+	i, ok := x.m[uid]
+	return i, ok
 }
 
 // known reports whether the users export has uid.
@@ -198,16 +201,16 @@ func matchUsers(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 	m.byUID = newUIDIndex(m.uids)
 	// The export's uf_match links: step 2, and step 4's "already linked".
 	linkedUser := make([]int64, contacts.n) // contact -> the user it is linked to, 0 if none
-	contactOfUF := make(map[int64]int32)    // uid -> its linked contact
+	contactOfUF := newUIDIndex(m.uids)      // uid -> its linked contact
 	contacts.each(func(i int32, c *Contact) {
 		if c.UFID == 0 {
 			return
 		}
-		if prev, dup := contactOfUF[c.UFID]; dup {
+		if prev, dup := contactOfUF.get(c.UFID); dup {
 			rev.Add(KindLinkConflict, c.Src, c.UFID, c.ID, fmt.Sprintf("user is already linked to contact %d; this link is ignored", contacts.at(prev).ID))
 			return
 		}
-		contactOfUF[c.UFID] = i
+		contactOfUF.set(c.UFID, i)
 		linkedUser[i] = c.UFID
 	})
 	threshold := threshold(opt.Rule)
@@ -236,7 +239,7 @@ func matchUsers(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 		l := &m.Links[li]
 
 		// Step 2: an existing link.
-		if ci, ok := contactOfUF[u.UID]; ok {
+		if ci, ok := contactOfUF.get(u.UID); ok {
 			c := contacts.at(ci)
 			l.ContactID, l.kind = c.ID, kindLinked
 			m.Found++
