@@ -298,7 +298,8 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 	// Rows are let go once read: they can borrow the reader's buffer, and
 	// what is kept is copied (group titles, in OGData.group; a canonical
 	// file's source cell would be kept by reviews, so those copy every row).
-	if borrowRows && b.Col("source_file") < 0 {
+	canonical := b.Col("source_file") >= 0
+	if borrowRows && !canonical {
 		formats.Borrow(r)
 	}
 	return x.each(r, b, st, func(rec []string, src Src) error {
@@ -323,6 +324,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			return idError(src, b, "uid", rawU)
 		}
 		var gi int32
+		known := len(d.Groups)
 		switch {
 		case rawG != "":
 			gid, ok := parseID(rawG)
@@ -335,8 +337,13 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		default:
 			return formats.RowError(src.File, src.Line, 0, "no group id or title")
 		}
-		if g := &d.Groups[gi]; !g.Node && g.User == 0 && g.Src == src {
-			g.User = uid // this row named the group first
+		// Only a group this row made can have been named first here (but a
+		// canonical file's rows may point back at the same line): the test
+		// spares most rows a cache miss on a group.
+		if int(gi) >= known || canonical {
+			if g := &d.Groups[gi]; !g.Node && g.User == 0 && g.Src == src {
+				g.User = uid // this row named the group first
+			}
 		}
 		state, admin := Active, false
 		if v := formats.Cell(rec, cState); v != "" {

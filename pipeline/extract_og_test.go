@@ -144,6 +144,15 @@ func TestExtractMemberships(t *testing.T) {
 			groups:  []string{"7|Choir|true|0|2", "9|Nine|false|2|9"},
 			members: []string{"7 1 active true 4", "9 2 pending false 9", "9 3 blocked false 2"},
 		},
+		{
+			name: "canonical: rows pointing back at the same line name the group together",
+			files: map[string]string{
+				"canon.csv": "gid,group,uid,state,is_admin,source_file,source_line\n" +
+					"7,Choir,0,active,0,og.csv,4\n7,Choir,5,active,0,og.csv,4\n",
+			},
+			groups:  []string{"7|Choir|false|5|4"},
+			members: []string{"7 0 active false 4", "7 5 active false 4"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
