@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 )
