@@ -34,28 +34,70 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 		size += len(users[i].Email)
 	}
 	uk.keys.text = make([]byte, 0, size) // keys are no longer than the e-mails, but for NFC's rare growth
-	var scratch []byte
-	for i := range users {
-		key := appendEmailKey(scratch[:0], users[i].Email)
-		scratch = key
-		switch {
-		case len(key) == 0:
-			uk.of[i] = keyNone
-		case bytes.IndexByte(key, '@') < 0: // validEmail
-			uk.of[i] = keyInvalid
-		default:
-			h := uk.keys.hash(key)
-			id, seen := int32(0), uk.filter.addSeen(h)
-			if seen {
-				id, seen = uk.keys.find(key, h)
+	// Users go a block at a time: their keys and hashes first, with the
+	// filter words and slots they will need fetched together (see warmer),
+	// then numbered in uid order.
+	var b keyBlock
+	for lo := 0; lo < len(users); lo += warmBlock {
+		block := users[lo:min(lo+warmBlock, len(users))]
+		b.load(block, uk)
+		for i := range block {
+			key := b.key(i)
+			switch {
+			case len(key) == 0:
+				uk.of[lo+i] = keyNone
+			case !b.valid[i]:
+				uk.of[lo+i] = keyInvalid
+			default:
+				h := b.hash[i]
+				id, seen := int32(0), uk.filter.addSeen(h)
+				if seen {
+					id, seen = uk.keys.find(key, h)
+				}
+				if !seen {
+					id = uk.keys.add(key, h)
+				}
+				uk.of[lo+i] = id
 			}
-			if !seen {
-				id = uk.keys.add(key, h)
-			}
-			uk.of[i] = id
 		}
 	}
 	return uk
+}
+
+// keyBlock holds the e-mail keys of a block of users and their hashes.
+type keyBlock struct {
+	text  []byte
+	end   [warmBlock]int // key i is text[end[i-1]:end[i]]
+	valid [warmBlock]bool
+	hash  [warmBlock]uint64 // of a valid key
+	sum   uint64
+}
+
+func (b *keyBlock) load(users []User, uk *userKeys) {
+	b.text = b.text[:0]
+	for i := range users {
+		b.text = appendEmailKey(b.text, users[i].Email)
+		b.end[i] = len(b.text)
+		key := b.key(i)
+		b.valid[i] = bytes.IndexByte(key, '@') >= 0 // validEmail
+		if b.valid[i] {
+			b.hash[i] = uk.keys.hash(key)
+		}
+	}
+	for i := range users { // loads alone, so that many are in flight
+		if h := b.hash[i]; b.valid[i] {
+			b.sum += uk.filter.words[h&uint64(len(uk.filter.words)-1)] + uint64(uk.keys.slots[uk.keys.home(h)].id)
+		}
+	}
+	warmSink = int64(b.sum)
+}
+
+func (b *keyBlock) key(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = b.end[i-1]
+	}
+	return b.text[start:b.end[i]]
 }
 
 // lookup returns the number of the e-mail key in b, if it is a user's.
@@ -164,13 +206,18 @@ func newKeySet(keys int) keySet {
 	for n*3 < keys*4 {
 		n <<= 1
 	}
-	return keySet{seed: maphash.MakeSeed(), slots: make([]keySlot, n)}
+	slots := make([]keySlot, n)
+	prefault(slots, func(s *keySlot) { s.id = 0 }) // see prefault: slots are read (warmed) before written
+	return keySet{seed: maphash.MakeSeed(), slots: slots}
 }
 
 func (s *keySet) hash(key []byte) uint64 { return maphash.Bytes(s.seed, key) }
 
 // len is how many keys s has.
 func (s *keySet) len() int { return int(s.n) }
+
+// home is the first slot a key hashed h may be in.
+func (s *keySet) home(h uint64) uint64 { return h & uint64(len(s.slots)-1) }
 
 // find returns the number of key, hashed h.
 func (s *keySet) find(key []byte, h uint64) (int32, bool) {
@@ -179,7 +226,7 @@ func (s *keySet) find(key []byte, h uint64) (int32, bool) {
 		return id, ok
 	}
 	mask, tag := uint64(len(s.slots)-1), uint32(h>>32)
-	for i := h & mask; ; i = (i + 1) & mask {
+	for i := s.home(h); ; i = (i + 1) & mask {
 		sl := &s.slots[i]
 		if sl.id == 0 {
 			return 0, false
@@ -215,7 +262,7 @@ func (s *keySet) add(key []byte, h uint64) int32 {
 
 func (s *keySet) put(sl keySlot, h uint64) {
 	mask := uint64(len(s.slots) - 1)
-	i := h & mask
+	i := s.home(h)
 	for s.slots[i].id != 0 {
 		i = (i + 1) & mask
 	}
