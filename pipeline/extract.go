@@ -133,14 +133,17 @@ type batchRow struct {
 // whatever the timing. A reader goroutine fills the batches; a few are in
 // flight at a time, so memory stays bounded.
 func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats,
-	parse func(rec []string, src Src, out *T) error, apply func(*T)) error {
+	parse func(rec []string, src Src, out *T) error, finish func([]T), apply func(*T)) error {
 	if rowWorkers < 2 { // one core: each, with no goroutines to feed
-		var row T
+		row := make([]T, 1)
 		return x.each(r, b, st, func(rec []string, src Src) error {
-			if err := parse(rec, src, &row); err != nil {
+			if err := parse(rec, src, &row[0]); err != nil {
 				return err
 			}
-			apply(&row)
+			if finish != nil {
+				finish(row)
+			}
+			apply(&row[0])
 			return nil
 		})
 	}
@@ -216,6 +219,9 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 				}
 			}
 			row.err = parse(rec, src, &bt.out[i])
+		}
+		if finish != nil {
+			finish(bt.out) // rows that failed too: apply never sees them
 		}
 		bt.parsed = len(bt.rows)
 	}
@@ -392,7 +398,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		out.u = u
 		return nil
 	}
-	err = eachInParallel(x, r, b, st, parse, func(row *userRow) {
+	err = eachInParallel(x, r, b, st, parse, nil, func(row *userRow) {
 		if row.skip {
 			st.Skipped++
 			return
@@ -488,10 +494,6 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 	if sieve != nil {
 		kept.chunk = 0 // most rows may be sifted out
 	}
-	type contactRow struct {
-		c    Contact
-		hits []keyHit // the e-mails that are users' keys, when sifting
-	}
 	parse := func(rec []string, src Src, out *contactRow) error {
 		raw := clean(formats.Cell(rec, cID))
 		id, ok := parseID(raw)
@@ -527,12 +529,13 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 			c.GroupsRaw = g
 		}
 		out.c = c
-		if sieve != nil {
-			out.hits = sieve.uk.probe(&out.c, out.hits[:0])
-		}
 		return nil
 	}
-	err = eachInParallel(x, r, b, st, parse, func(row *contactRow) {
+	var probe func([]contactRow)
+	if sieve != nil {
+		probe = sieve.uk.probeRows
+	}
+	err = eachInParallel(x, r, b, st, parse, probe, func(row *contactRow) {
 		c := &row.c
 		if sieve != nil {
 			if ordered && c.ID <= lastID {

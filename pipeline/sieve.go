@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"hash/maphash"
+	"sync"
 )
 
 // userKeys is the users' side of the e-mail index: the users by uid and
@@ -136,6 +137,88 @@ func (uk *userKeys) probe(c *Contact, hits []keyHit) []keyHit {
 	return hits
 }
 
+// contactRow is a contacts row read, and when sifting, its e-mails that are
+// users' keys.
+type contactRow struct {
+	c    Contact
+	hits []keyHit
+}
+
+// probeRows sets each row's hits as probe would. A row's lookups wait on
+// memory one after another; a batch's, stage by stage in loops of their
+// own (keys and hashes, filter words, slots, then the set), are in flight
+// together. Several goroutines may probe at once.
+func (uk *userKeys) probeRows(rows []contactRow) {
+	pb := probeScratch.Get().(*probeBatch)
+	defer probeScratch.Put(pb)
+	pb.text, pb.keys = pb.text[:0], pb.keys[:0]
+	for i := range rows {
+		c := &rows[i].c
+		rows[i].hits = rows[i].hits[:0]
+		if !c.IsIndividual() || c.Deleted {
+			continue
+		}
+		if c.Primary != "" {
+			pb.add(int32(i), c.Primary, true)
+		}
+		for _, email := range c.Others {
+			pb.add(int32(i), email, false)
+		}
+	}
+	start := 0
+	for k := range pb.keys {
+		key := &pb.keys[k]
+		key.h = uk.keys.hash(pb.text[start:key.end])
+		start = key.end
+	}
+	for k := range pb.keys {
+		pb.keys[k].pass = uk.filter.mayHave(pb.keys[k].h)
+	}
+	var sum uint64
+	for k := range pb.keys {
+		if pb.keys[k].pass {
+			sum += uint64(uk.keys.slots[uk.keys.home(pb.keys[k].h)].id)
+		}
+	}
+	for k := range pb.keys { // the bytes of the keys the slots hold, to compare
+		if key := &pb.keys[k]; key.pass {
+			sum += uk.keys.warm(key.h)
+		}
+	}
+	warmSink = int64(sum)
+	start = 0
+	for k := range pb.keys {
+		key := &pb.keys[k]
+		if key.pass {
+			if e, ok := uk.keys.find(pb.text[start:key.end], key.h); ok {
+				rows[key.row].hits = append(rows[key.row].hits, keyHit{e, key.primary})
+			}
+		}
+		start = key.end
+	}
+}
+
+// probeBatch is probeRows' scratch: the e-mail keys of a batch, end to end.
+type probeBatch struct {
+	text []byte
+	keys []probeKey
+}
+
+type probeKey struct {
+	row     int32
+	end     int // the key is text[previous end:end]
+	h       uint64
+	primary bool
+	pass    bool // the filter may have it
+}
+
+func (pb *probeBatch) add(row int32, email string, primary bool) {
+	pb.text = appendEmailKey(pb.text, email)
+	pb.keys = append(pb.keys, probeKey{row: row, end: len(pb.text), primary: primary})
+}
+
+var probeScratch = sync.Pool{New: func() any { return new(probeBatch) }}
+
 // keyFilter is a Bloom filter over the users' e-mail keys. Most e-mails of
 // a large contacts export are no user's; the filter turns those away with
 // one access to a small array where the key set costs a cache miss or
@@ -218,6 +301,16 @@ func (s *keySet) len() int { return int(s.n) }
 
 // home is the first slot a key hashed h may be in.
 func (s *keySet) home(h uint64) uint64 { return h & uint64(len(s.slots)-1) }
+
+// warm loads the first byte of the key in h's home slot, when its tag is
+// h's: the bytes find compares. It returns the byte, to be kept.
+func (s *keySet) warm(h uint64) uint64 {
+	sl := &s.slots[s.home(h)]
+	if sl.id == 0 || sl.tag != uint32(h>>32) || sl.ref&(1<<keyLenBits-1) == 0 {
+		return 0
+	}
+	return uint64(s.text[sl.ref>>keyLenBits])
+}
 
 // find returns the number of key, hashed h.
 func (s *keySet) find(key []byte, h uint64) (int32, bool) {
