@@ -132,8 +132,12 @@ type batchRow struct {
 // results are those of each (which serves when there is one core),
 // whatever the timing. A reader goroutine fills the batches; a few are in
 // flight at a time, so memory stays bounded.
+//
+// finish, if not nil, is called by the worker with each batch's rows once
+// parsed (failed ones too, which apply never sees); prepare, if not nil,
+// with the rows of each batch just before they are applied.
 func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats,
-	parse func(rec []string, src Src, out *T) error, finish func([]T), apply func(*T)) error {
+	parse func(rec []string, src Src, out *T) error, finish, prepare func([]T), apply func(*T)) error {
 	if rowWorkers < 2 { // one core: each, with no goroutines to feed
 		row := make([]T, 1)
 		return x.each(r, b, st, func(rec []string, src Src) error {
@@ -142,6 +146,9 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 			}
 			if finish != nil {
 				finish(row)
+			}
+			if prepare != nil {
+				prepare(row)
 			}
 			apply(&row[0])
 			return nil
@@ -241,6 +248,9 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 batches:
 	for bt := range order {
 		<-bt.done
+		if prepare != nil {
+			prepare(bt.out[:bt.parsed])
+		}
 		for i := range bt.rows[:bt.parsed] {
 			row := &bt.rows[i]
 			if row.read != nil {
@@ -398,7 +408,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		out.u = u
 		return nil
 	}
-	err = eachInParallel(x, r, b, st, parse, nil, func(row *userRow) {
+	err = eachInParallel(x, r, b, st, parse, nil, nil, func(row *userRow) {
 		if row.skip {
 			st.Skipped++
 			return
@@ -531,11 +541,11 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 		out.c = c
 		return nil
 	}
-	var probe func([]contactRow)
+	var probe, warm func([]contactRow)
 	if sieve != nil {
-		probe = sieve.uk.probeRows
+		probe, warm = sieve.uk.probeRows, sieve.ix.warm
 	}
-	err = eachInParallel(x, r, b, st, parse, probe, func(row *contactRow) {
+	err = eachInParallel(x, r, b, st, parse, probe, warm, func(row *contactRow) {
 		c := &row.c
 		if sieve != nil {
 			if ordered && c.ID <= lastID {

@@ -276,7 +276,7 @@ func TestEachInParallelStops(t *testing.T) {
 						return formats.RowError(src.File, src.Line, 1, "bad")
 					}
 					return nil
-				}, nil, func(line *int) { applied = append(applied, *line) })
+				}, nil, nil, func(line *int) { applied = append(applied, *line) })
 			}()
 			if stop == "panic" && panicked != "row 90" || stop == "error" && (panicked != nil || err == nil || !strings.Contains(err.Error(), ":90:")) {
 				t.Errorf("%+v %s: panic %v, error %v", bc, stop, panicked, err)
