@@ -7,7 +7,8 @@
 # Data: bench/data/SIZE (made by cmd/civisync-gen, seed 1, kept for later runs):
 # SIZE users, SIZE contacts, 3 × SIZE memberships, SIZE/100 groups.
 # Environment: CIVISYNC=path uses that binary instead of building ./cmd/civisync;
-# RUNS=n runs each tool n times and keeps the fastest run (default 1);
+# RUNS=n runs each tool n times, taking turns (default 3), and reports the
+# median and the fastest run of each;
 # SEED=n generator seed (default 1; a different seed gets its own data directory).
 set -uo pipefail
 
@@ -21,7 +22,7 @@ case "$SIZE" in
   *) USERS=$SIZE ;;
 esac
 [ "$USERS" -ge 1 ] 2>/dev/null || usage
-RUNS=${RUNS:-1}
+RUNS=${RUNS:-3}
 SEED=${SEED:-1}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,56 +77,77 @@ else
   fi
 fi
 
-# measure NAME LOG CMD...: runs CMD under GNU time RUNS times; prints
-# "WALL PEAK_KIB" of the fastest run on stdout, or nothing when a run failed.
-measure() {
+# run_once NAME LOG CMD...: runs CMD under GNU time, appends its log to LOG and
+# "WALL PEAK_KIB" to $D/.NAME.times; fails (saying why) when CMD fails.
+run_once() {
   local name=$1 log=$2; shift 2
-  local best="" i m
-  : >"$log"
-  for i in $(seq "$RUNS"); do
-    say "run $i/$RUNS: $name"
-    /usr/bin/time -f '%e %M' -o "$D/.time" "$@" >>"$log" 2>&1
-    local rc=$?
-    if [ $rc -ne 0 ]; then
-      echo "bench: $name failed (exit status $rc); last lines of $log:" >&2
-      tail -5 "$log" >&2
-      return 1
-    fi
-    m=$(tail -1 "$D/.time")
-    if [ -z "$best" ] || awk -v a="${m%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-      best=$m
-    fi
-  done
-  echo "$best"
+  /usr/bin/time -f '%e %M' -o "$D/.time" "$@" >>"$log" 2>&1
+  local rc=$?
+  if [ $rc -ne 0 ]; then
+    echo "bench: $name failed (exit status $rc); last lines of $log:" >&2
+    tail -5 "$log" >&2
+    return 1
+  fi
+  tail -1 "$D/.time" >>"$D/.$name.times"
 }
 
-CIVI=""
-if [ "$CIVISYNC_OK" = 1 ]; then
-  rm -rf "$D/out-civisync"
-  CIVI=$(measure civisync "$D/civisync.log" "$CIVISYNC_BIN" sync \
-    --users "$D/users.csv" --contacts "$D/contacts.csv" --memberships "$D/og_membership.csv" \
-    --og-roles "$D/og_users_roles.csv" --og-role-names "$D/og_role.csv" --groups "$D/node.csv" \
-    --out "$D/out-civisync" --quiet)
-fi
-
-# --- DuckDB -----------------------------------------------------------------
-rm -rf "$D/out-duckdb"
-DUCK=$(measure duckdb "$D/duckdb.log" node bench/duckdb.mjs "$D" "$D/out-duckdb")
+# The tools take turns, run after run, so that both meet the machine in the
+# same moods: on a shared machine a minute can be much slower than the next.
+rm -rf "$D/out-civisync" "$D/out-duckdb"
+: >"$D/civisync.log"; : >"$D/duckdb.log"; : >"$D/.civisync.times"; : >"$D/.duckdb.times"
+CIVI_FAILED=0 DUCK_FAILED=0
+for i in $(seq "$RUNS"); do
+  if [ "$CIVISYNC_OK" = 1 ] && [ "$CIVI_FAILED" = 0 ]; then
+    say "run $i/$RUNS: civisync"
+    run_once civisync "$D/civisync.log" "$CIVISYNC_BIN" sync \
+      --users "$D/users.csv" --contacts "$D/contacts.csv" --memberships "$D/og_membership.csv" \
+      --og-roles "$D/og_users_roles.csv" --og-role-names "$D/og_role.csv" --groups "$D/node.csv" \
+      --out "$D/out-civisync" --quiet || CIVI_FAILED=1
+  fi
+  if [ "$DUCK_FAILED" = 0 ]; then
+    say "run $i/$RUNS: duckdb"
+    run_once duckdb "$D/duckdb.log" node bench/duckdb.mjs "$D" "$D/out-duckdb" || DUCK_FAILED=1
+  fi
+done
+CIVI=""; DUCK=""
+[ "$CIVISYNC_OK" = 1 ] && [ "$CIVI_FAILED" = 0 ] && CIVI=$(cat "$D/.civisync.times")
+[ "$DUCK_FAILED" = 0 ] && DUCK=$(cat "$D/.duckdb.times")
 
 # --- report -----------------------------------------------------------------
+# Per tool: the median run (by wall time) and the fastest; the target is
+# judged on the medians.
 echo
-echo "civisync vs DuckDB, $SIZE: $USERS users, $USERS contacts, $((3 * USERS)) memberships (data $D, best of $RUNS)"
+echo "civisync vs DuckDB, $SIZE: $USERS users, $USERS contacts, $((3 * USERS)) memberships (data $D, $RUNS runs each, taking turns)"
 awk -v c="$CIVI" -v d="$DUCK" '
-function row(tool, m,   f) {
-  if (split(m, f, " ") == 2) printf "%-10s %10.2f %12.1f\n", tool, f[1], f[2] / 1024
-  else printf "%-10s %10s %12s\n", tool, "failed", "-"
+function load(s, w, m,   n, lines, i, f) {
+  n = split(s, lines, "\n")
+  for (i = 1; i <= n; i++) { split(lines[i], f, " "); w[i] = f[1] + 0; m[i] = f[2] + 0 }
+  return s == "" ? 0 : n
 }
+function sort2(n, w, m,   i, j, t) {
+  for (i = 2; i <= n; i++) for (j = i; j > 1 && w[j] < w[j-1]; j--) {
+    t = w[j]; w[j] = w[j-1]; w[j-1] = t; t = m[j]; m[j] = m[j-1]; m[j-1] = t
+  }
+}
+function median(n, v) { return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+function row(tool, n, w, m,   mm, i) {
+  if (n == 0) { printf "%-10s %10s %12s %10s %12s\n", tool, "failed", "-", "-", "-"; return }
+  for (i = 1; i <= n; i++) mm[i] = m[i]
+  asort_(n, mm)
+  printf "%-10s %10.2f %12.1f %10.2f %12.1f\n", tool, median(n, w), median(n, mm) / 1024, w[1], m[1] / 1024
+}
+function asort_(n, v,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j] < v[j-1]; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t } }
 BEGIN {
-  printf "%-10s %10s %12s\n", "tool", "wall s", "peak MiB"
-  row("civisync", c); row("duckdb", d)
-  if (split(c, a, " ") == 2 && split(d, b, " ") == 2 && b[1] > 0 && b[2] > 0) {
-    t = a[1] / b[1]; r = a[2] / b[2]
-    printf "%-10s %10.2f %12.2f   target <= 0.50 both: %s\n", "ratio", t, r, (t <= 0.5 && r <= 0.5) ? "MET" : "NOT MET"
+  nc = load(c, cw, cm); nd = load(d, dw, dm)
+  sort2(nc, cw, cm); sort2(nd, dw, dm)
+  printf "%-10s %10s %12s %10s %12s\n", "", "median", "", "fastest", ""
+  printf "%-10s %10s %12s %10s %12s\n", "tool", "wall s", "peak MiB", "wall s", "peak MiB"
+  row("civisync", nc, cw, cm); row("duckdb", nd, dw, dm)
+  if (nc > 0 && nd > 0) {
+    for (i = 1; i <= nc; i++) cmm[i] = cm[i]; asort_(nc, cmm)
+    for (i = 1; i <= nd; i++) dmm[i] = dm[i]; asort_(nd, dmm)
+    t = median(nc, cw) / median(nd, dw); r = median(nc, cmm) / median(nd, dmm)
+    printf "%-10s %10.2f %12.2f %10.2f %12.2f   target <= 0.50 both (medians): %s\n", "ratio", t, r, cw[1] / dw[1], cm[1] / dm[1], (t <= 0.5 && r <= 0.5) ? "MET" : "NOT MET"
   } else {
     printf "%-10s %10s %12s\n", "ratio", "-", "-"
   }
@@ -138,5 +160,5 @@ printf '%-20s %12s %12s\n' "rows (no header)" civisync duckdb
 for f in user_contacts new_contacts groups group_members acl_admins; do
   printf '%-20s %12s %12s\n' "$f.csv" "$(rc "$D/out-civisync/$f.csv")" "$(rc "$D/out-duckdb/$f.csv")"
 done
-rm -f "$D/.time"
+rm -f "$D/.time" "$D/.civisync.times" "$D/.duckdb.times"
 [ -n "$DUCK" ] && [ -n "$CIVI" ]
