@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // Dedupe rules (--rule).
@@ -348,10 +349,12 @@ func (w *warmer) touch(keys []int32, ix *emailIndex, contacts *contactList, link
 			w.sum += cc.ID + linkedUser[c] + int64(len(cc.First))
 		}
 	}
-	warmSink = w.sum // kept, so the loads are too
+	warmSink.Store(w.sum)
 }
 
-var warmSink int64
+// warmSink keeps what the warming loops sum, so that the compiler keeps
+// their loads. Atomic: workers warm at the same time.
+var warmSink atomic.Int64
 
 // sortUsers returns users by uid without repeated uids (the first row
 // wins). The caller's slice is left as it was; an export already in order,

@@ -90,7 +90,7 @@ func (b *keyBlock) load(users []User, uk *userKeys) {
 			b.sum += uk.filter.words[h&uint64(len(uk.filter.words)-1)] + uint64(uk.keys.slots[uk.keys.home(h)].id)
 		}
 	}
-	warmSink = int64(b.sum)
+	warmSink.Store(int64(b.sum))
 }
 
 func (b *keyBlock) key(i int) []byte {
@@ -185,7 +185,7 @@ func (uk *userKeys) probeRows(rows []contactRow) {
 			sum += uk.keys.warm(key.h)
 		}
 	}
-	warmSink = int64(sum)
+	warmSink.Store(int64(sum))
 	start = 0
 	for k := range pb.keys {
 		key := &pb.keys[k]
@@ -503,7 +503,7 @@ func (ix *emailIndex) warm(rows []contactRow) {
 			}
 		}
 	}
-	warmSink = int64(sum)
+	warmSink.Store(int64(sum))
 }
 
 // unmatched counts the keys no contact has: about how many new contacts
