@@ -590,6 +590,32 @@ func BenchmarkMatchUsers(b *testing.B) {
 	}
 }
 
+// BenchmarkUserKeys numbers the users' e-mail keys (newUserKeys).
+func BenchmarkUserKeys(b *testing.B) {
+	users, _ := benchData(100_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		newUserKeys(users, &Review{})
+	}
+}
+
+// BenchmarkProbeRows probes contacts' e-mails against the users' keys in
+// batches, as the parsing workers do while sifting.
+func BenchmarkProbeRows(b *testing.B) {
+	users, contacts := benchData(100_000)
+	uk := newUserKeys(users, &Review{})
+	rows := make([]contactRow, len(contacts))
+	for i := range contacts {
+		rows[i].c = contacts[i]
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for lo := 0; lo < len(rows); lo += batchRows {
+			uk.probeRows(rows[lo:min(lo+batchRows, len(rows))])
+		}
+	}
+}
+
 // TestUIDIndex: dense and sparse uids, and uids outside the span the index
 // was made for (a contact linked to a user the export does not have).
 func TestUIDIndex(t *testing.T) {
