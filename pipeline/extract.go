@@ -13,6 +13,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/civisync/civisync/formats"
 )
@@ -408,6 +409,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		out.u = u
 		return nil
 	}
+	var text textArena
 	err = eachInParallel(x, r, b, st, parse, nil, nil, func(row *userRow) {
 		if row.skip {
 			st.Skipped++
@@ -417,7 +419,10 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 			x.Review.Add(KindUnknownStatus, row.u.Src, row.u.UID, 0, row.badStatus)
 		}
 		st.Used++
-		users = append(users, row.u)
+		u := &row.u
+		u.Username, u.Email, u.First, u.Last = text.copy(u.Username), text.copy(u.Email), text.copy(u.First), text.copy(u.Last)
+		u.File = text.file(u.File)
+		users = append(users, *u)
 	})
 	return users, err
 }
@@ -545,6 +550,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 	if sieve != nil {
 		probe, warm = sieve.uk.probeRows, sieve.ix.warm
 	}
+	var text textArena
 	err = eachInParallel(x, r, b, st, parse, probe, warm, func(row *contactRow) {
 		c := &row.c
 		if sieve != nil {
@@ -568,6 +574,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 				return
 			}
 		}
+		text.contact(c)
 		kept.add(c)
 		st.Used++
 	})
@@ -631,6 +638,62 @@ func prefault[T any](s []T, set func(*T)) {
 	if len(s) > 0 {
 		set(&s[len(s)-1])
 	}
+}
+
+// textArena copies the cells a kept row needs into large shared blocks: the
+// row then holds those bytes instead of its whole line, and the collector
+// finds a few large blocks behind many strings. Bytes once handed out as a
+// string are never written again: a full block is left to its strings.
+type textArena struct {
+	block    []byte
+	lastFile string
+}
+
+const arenaBlock = 64 << 10
+
+func (a *textArena) copy(s string) string {
+	switch {
+	case s == "":
+		return ""
+	case len(s) > arenaBlock/8:
+		return strings.Clone(s)
+	case cap(a.block)-len(a.block) < len(s):
+		a.block = make([]byte, 0, arenaBlock)
+	}
+	a.block = append(a.block, s...)
+	b := a.block[len(a.block)-len(s):]
+	return unsafe.String(&b[0], len(b))
+}
+
+// file copies a row's source file name; rows name the same few files over
+// and over, so the last one is reused.
+func (a *textArena) file(name string) string {
+	if name != a.lastFile {
+		a.lastFile = strings.Clone(name)
+	}
+	return a.lastFile
+}
+
+// contact copies c's strings into a.
+func (a *textArena) contact(c *Contact) {
+	c.Type = contactType(c.Type)
+	c.First, c.Last, c.Primary = a.copy(c.First), a.copy(c.Last), a.copy(c.Primary)
+	for i, o := range c.Others {
+		c.Others[i] = a.copy(o)
+	}
+	c.ExternalID, c.GroupsRaw = a.copy(c.ExternalID), a.copy(c.GroupsRaw)
+	c.File = a.file(c.File)
+}
+
+// contactType returns CiviCRM's usual contact types as constants, so that a
+// contact does not hold on to its line for them.
+func contactType(t string) string {
+	for _, k := range [...]string{"Individual", "Organization", "Household"} {
+		if t == k {
+			return k
+		}
+	}
+	return strings.Clone(t)
 }
 
 // keptContacts gathers the contacts kept, in order, in chunks that are
