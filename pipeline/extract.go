@@ -111,6 +111,7 @@ var (
 // with it, what parse made of them.
 type rowBatch[T any] struct {
 	cells  []string // the rows' cells, one row after another
+	text   []byte   // the cells' bytes, when rows borrow the reader's buffer
 	rows   []batchRow
 	out    []T // parse's result, per row
 	done   chan struct{}
@@ -133,12 +134,8 @@ type batchRow struct {
 // results are those of each (which serves when there is one core),
 // whatever the timing. A reader goroutine fills the batches; a few are in
 // flight at a time, so memory stays bounded.
-//
-// finish, if not nil, is called by the worker with each batch's rows once
-// parsed (failed ones too, which apply never sees); prepare, if not nil,
-// with the rows of each batch just before they are applied.
-func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats,
-	parse func(rec []string, src Src, out *T) error, finish, prepare func([]T), apply func(*T)) error {
+func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats, s rowStages[T]) error {
+	parse, finish, prepare, apply := s.parse, s.finish, s.prepare, s.apply
 	if rowWorkers < 2 { // one core: each, with no goroutines to feed
 		row := make([]T, 1)
 		return x.each(r, b, st, func(rec []string, src Src) error {
@@ -157,6 +154,10 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 	}
 	name := r.Name()
 	cFile, cLine := b.Col("source_file"), b.Col("source_line")
+	lend := s.copies && cFile < 0 && borrowRows
+	if lend {
+		formats.Borrow(r)
+	}
 	workers := rowWorkers
 	inFlight := 2*workers + 2
 	free := make(chan *rowBatch[T], inFlight)
@@ -185,7 +186,7 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 			case <-quit:
 				return
 			}
-			bt.cells, bt.rows = bt.cells[:0], bt.rows[:0]
+			bt.cells, bt.rows, bt.text = bt.cells[:0], bt.rows[:0], bt.text[:0]
 			end := false
 			for len(bt.rows) < batchRows && !end {
 				rec, err := r.Next()
@@ -193,7 +194,18 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 					end = true
 					break
 				}
-				bt.cells = append(bt.cells, rec...) // rec is reused by Next; its strings are not
+				if lend {
+					// The cells borrow the reader's buffer: copied to the
+					// batch's bytes. Growing them leaves the cells cut so far
+					// where they are, never written again until the batch is.
+					for _, f := range rec {
+						bt.text = append(bt.text, f...)
+						t := bt.text[len(bt.text)-len(f):]
+						bt.cells = append(bt.cells, unsafe.String(unsafe.SliceData(t), len(t)))
+					}
+				} else {
+					bt.cells = append(bt.cells, rec...) // rec is reused by Next; its strings are not
+				}
 				bt.rows = append(bt.rows, batchRow{end: len(bt.cells), line: r.Line(), read: err})
 				end = err != nil && !errors.Is(err, formats.ErrBadRow)
 			}
@@ -292,6 +304,24 @@ batches:
 	}
 	reader.rethrow()
 	return err
+}
+
+// rowStages are the stages of eachInParallel.
+type rowStages[T any] struct {
+	parse func(rec []string, src Src, out *T) error
+	// finish, if not nil, is called by the worker with each batch's rows
+	// once parsed (failed ones too, which apply never sees).
+	finish func([]T)
+	// prepare, if not nil, is called with the rows of each batch just
+	// before they are applied.
+	prepare func([]T)
+	apply   func(*T)
+	// copies says apply copies every string it keeps (see textArena), and
+	// that no error or review keeps a cell: then a row's cells are cut from
+	// its batch's own bytes, reused batch after batch, instead of a line
+	// allocated per row. Not for files whose rows name their source file,
+	// as that cell goes into reviews.
+	copies bool
 }
 
 func (x *Extractor) badRow(st *FileStats, err error) error {
@@ -410,7 +440,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		return nil
 	}
 	var text textArena
-	err = eachInParallel(x, r, b, st, parse, nil, nil, func(row *userRow) {
+	err = eachInParallel(x, r, b, st, rowStages[userRow]{parse: parse, copies: true, apply: func(row *userRow) {
 		if row.skip {
 			st.Skipped++
 			return
@@ -423,7 +453,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		u.Username, u.Email, u.First, u.Last = text.copy(u.Username), text.copy(u.Email), text.copy(u.First), text.copy(u.Last)
 		u.File = text.file(u.File)
 		users = append(users, *u)
-	})
+	}})
 	return users, err
 }
 
@@ -551,7 +581,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 		probe, warm = sieve.uk.probeRows, sieve.ix.warm
 	}
 	var text textArena
-	err = eachInParallel(x, r, b, st, parse, probe, warm, func(row *contactRow) {
+	err = eachInParallel(x, r, b, st, rowStages[contactRow]{parse: parse, finish: probe, prepare: warm, copies: true, apply: func(row *contactRow) {
 		c := &row.c
 		if sieve != nil {
 			if ordered && c.ID <= lastID {
@@ -577,7 +607,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 		text.contact(c)
 		kept.add(c)
 		st.Used++
-	})
+	}})
 	if err != nil {
 		return contactList{}, err
 	}

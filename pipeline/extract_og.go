@@ -367,8 +367,9 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 	})
 }
 
-// borrowRows lets the membership reader lend its buffer; tests turn it off
-// to compare.
+// borrowRows lets readers lend their buffer (formats.Borrow) where rows are
+// let go or copied out: the membership file, and the users and contacts
+// read in batches (rowStages.copies); tests turn it off to compare.
 var borrowRows = true
 
 // groupCache finds the group a membership row names without a map lookup

@@ -267,7 +267,7 @@ func TestEachInParallelStops(t *testing.T) {
 			var panicked any
 			func() {
 				defer func() { panicked = recover() }()
-				err = eachInParallel(x, r, bind, st, func(rec []string, src Src, out *int) error {
+				err = eachInParallel(x, r, bind, st, rowStages[int]{parse: func(rec []string, src Src, out *int) error {
 					*out = src.Line
 					if src.Line == 90 {
 						if stop == "panic" {
@@ -276,7 +276,7 @@ func TestEachInParallelStops(t *testing.T) {
 						return formats.RowError(src.File, src.Line, 1, "bad")
 					}
 					return nil
-				}, nil, nil, func(line *int) { applied = append(applied, *line) })
+				}, apply: func(line *int) { applied = append(applied, *line) }})
 			}()
 			if stop == "panic" && panicked != "row 90" || stop == "error" && (panicked != nil || err == nil || !strings.Contains(err.Error(), ":90:")) {
 				t.Errorf("%+v %s: panic %v, error %v", bc, stop, panicked, err)
