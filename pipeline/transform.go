@@ -85,6 +85,10 @@ func Transform(cfg *Config) (*Result, error) {
 		if errs[1] == nil {
 			index = sieve.index(&contacts)
 			uk.done()
+			// The key table is garbage now: collected before matching,
+			// its memory serves the links and new contacts instead of
+			// fresh pages, which cost more than the collection.
+			runtime.GC()
 		}
 	}
 	var m *Matching
