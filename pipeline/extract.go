@@ -82,13 +82,7 @@ func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn
 		}
 		st.Read++
 		x.progress.tick()
-		src := Src{File: r.Name(), Line: r.Line()}
-		if cFile >= 0 && cLine >= 0 {
-			if line, ok := parseID(formats.Cell(rec, cLine)); ok && formats.Cell(rec, cFile) != "" {
-				src = Src{File: formats.Cell(rec, cFile), Line: int(line)}
-			}
-		}
-		if err := fn(rec, src); err != nil {
+		if err := fn(rec, rowSrc(rec, r.Name(), r.Line(), cFile, cLine)); err != nil {
 			if !errors.Is(err, formats.ErrBadRow) {
 				return err
 			}
@@ -97,6 +91,18 @@ func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn
 			}
 		}
 	}
+}
+
+// rowSrc is where a row read at line of file comes from: there, or, in a
+// canonical file (source_file and source_line at cFile and cLine), the
+// original export's row it names.
+func rowSrc(rec []string, file string, line, cFile, cLine int) Src {
+	if cFile >= 0 && cLine >= 0 {
+		if l, ok := parseID(formats.Cell(rec, cLine)); ok && formats.Cell(rec, cFile) != "" {
+			return Src{File: formats.Cell(rec, cFile), Line: int(l)}
+		}
+	}
+	return Src{File: file, Line: line}
 }
 
 // The row work of a large file (cleaning cells, parsing ids, looking up
@@ -232,13 +238,7 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 			if row.read != nil {
 				continue
 			}
-			src := Src{File: name, Line: row.line}
-			if cFile >= 0 && cLine >= 0 {
-				if line, ok := parseID(formats.Cell(rec, cLine)); ok && formats.Cell(rec, cFile) != "" {
-					src = Src{File: formats.Cell(rec, cFile), Line: int(line)}
-				}
-			}
-			row.err = parse(rec, src, &bt.out[i])
+			row.err = parse(rec, rowSrc(rec, name, row.line, cFile, cLine), &bt.out[i])
 		}
 		if finish != nil {
 			finish(bt.out) // rows that failed too: apply never sees them
