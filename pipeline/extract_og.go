@@ -35,11 +35,13 @@ type OGData struct {
 	byTitle map[string]int32 // lower-cased title
 }
 
-// group finds or registers the group a row names by id (0: none) and/or title.
+// group finds or registers the group a row names by id (0: none) and/or
+// title. A title it keeps is copied: the cell may borrow a reader's buffer.
 func (d *OGData) group(gid int64, title string, src Src) int32 {
 	if gid != 0 {
 		if i, ok := d.byGID[gid]; ok {
 			if d.Groups[i].Title == "" && title != "" {
+				title = strings.Clone(title)
 				d.Groups[i].Title = title
 				// Rows naming the group by this title alone find it too.
 				if _, ok := d.byTitle[strings.ToLower(title)]; !ok {
@@ -52,6 +54,7 @@ func (d *OGData) group(gid int64, title string, src Src) int32 {
 		return i
 	}
 	i := int32(len(d.Groups))
+	title = strings.Clone(title)
 	g := Group{Title: title, Src: src}
 	if gid != 0 {
 		g.GID = strconv.FormatInt(gid, 10)
@@ -284,7 +287,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		}
 		i, ok := fileOf[name]
 		if !ok {
-			name = strings.Clone(name) // a canonical file's cell: not the reader's buffer
+			name = strings.Clone(name) // a canonical file's cell: not its whole line
 			i = int32(len(d.Files))
 			d.Files = append(d.Files, name)
 			fileOf[name] = i
@@ -296,7 +299,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 	states := stateTable(b.Matched("state"))
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
 	// Rows are let go once read: they can borrow the reader's buffer, and
-	// what is kept is copied (group titles, in OGData.group; a canonical
+	// what is kept is copied (group titles, by OGData.group; a canonical
 	// file's source cell would be kept by reviews, so those copy every row).
 	canonical := b.Col("source_file") >= 0
 	if borrowRows && !canonical {
@@ -315,7 +318,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			if !ok || gid == 0 {
 				return idError(src, b, "gid", rawG)
 			}
-			d.Groups[d.group(gid, strings.Clone(title), src)].Node = true
+			d.Groups[d.group(gid, title, src)].Node = true
 			st.Used++
 			return nil
 		}
@@ -417,7 +420,7 @@ func (c *groupCache) byGID(gid int64, title string, src Src) int32 {
 			return i
 		}
 	}
-	i := c.d.group(gid, strings.Clone(title), src) // title may borrow the reader's buffer
+	i := c.d.group(gid, title, src)
 	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
 		c.slot[k] = i + 1
 	} else if len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
@@ -433,9 +436,8 @@ func (c *groupCache) byTitle(title string, src Src) int32 {
 	if i, ok := c.title[title]; ok {
 		return i
 	}
-	title = strings.Clone(title) // it may borrow the reader's buffer
 	i := c.d.group(0, title, src)
-	c.title[title] = i
+	c.title[strings.Clone(title)] = i // title may borrow the reader's buffer
 	return i
 }
 
