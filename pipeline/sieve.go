@@ -37,25 +37,35 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 	// Users go a block at a time: their keys and hashes first, with the
 	// filter words and slots they will need fetched together (see warmer),
 	// then numbered in uid order.
-	var b keyBlock
+	kb := &keyBatch{}
 	for lo := 0; lo < len(users); lo += warmBlock {
 		block := users[lo:min(lo+warmBlock, len(users))]
-		b.load(block, uk)
+		kb.reset()
 		for i := range block {
-			key := b.key(i)
+			kb.add(int32(i), block[i].Email, false)
+		}
+		kb.hash(&uk.keys)
+		var sum uint64
+		for _, k := range kb.keys { // loads alone, so that many are in flight
+			if k.valid {
+				sum += uk.filter.words[k.h&uint64(len(uk.filter.words)-1)] + uint64(uk.keys.slots[uk.keys.home(k.h)].id)
+			}
+		}
+		warmSink.Store(int64(sum))
+		for i, k := range kb.keys {
+			key := kb.key(i)
 			switch {
 			case len(key) == 0:
 				uk.of[lo+i] = keyNone
-			case !b.valid[i]:
+			case !k.valid:
 				uk.of[lo+i] = keyInvalid
 			default:
-				h := b.hash[i]
-				id, seen := int32(0), uk.filter.addSeen(h)
+				id, seen := int32(0), uk.filter.addSeen(k.h)
 				if seen {
-					id, seen = uk.keys.find(key, h)
+					id, seen = uk.keys.find(key, k.h)
 				}
 				if !seen {
-					id = uk.keys.add(key, h)
+					id = uk.keys.add(key, k.h)
 				}
 				uk.of[lo+i] = id
 			}
@@ -64,40 +74,48 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 	return uk
 }
 
-// keyBlock holds the e-mail keys of a block of users and their hashes.
-type keyBlock struct {
-	text  []byte
-	end   [warmBlock]int // key i is text[end[i-1]:end[i]]
-	valid [warmBlock]bool
-	hash  [warmBlock]uint64 // of a valid key
-	sum   uint64
+// keyBatch holds the e-mail keys of a batch of rows end to end, each with
+// its hash, so that their lookups can be made stage by stage.
+type keyBatch struct {
+	text []byte
+	keys []batchKey
 }
 
-func (b *keyBlock) load(users []User, uk *userKeys) {
-	b.text = b.text[:0]
-	for i := range users {
-		b.text = appendEmailKey(b.text, users[i].Email)
-		b.end[i] = len(b.text)
-		key := b.key(i)
-		b.valid[i] = bytes.IndexByte(key, '@') >= 0 // validEmail
-		if b.valid[i] {
-			b.hash[i] = uk.keys.hash(key)
-		}
-	}
-	for i := range users { // loads alone, so that many are in flight
-		if h := b.hash[i]; b.valid[i] {
-			b.sum += uk.filter.words[h&uint64(len(uk.filter.words)-1)] + uint64(uk.keys.slots[uk.keys.home(h)].id)
-		}
-	}
-	warmSink.Store(int64(b.sum))
+type batchKey struct {
+	end     int   // the key is text[the previous key's end:end]
+	row     int32 // the row in the batch the key is of
+	primary bool  // the row's primary e-mail
+	valid   bool  // the key has an @ (validEmail): only such keys are users'
+	pass    bool  // the filter may have it
+	h       uint64
 }
 
-func (b *keyBlock) key(i int) []byte {
+func (kb *keyBatch) reset() { kb.text, kb.keys = kb.text[:0], kb.keys[:0] }
+
+// add appends the key of email, of row.
+func (kb *keyBatch) add(row int32, email string, primary bool) {
+	start := len(kb.text)
+	kb.text = appendEmailKey(kb.text, email)
+	valid := bytes.IndexByte(kb.text[start:], '@') >= 0
+	kb.keys = append(kb.keys, batchKey{end: len(kb.text), row: row, primary: primary, valid: valid})
+}
+
+// key is the k-th key's bytes.
+func (kb *keyBatch) key(k int) []byte {
 	start := 0
-	if i > 0 {
-		start = b.end[i-1]
+	if k > 0 {
+		start = kb.keys[k-1].end
 	}
-	return b.text[start:b.end[i]]
+	return kb.text[start:kb.keys[k].end]
+}
+
+// hash hashes the valid keys for s.
+func (kb *keyBatch) hash(s *keySet) {
+	for k := range kb.keys {
+		if kb.keys[k].valid {
+			kb.keys[k].h = s.hash(kb.key(k))
+		}
+	}
 }
 
 // lookup returns the number of the e-mail key in b, if it is a user's.
@@ -148,9 +166,9 @@ type contactRow struct {
 // own (keys and hashes, filter words, slots, then the set), are in flight
 // together. Several goroutines may probe at once.
 func (uk *userKeys) probeRows(rows []contactRow) {
-	pb := probeScratch.Get().(*probeBatch)
-	defer probeScratch.Put(pb)
-	pb.text, pb.keys = pb.text[:0], pb.keys[:0]
+	kb := probeScratch.Get().(*keyBatch)
+	defer probeScratch.Put(kb)
+	kb.reset()
 	for i := range rows {
 		c := &rows[i].c
 		rows[i].hits = rows[i].hits[:0]
@@ -158,65 +176,39 @@ func (uk *userKeys) probeRows(rows []contactRow) {
 			continue
 		}
 		if c.Primary != "" {
-			pb.add(int32(i), c.Primary, true)
+			kb.add(int32(i), c.Primary, true)
 		}
 		for _, email := range c.Others {
-			pb.add(int32(i), email, false)
+			kb.add(int32(i), email, false)
 		}
 	}
-	start := 0
-	for k := range pb.keys {
-		key := &pb.keys[k]
-		key.h = uk.keys.hash(pb.text[start:key.end])
-		start = key.end
-	}
-	for k := range pb.keys {
-		pb.keys[k].pass = uk.filter.mayHave(pb.keys[k].h)
+	kb.hash(&uk.keys)
+	for k := range kb.keys {
+		key := &kb.keys[k]
+		key.pass = key.valid && uk.filter.mayHave(key.h)
 	}
 	var sum uint64
-	for k := range pb.keys {
-		if pb.keys[k].pass {
-			sum += uint64(uk.keys.slots[uk.keys.home(pb.keys[k].h)].id)
+	for _, key := range kb.keys {
+		if key.pass {
+			sum += uint64(uk.keys.slots[uk.keys.home(key.h)].id)
 		}
 	}
-	for k := range pb.keys { // the bytes of the keys the slots hold, to compare
-		if key := &pb.keys[k]; key.pass {
+	for _, key := range kb.keys { // the bytes of the keys the slots hold, to compare
+		if key.pass {
 			sum += uk.keys.warm(key.h)
 		}
 	}
 	warmSink.Store(int64(sum))
-	start = 0
-	for k := range pb.keys {
-		key := &pb.keys[k]
+	for k, key := range kb.keys {
 		if key.pass {
-			if e, ok := uk.keys.find(pb.text[start:key.end], key.h); ok {
+			if e, ok := uk.keys.find(kb.key(k), key.h); ok {
 				rows[key.row].hits = append(rows[key.row].hits, keyHit{e, key.primary})
 			}
 		}
-		start = key.end
 	}
 }
 
-// probeBatch is probeRows' scratch: the e-mail keys of a batch, end to end.
-type probeBatch struct {
-	text []byte
-	keys []probeKey
-}
-
-type probeKey struct {
-	row     int32
-	end     int // the key is text[previous end:end]
-	h       uint64
-	primary bool
-	pass    bool // the filter may have it
-}
-
-func (pb *probeBatch) add(row int32, email string, primary bool) {
-	pb.text = appendEmailKey(pb.text, email)
-	pb.keys = append(pb.keys, probeKey{row: row, end: len(pb.text), primary: primary})
-}
-
-var probeScratch = sync.Pool{New: func() any { return new(probeBatch) }}
+var probeScratch = sync.Pool{New: func() any { return new(keyBatch) }}
 
 // contactSieve decides, contact by contact as they are read in id order,
 // which ones matter to a run over the users of uk: possible matches (a
@@ -238,7 +230,7 @@ func newContactSieve(uk *userKeys) *contactSieve {
 }
 
 // keep reports whether c matters, adding it to the index if so; hits are
-// its e-mails that are users' keys (uk.probe).
+// its e-mails that are users' keys (uk.probeRows).
 func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
 	if len(hits) == 0 && c.UFID == 0 && !c.inGroups() {
 		return false
@@ -250,8 +242,8 @@ func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
 	return true
 }
 
-// done drops what only sifting needs, the key map and its filter, so the
-// collector can take them while users are matched.
+// done drops what only sifting needs, the key table and its filter, so
+// the collector can take them before users are matched.
 func (uk *userKeys) done() {
 	uk.keys, uk.filter = keySet{}, keyFilter{}
 }
