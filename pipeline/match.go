@@ -406,8 +406,6 @@ func ruleScore(rule string, c *Contact, first, last string) int {
 	return score
 }
 
-func validEmail(key string) bool { return strings.Contains(key, "@") }
-
 func externalID(prefix string, uid int64) string {
 	if prefix == "" {
 		return ""

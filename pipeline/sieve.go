@@ -85,7 +85,7 @@ type batchKey struct {
 	end     int   // the key is text[the previous key's end:end]
 	row     int32 // the row in the batch the key is of
 	primary bool  // the row's primary e-mail
-	valid   bool  // the key has an @ (validEmail): only such keys are users'
+	valid   bool  // the key has an @ (step 7): only such keys are users'
 	pass    bool  // the filter may have it
 	h       uint64
 }
