@@ -137,21 +137,27 @@ type keyHit struct {
 // Only non-deleted Individuals are matched (step 3). It only reads uk, so
 // several goroutines may probe at once.
 func (uk *userKeys) probe(c *Contact, hits []keyHit) []keyHit {
-	if !c.IsIndividual() || c.Deleted {
-		return hits
-	}
 	var scratch [64]byte // the usual key fits: no allocation
-	if c.Primary != "" {
-		if e, ok := uk.lookup(appendEmailKey(scratch[:0], c.Primary)); ok {
-			hits = append(hits, keyHit{e, true})
+	c.matchEmails(func(email string, primary bool) {
+		if e, ok := uk.lookup(appendEmailKey(scratch[:0], email)); ok {
+			hits = append(hits, keyHit{e, primary})
 		}
+	})
+	return hits
+}
+
+// matchEmails calls f with each of c's e-mails that step 3 compares, the
+// primary first: none unless c is a non-deleted Individual.
+func (c *Contact) matchEmails(f func(email string, primary bool)) {
+	if !c.IsIndividual() || c.Deleted {
+		return
+	}
+	if c.Primary != "" {
+		f(c.Primary, true)
 	}
 	for _, email := range c.Others {
-		if e, ok := uk.lookup(appendEmailKey(scratch[:0], email)); ok {
-			hits = append(hits, keyHit{e, false})
-		}
+		f(email, false)
 	}
-	return hits
 }
 
 // contactRow is a contacts row read, and when sifting, its e-mails that are
@@ -170,17 +176,8 @@ func (uk *userKeys) probeRows(rows []contactRow) {
 	defer probeScratch.Put(kb)
 	kb.reset()
 	for i := range rows {
-		c := &rows[i].c
 		rows[i].hits = rows[i].hits[:0]
-		if !c.IsIndividual() || c.Deleted {
-			continue
-		}
-		if c.Primary != "" {
-			kb.add(int32(i), c.Primary, true)
-		}
-		for _, email := range c.Others {
-			kb.add(int32(i), email, false)
-		}
+		rows[i].c.matchEmails(func(email string, primary bool) { kb.add(int32(i), email, primary) })
 	}
 	kb.hash(&uk.keys)
 	for k := range kb.keys {
