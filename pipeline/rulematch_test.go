@@ -1,0 +1,123 @@
+package pipeline
+
+import (
+	"slices"
+	"testing"
+)
+
+// testValues gives the rule fields the users and contacts exports have
+// today, plus extra ones by name.
+func testValues(first, last string, emails []string, extra map[string][]string) valuesOf {
+	return func(field string, yield func(string)) {
+		switch field {
+		case FieldFirstName:
+			yield(first)
+		case FieldLastName:
+			yield(last)
+		case FieldEmail:
+			for _, e := range emails {
+				yield(e)
+			}
+		default:
+			for _, v := range extra[field] {
+				yield(v)
+			}
+		}
+	}
+}
+
+func TestRuleScore(t *testing.T) {
+	sup, _ := BuiltinRule(RuleSupervised)
+	postcode := &Rule{Title: "postcode", Threshold: 15, Fields: []RuleField{
+		{FieldEmail, 15, 0}, {FieldFirstName, 5, 3}, {FieldLastName, 5, 0}, {FieldPostalCode, 5, 0}}}
+	phone := &Rule{Title: "phone", Threshold: 10, Fields: []RuleField{{FieldPhone, 10, 7}, {FieldBirthDate, 5, 4}}}
+	tests := []struct {
+		name    string
+		rule    *Rule
+		user    valuesOf
+		contact valuesOf
+		score   int
+		fields  string
+	}{
+		{"supervised, all agree", sup, testValues("Ann", "Lee", []string{"ann@x.org"}, nil), testValues("ANN", "lee", []string{" Ann@X.org"}, nil), 22, "first_name, last_name, email"},
+		{"names compare as MySQL does", sup, testValues("José", "Núñez", []string{"j@x.org"}, nil), testValues("JOSE", "NUNEZ", []string{"j@x.org"}, nil), 22, "first_name, last_name, email"},
+		{"another e-mail of the contact", sup, testValues("Ann", "Lee", []string{"ann@x.org"}, nil), testValues("Ann", "Lee", []string{"a@y.org", "ann@x.org"}, nil), 22, "first_name, last_name, email"},
+		{"empty never matches", sup, testValues("", "", []string{"ann@x.org"}, nil), testValues("", "", []string{"ann@x.org"}, nil), 10, "email"},
+		{"length: first 3 characters", postcode, testValues("Robert", "Lee", nil, map[string][]string{FieldPostalCode: {"SW1A 1AA"}}), testValues("Rob", "Lee", nil, map[string][]string{FieldPostalCode: {"sw1a 1aa"}}), 15, "first_name, last_name, postal_code"},
+		{"length: differ within it", postcode, testValues("Ann", "Lee", nil, nil), testValues("Anna", "Lee", nil, nil), 10, "first_name, last_name"},
+		{"phone digits", phone, testValues("", "", nil, map[string][]string{FieldPhone: {"+44 20 7946 0958"}}), testValues("", "", nil, map[string][]string{FieldPhone: {"0044", "(442) 079-4699"}}), 10, "phone"},
+		{"birth year", phone, testValues("", "", nil, map[string][]string{FieldBirthDate: {"1980-01-31"}}), testValues("", "", nil, map[string][]string{FieldBirthDate: {"06/15/1980"}}), 5, "birth_date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := newRuleKeys(tt.rule)
+			keys := k.userKeys(tt.user, nil)
+			score, matched := k.score(keys, tt.contact)
+			if score != tt.score || tt.rule.matchedFields(matched) != tt.fields {
+				t.Errorf("score %d (%s), want %d (%s)", score, tt.rule.matchedFields(matched), tt.score, tt.fields)
+			}
+		})
+	}
+}
+
+func TestRuleIndexAndPrefer(t *testing.T) {
+	// Full name and postcode, or e-mail: the surname index is not where
+	// candidates come from when the postcode is rarer.
+	r := &Rule{Title: "name and postcode", Threshold: 15, Fields: []RuleField{
+		{FieldEmail, 15, 0}, {FieldFirstName, 5, 0}, {FieldLastName, 5, 0}, {FieldPostalCode, 5, 0}}}
+	type contact struct {
+		id                 int64
+		first, last, email string
+		postcode           string
+		deleted            bool
+	}
+	contacts := []contact{
+		{10, "Ann", "Smith", "other@x.org", "AB1 2CD", false},
+		{11, "Ann", "Smith", "", "ZZ9 9ZZ", false},
+		{12, "Ann", "Smith", "ann@x.org", "AB1 2CD", false}, // e-mail, names and postcode: 30
+		{13, "Anne", "Smith", "", "AB1 2CD", false},
+		{14, "Ann", "Smith", "ann@x.org", "AB1 2CD", true}, // deleted
+		{15, "ÁNN", "SMITH", "", "ab1 2cd", false},
+	}
+	ri := newRuleIndex(r, len(contacts), func(i int32) valuesOf {
+		c := contacts[i]
+		if c.deleted {
+			return nil
+		}
+		return testValues(c.first, c.last, []string{c.email}, map[string][]string{FieldPostalCode: {c.postcode}})
+	})
+	got := ri.candidates(testValues("Ann", "Smith", []string{"ann@x.org"}, map[string][]string{FieldPostalCode: {"AB1 2CD"}}))
+	var ids []int64
+	var cands []ruleCandidate
+	for _, c := range got {
+		ids = append(ids, contacts[c.Contact].id)
+		cands = append(cands, ruleCandidate{contact: c.Contact, id: contacts[c.Contact].id, score: c.Score, matched: c.Matched})
+	}
+	if want := []int64{10, 12, 15}; !slices.Equal(ids, want) {
+		t.Fatalf("candidates %v, want %v", ids, want)
+	}
+	slices.SortFunc(cands, preferCandidate)
+	if cands[0].id != 12 || cands[0].score != 30 || cands[1].id != 10 || cands[2].id != 15 {
+		t.Errorf("preferred order %+v: want 12 (score 30), then 10 and 15 (15 each, lowest id first)", cands)
+	}
+	// Same score: a primary e-mail before a lower id.
+	tie := []ruleCandidate{{id: 3, score: 20}, {id: 7, score: 20, primary: true}, {id: 1, score: 20}}
+	slices.SortFunc(tie, preferCandidate)
+	if tie[0].id != 7 || tie[1].id != 1 || tie[2].id != 3 {
+		t.Errorf("ties: %+v, want 7 (primary), 1, 3", tie)
+	}
+}
+
+func TestEmailRequired(t *testing.T) {
+	sup, _ := BuiltinRule(RuleSupervised)
+	uns, _ := BuiltinRule(RuleUnsupervised)
+	names := &Rule{Threshold: 10, Fields: []RuleField{{FieldEmail, 10, 0}, {FieldFirstName, 5, 0}, {FieldLastName, 5, 0}}}
+	for _, tt := range []struct {
+		r    *Rule
+		want bool
+	}{{sup, true}, {uns, true}, {names, false}} {
+		if got := tt.r.emailRequired(); got != tt.want {
+			t.Errorf("%s: emailRequired %v, want %v", tt.r, got, tt.want)
+		}
+	}
+}
