@@ -1,0 +1,62 @@
+package similar
+
+import "strings"
+
+// Address is an e-mail address taken apart for comparing.
+type Address struct {
+	Key     string // the whole address as step 3 keys it
+	Local   string // before the @, without a +tag and without dots
+	Domain  string // after the @
+	Mailbox string // Local@the provider's main domain, where the provider ignores dots and tags
+}
+
+// providers maps domains that reach the same mailboxes to one name.
+var providers = map[string]string{
+	"gmail.com": "gmail.com", "googlemail.com": "gmail.com",
+	"icloud.com": "icloud.com", "me.com": "icloud.com", "mac.com": "icloud.com",
+	"protonmail.com": "proton.me", "protonmail.ch": "proton.me", "proton.me": "proton.me", "pm.me": "proton.me",
+	"yandex.ru": "yandex.ru", "yandex.com": "yandex.ru", "ya.ru": "yandex.ru", "yandex.ua": "yandex.ru",
+	"ymail.com": "ymail.com", "rocketmail.com": "ymail.com",
+}
+
+// ProviderOf is the provider a domain belongs to, "" if it is none of the
+// known aliased ones.
+func ProviderOf(domain string) string { return providers[domain] }
+
+// ParseAddress takes an e-mail key (trimmed, lower-cased) apart. ok is
+// false without an @.
+func ParseAddress(key string) (a Address, ok bool) {
+	at := strings.LastIndexByte(key, '@')
+	if at <= 0 || at == len(key)-1 {
+		return a, false
+	}
+	a.Key, a.Domain = key, key[at+1:]
+	local := key[:at]
+	if plus := strings.IndexByte(local, '+'); plus > 0 {
+		local = local[:plus]
+	}
+	a.Local = strings.ReplaceAll(local, ".", "")
+	dom := a.Domain
+	if p := providers[dom]; p != "" {
+		dom = p
+	}
+	// Every provider ignores case; Gmail also dots, most also +tags.
+	if dom == "gmail.com" {
+		a.Mailbox = a.Local + "@" + dom
+	} else {
+		a.Mailbox = local + "@" + dom
+	}
+	return a, true
+}
+
+// genericLocal are the role addresses many people share: the same local
+// part at two domains says nothing about a person.
+var genericLocal = map[string]bool{"info": true, "admin": true, "office": true, "contact": true, "mail": true, "email": true,
+	"sales": true, "hello": true, "webmaster": true, "support": true, "noreply": true, "enquiries": true, "post": true,
+	"test": true, "user": true, "me": true, "home": true, "secretary": true, "membership": true, "members": true}
+
+// Distinctive reports whether a local part is specific enough to point at
+// one person: long enough, and no role address.
+func Distinctive(local string) bool {
+	return len(local) >= 6 && !genericLocal[local]
+}

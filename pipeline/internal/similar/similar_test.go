@@ -1,0 +1,125 @@
+package similar
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"José Núñez-García": "josenunezgarcia", "O'Brien": "obrien", "STRAẞE": "strasse", "Æsa Øst": "aesaost",
+		"Łukasz": "lukasz", "Ｊｏｈｎ": "john", "": "",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNicknames(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{{"bob", "robert", true}, {"bill", "william", true}, {"liz", "elizabeth", true}, {"robert", "william", false}, {"ann", "zoe", false}} {
+		if got := Nicknames(tt.a, tt.b); got != tt.want {
+			t.Errorf("Nicknames(%q, %q) = %v", tt.a, tt.b, got)
+		}
+	}
+	keys := func(n string) map[string]bool {
+		m := map[string]bool{}
+		FirstNameKeys(n, func(k string) { m[k] = true })
+		return m
+	}
+	shared := false
+	for k := range keys("bob") {
+		shared = shared || keys("robert")[k]
+	}
+	if !shared {
+		t.Error("bob and robert share no blocking key")
+	}
+}
+
+func TestWithinOneEdit(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"jo.smith@gmail.com", "jo.smith@gmial.com", true}, // swapped
+		{"jo.smith@gmail.com", "jo.smyth@gmail.com", true}, // replaced
+		{"jo.smith@gmail.com", "jo.smit@gmail.com", true},  // left out
+		{"jo.smith@gmail.com", "jjo.smith@gmail.com", true},
+		{"abc", "abc", true},
+		{"jo.smith@gmail.com", "jo.smyth@gmial.com", false},
+		{"abc", "cba", false},
+		{"ab", "abcd", false},
+	} {
+		if got := WithinOneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("WithinOneEdit(%q, %q) = %v", tt.a, tt.b, got)
+		}
+	}
+}
+
+// TestDeletionHashesMeet: strings one typo apart always share a deletion
+// hash or one's whole hash, on random strings.
+func TestDeletionHashesMeet(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	rnd := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "abc."[r.IntN(4)]
+		}
+		return b
+	}
+	keys := func(s string) map[uint64]bool {
+		m := map[uint64]bool{Hash(s): true}
+		DeletionHashes(s, func(h uint64) { m[h] = true })
+		return m
+	}
+	for range 2000 {
+		a := rnd(1 + r.IntN(8))
+		b := append([]byte(nil), a...)
+		i := r.IntN(len(b))
+		switch r.IntN(4) {
+		case 0:
+			b[i] = "abc."[r.IntN(4)]
+		case 1:
+			b = append(b[:i], b[i+1:]...)
+		case 2:
+			b = append(b[:i], append([]byte{"abc."[r.IntN(4)]}, b[i:]...)...)
+		case 3:
+			if i+1 < len(b) {
+				b[i], b[i+1] = b[i+1], b[i]
+			}
+		}
+		if !WithinOneEdit(string(a), string(b)) {
+			t.Fatalf("%q, %q: not within one edit", a, b)
+		}
+		ka, kb := keys(string(a)), keys(string(b))
+		meet := false
+		for k := range ka {
+			meet = meet || kb[k]
+		}
+		if !meet {
+			t.Fatalf("%q and %q share no key", a, b)
+		}
+	}
+}
+
+func TestParseAddress(t *testing.T) {
+	a, _ := ParseAddress("jo.smith+news@googlemail.com")
+	b, _ := ParseAddress("josmith@gmail.com")
+	if a.Mailbox != b.Mailbox || a.Local != "josmith" {
+		t.Errorf("gmail forms: %+v %+v", a, b)
+	}
+	c, _ := ParseAddress("jo.smith@yahoo.com")
+	d, _ := ParseAddress("josmith@yahoo.com")
+	if c.Mailbox == d.Mailbox || c.Local != d.Local {
+		t.Errorf("yahoo keeps dots in its mailboxes: %+v %+v", c, d)
+	}
+	if _, ok := ParseAddress("nobody"); ok {
+		t.Error("an address without @ parsed")
+	}
+	if Distinctive("info") || Distinctive("jo") || !Distinctive("josmith") {
+		t.Error("Distinctive")
+	}
+}
