@@ -120,6 +120,9 @@ var dateLayouts = []string{"2006-01-02", "2006-01-02 15:04:05", "20060102", "200
 // of 4 compares years; text that is no date is compared as it is.
 func isoDate(s string) string {
 	s = strings.TrimSpace(s)
+	if s == "" || s[0] < '0' && s[0] > '9' && !strings.ContainsAny(s, "0123456789") {
+		return s
+	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.Format("2006-01-02")

@@ -10,6 +10,9 @@ type Index struct {
 	Cap   int
 	ids   map[uint64]int32 // key -> its list's number
 	lists [][]int32
+	// bits has one bit per key hash, set by Freeze: most keys looked up
+	// are no one's, and one bit turns them away before the map is read.
+	bits []uint64
 }
 
 // NewIndex returns an empty index whose keys hold at most limit records.
@@ -30,8 +33,28 @@ func (x *Index) Add(key uint64, record int32) {
 	x.lists[id] = append(l, record)
 }
 
+// Freeze readies the index for lookups, which may then run on several
+// goroutines at once; no Add may follow.
+func (x *Index) Freeze() {
+	n := 64
+	for n < 16*len(x.ids) {
+		n *= 2
+	}
+	x.bits = make([]uint64, n/64)
+	for k := range x.ids {
+		b := k & uint64(n-1)
+		x.bits[b/64] |= 1 << (b % 64)
+	}
+}
+
 // Lookup is the records filed under key, nil when none or too many.
 func (x *Index) Lookup(key uint64) []int32 {
+	if x.bits != nil {
+		b := key & uint64(len(x.bits)*64-1)
+		if x.bits[b/64]&(1<<(b%64)) == 0 {
+			return nil
+		}
+	}
 	id, ok := x.ids[key]
 	if !ok {
 		return nil

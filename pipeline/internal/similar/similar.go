@@ -115,23 +115,50 @@ func Hash(parts ...string) uint64 {
 	return h
 }
 
-// DeletionHashes yields the hash of s with each one byte left out: two
-// strings one typo apart share one of these or each other's whole hash
-// (Hash(s)), so they meet in an index without comparing all pairs.
-func DeletionHashes(s string, yield func(uint64)) {
-	for skip := 0; skip < len(s); skip++ {
-		if skip > 0 && s[skip] == s[skip-1] {
-			continue // leaving out either of two equal bytes gives the same
-		}
-		h := uint64(14695981039346656037)
-		for i := 0; i < len(s); i++ {
-			if i != skip {
-				h ^= uint64(s[i])
-				h *= 1099511628211
-			}
-		}
-		h ^= 0
-		h *= 1099511628211
-		yield(h)
+// polyBase is the base of the polynomial hash DeletionHashes and
+// WholeHash share: a deletion's hash comes from a prefix's and a suffix's
+// in constant time, instead of hashing the whole string again.
+const polyBase = 1099511628211
+
+// finish spreads a polynomial hash's bits (the index masks the low ones)
+// and mixes in the length.
+func finish(h uint64, n int) uint64 {
+	h ^= uint64(n) * 0x9e3779b97f4a7c15
+	h ^= h >> 31
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 29
+	return h
+}
+
+// WholeHash is the hash of s in DeletionHashes' terms.
+func WholeHash(s string) uint64 {
+	var h uint64
+	for i := 0; i < len(s); i++ {
+		h = h*polyBase + uint64(s[i]) + 1
 	}
+	return finish(h, len(s))
+}
+
+// DeletionHashes yields the hash of s with each one of its first n bytes
+// left out (n <= len(s); an e-mail's local part): two strings one typo
+// apart there share one of these or each other's WholeHash, so they meet
+// in an index without comparing all pairs. suf is scratch, returned for
+// reuse.
+func DeletionHashes(s string, n int, scratch []uint64, yield func(uint64)) []uint64 {
+	// suf[j] is the hash of s[j:], pow[j] the base to the j.
+	scratch = append(scratch[:0], make([]uint64, 2*(len(s)+1))...)
+	suf, pow := scratch[:len(s)+1], scratch[len(s)+1:]
+	pow[0] = 1
+	for j := len(s) - 1; j >= 0; j-- {
+		pow[len(s)-j] = pow[len(s)-j-1] * polyBase
+		suf[j] = (uint64(s[j])+1)*pow[len(s)-1-j] + suf[j+1]
+	}
+	pre := uint64(0) // the hash of s[:k]
+	for k := 0; k < n && k < len(s); k++ {
+		if k == 0 || s[k] != s[k-1] { // leaving out either of two equal bytes gives the same
+			yield(finish(pre*pow[len(s)-1-k]+suf[k+1], len(s)-1))
+		}
+		pre = pre*polyBase + uint64(s[k]) + 1
+	}
+	return scratch
 }

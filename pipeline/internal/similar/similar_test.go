@@ -71,8 +71,8 @@ func TestDeletionHashesMeet(t *testing.T) {
 		return b
 	}
 	keys := func(s string) map[uint64]bool {
-		m := map[uint64]bool{Hash(s): true}
-		DeletionHashes(s, func(h uint64) { m[h] = true })
+		m := map[uint64]bool{WholeHash(s): true}
+		DeletionHashes(s, len(s), nil, func(h uint64) { m[h] = true })
 		return m
 	}
 	for range 2000 {
@@ -121,5 +121,26 @@ func TestParseAddress(t *testing.T) {
 	}
 	if Distinctive("info") || Distinctive("jo") || !Distinctive("josmith") {
 		t.Error("Distinctive")
+	}
+}
+
+func TestDeletionHashesAreWholeHashes(t *testing.T) {
+	s := "jo.smith@x.org"
+	var got []uint64
+	DeletionHashes(s, 8, nil, func(h uint64) { got = append(got, h) })
+	var want []uint64
+	for k := 0; k < 8; k++ {
+		if k > 0 && s[k] == s[k-1] {
+			continue
+		}
+		want = append(want, WholeHash(s[:k]+s[k+1:]))
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d hashes, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Errorf("deletion %d: %x, want %x", i, got[i], want[i])
+		}
 	}
 }

@@ -1,0 +1,398 @@
+package pipeline
+
+import (
+	"cmp"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/civisync/civisync/pipeline/internal/similar"
+)
+
+// Likely duplicates (SPEC §2): for every user who gets a new contact,
+// existing contacts that are probably the same person under another
+// address, each with a Score of 0–100 and the reasons in words. They never
+// change a link: a person decides.
+
+// Suggestion is one likely duplicate: a user given a new contact, and an
+// existing contact that is probably the same person.
+type Suggestion struct {
+	UID       int64
+	ContactID int64
+	Score     int
+	Why       string
+	Src       // the user's row
+}
+
+// Points each signal adds to a suggestion's score (capped at 0 and 100).
+// No single name signal reaches SuggestListed by itself: a shared surname or
+// first name says little, and even a whole name shared needs a second sign.
+const (
+	pointsSameEmail      = 65 // the very address (the contact was passed over)
+	pointsSameMailbox    = 60 // gmail.com = googlemail.com, dots, +tags
+	pointsEmailTypo      = 50 // one typo apart, in a local part of 5 or more
+	pointsEmailTypoShort = 30 // one typo apart in a short local part: jon@, jan@
+	pointsLocalPart      = 40 // same distinctive local part at another domain
+	pointsLocalGeneric   = 20 // same short or role local part (info@) at another domain
+	pointsLocalSpellName = 15 // a nameless side's local part spells the other's surname
+	pointsPhone          = 35
+	pointsFullName       = 40
+	pointsLastName       = 10
+	pointsFirstName      = 5
+	pointsOtherFirst     = -15 // same surname, another first name: a relative
+	pointsOtherNames     = -30 // nothing of the names alike
+	pointsBirthDate      = 20
+	pointsOtherBirthDate = -20
+	pointsPostalCode     = 10
+	pointsCity           = 5
+	pointsStreet         = 15
+
+	// SuggestListed is the lowest Score listed.
+	SuggestListed = 40
+	// suggestPerUser is how many contacts are listed for one user, best first.
+	suggestPerUser = 5
+	// nameBlockCap: a name key shared by more users than this (a common
+	// name) pairs nobody by itself; their e-mails and phones still do.
+	nameBlockCap = 16
+)
+
+// dupPerson is what suggestions compare of a user or a contact.
+type dupPerson struct {
+	ID                                  int64 // uid or contact id
+	First, Last                         string
+	Emails                              []string
+	Phones                              []string
+	BirthDate, PostalCode, City, Street string
+	Src
+}
+
+// dupPrepared is a dupPerson with every value turned once into what it is
+// compared by.
+type dupPrepared struct {
+	p            *dupPerson
+	first, last  string // folded: plain lower-case letters
+	addrs        []similar.Address
+	phones       []string // last 7 to 9 digits
+	phonesRaw    []string // as written, for Why
+	birth        string
+	postal, city string
+	street       string
+	scratch      []uint64
+}
+
+func (d *dupPrepared) prepare(p *dupPerson) {
+	d.p = p
+	d.first, d.last = similar.Fold(p.First), similar.Fold(p.Last)
+	d.addrs, d.phones, d.phonesRaw = d.addrs[:0], d.phones[:0], d.phonesRaw[:0]
+	for _, e := range p.Emails {
+		if a, ok := similar.ParseAddress(EmailKey(e)); ok && !slices.ContainsFunc(d.addrs, func(b similar.Address) bool { return b.Key == a.Key }) {
+			d.addrs = append(d.addrs, a)
+		}
+	}
+	for _, ph := range p.Phones {
+		if digits := phoneDigits(ph); len(digits) >= 7 && !slices.Contains(d.phones, digits) {
+			d.phones = append(d.phones, digits)
+			d.phonesRaw = append(d.phonesRaw, strings.TrimSpace(ph))
+		}
+	}
+	d.birth, d.postal, d.city, d.street = isoDate(p.BirthDate), similar.Fold(p.PostalCode), similar.Fold(p.City), similar.Fold(p.Street)
+}
+
+// phoneDigits is a phone's last 9 digits (fewer if it has fewer): country
+// and trunk prefixes (+44, 0) fall away.
+func phoneDigits(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' {
+			b = append(b, c)
+		}
+	}
+	if len(b) > 9 {
+		b = b[len(b)-9:]
+	}
+	return string(b)
+}
+
+// keys yields the person's blocking keys: the mailbox, the local part, the
+// address and its one-deletion forms, the phone's last 7 digits, the
+// surname's phonetic code with each form of the first name. Two people a
+// signal links share one of these keys.
+func (d *dupPrepared) keys(yield func(key uint64, name bool)) {
+	for _, a := range d.addrs {
+		yield(similar.Hash("m", a.Mailbox), false)
+		if len(a.Local) >= 3 {
+			yield(similar.Hash("l", a.Local), false)
+		}
+		// Typos in the local part meet here; in the domain, by the local
+		// part's key.
+		yield(similar.WholeHash(a.Key), false)
+		d.scratch = similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, d.scratch, func(h uint64) { yield(h, false) })
+	}
+	for _, p := range d.phones {
+		yield(similar.Hash("p", p[len(p)-7:]), false)
+	}
+	if d.first != "" && d.last != "" {
+		last := similar.Soundex(d.last)
+		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f), true) })
+	}
+}
+
+// signal is one reason of a suggestion and the points it adds.
+type signal struct {
+	points int
+	words  string
+}
+
+// judge scores a user against a contact: the signals that link them and
+// the score they add up to.
+func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
+	sig = sig[:0]
+	// The e-mails: only the strongest link counts.
+	var best signal
+	for _, a := range u.addrs {
+		for _, b := range c.addrs {
+			var s signal
+			switch {
+			case a.Key == b.Key:
+				s = signal{pointsSameEmail, fmt.Sprintf("the same e-mail %s", a.Key)}
+			case a.Mailbox == b.Mailbox:
+				s = signal{pointsSameMailbox, fmt.Sprintf("e-mails %s and %s reach the same mailbox", a.Key, b.Key)}
+			case similar.WithinOneEdit(a.Key, b.Key):
+				s = signal{pointsEmailTypo, fmt.Sprintf("e-mails %s and %s are one typo apart", a.Key, b.Key)}
+				if len(a.Local) < 5 {
+					s.points = pointsEmailTypoShort
+				}
+			case a.Local == b.Local:
+				s = signal{pointsLocalPart, fmt.Sprintf("the same e-mail name %q at %s and %s", a.Local, a.Domain, b.Domain)}
+				if !similar.Distinctive(a.Local) {
+					s.points = pointsLocalGeneric
+					s.words += ", a short or shared one"
+				}
+			}
+			if s.points > best.points {
+				best = s
+			}
+		}
+	}
+	if best.points > 0 {
+		sig = append(sig, best)
+	}
+	for i, p := range u.phones {
+		if slices.ContainsFunc(c.phones, func(q string) bool { return samePhone(p, q) }) {
+			sig = append(sig, signal{pointsPhone, fmt.Sprintf("the same phone number (%s)", u.phonesRaw[i])})
+			break
+		}
+	}
+	sig = judgeNames(u, c, sig)
+	if u.birth != "" && c.birth != "" {
+		if u.birth == c.birth {
+			sig = append(sig, signal{pointsBirthDate, "the same birth date " + u.birth})
+		} else {
+			sig = append(sig, signal{pointsOtherBirthDate, fmt.Sprintf("other birth dates (%s, %s)", u.birth, c.birth)})
+		}
+	}
+	if u.postal != "" && u.postal == c.postal {
+		sig = append(sig, signal{pointsPostalCode, "the same postal code " + u.p.PostalCode})
+	}
+	if u.city != "" && u.city == c.city {
+		sig = append(sig, signal{pointsCity, "the same city " + u.p.City})
+	}
+	if u.street != "" && u.street == c.street {
+		sig = append(sig, signal{pointsStreet, "the same street address"})
+	}
+	score := 0
+	for _, s := range sig {
+		score += s.points
+	}
+	return min(max(score, 0), 100), sig
+}
+
+// samePhone compares two phones' last digits: all of the shorter's (7 or
+// more), so a national and an international form agree.
+func samePhone(a, b string) bool {
+	n := min(len(a), len(b))
+	return a[len(a)-n:] == b[len(b)-n:]
+}
+
+// judgeNames weighs the names: accents, case and punctuation aside, short
+// forms (Bob, Robert) alike, and spellings close by Jaro-Winkler.
+func judgeNames(u, c *dupPrepared, sig []signal) []signal {
+	uName, cName := strings.TrimSpace(u.p.First+" "+u.p.Last), strings.TrimSpace(c.p.First+" "+c.p.Last)
+	lastAlike := u.last != "" && c.last != "" && (u.last == c.last || similar.JaroWinkler(u.last, c.last) >= 0.92)
+	firstHow := firstNamesAlike(u.p.First, c.p.First, u.first, c.first)
+	bothFirst := u.first != "" && c.first != ""
+	switch {
+	case lastAlike && firstHow != "":
+		how := "alike"
+		if u.first == c.first && u.last == c.last {
+			how = "the same"
+			if uName != cName {
+				how += " (accents, case and punctuation aside)"
+			}
+		} else if firstHow != "alike" {
+			how = "alike: " + firstHow
+		}
+		sig = append(sig, signal{pointsFullName, fmt.Sprintf("names %s and %s %s", uName, cName, how)})
+	case lastAlike && bothFirst:
+		sig = append(sig, signal{pointsLastName + pointsOtherFirst, fmt.Sprintf("the same surname %s but first names %s and %s: perhaps a relative", c.p.Last, u.p.First, c.p.First)})
+	case lastAlike:
+		sig = append(sig, signal{pointsLastName, "the same surname " + c.p.Last})
+	case firstHow != "" && u.last != "" && c.last != "":
+		sig = append(sig, signal{pointsFirstName + pointsOtherNames/2, fmt.Sprintf("first names alike (%s, %s) but surnames %s and %s", u.p.First, c.p.First, u.p.Last, c.p.Last)})
+	case firstHow != "":
+		sig = append(sig, signal{pointsFirstName, fmt.Sprintf("first names alike (%s, %s)", u.p.First, c.p.First)})
+	case bothFirst && u.last != "" && c.last != "":
+		sig = append(sig, signal{pointsOtherNames, fmt.Sprintf("names %s and %s not alike", uName, cName)})
+	}
+	// One side has no name: does its e-mail spell the other's surname?
+	for _, pair := range [2][2]*dupPrepared{{u, c}, {c, u}} {
+		nameless, named := pair[0], pair[1]
+		if nameless.last == "" && nameless.first == "" && len(named.last) >= 3 {
+			if slices.ContainsFunc(nameless.addrs, func(a similar.Address) bool { return strings.Contains(similar.Fold(a.Local), named.last) }) {
+				sig = append(sig, signal{pointsLocalSpellName, fmt.Sprintf("the e-mail spells the surname %s", named.p.Last)})
+				break
+			}
+		}
+	}
+	return sig
+}
+
+// firstNamesAlike says how two first names are alike, "" if they are not.
+func firstNamesAlike(a, b, fa, fb string) string {
+	switch {
+	case fa == "" || fb == "":
+		return ""
+	case fa == fb:
+		return "alike"
+	case similar.Nicknames(fa, fb):
+		if len(fa) > len(fb) {
+			a, b = b, a
+		}
+		return fmt.Sprintf("%s is a short form of %s", a, b)
+	case similar.JaroWinkler(fa, fb) >= 0.9:
+		return fmt.Sprintf("%s and %s spelt alike", a, b)
+	}
+	return ""
+}
+
+// why spells the signals out, each with its share of the score.
+func why(sig []signal, score int) string {
+	parts := make([]string, 0, len(sig))
+	slices.SortStableFunc(sig, func(a, b signal) int { return cmp.Compare(b.points, a.points) })
+	sum := 0
+	for _, s := range sig {
+		sum += s.points
+		if s.points >= 0 {
+			parts = append(parts, fmt.Sprintf("%s: +%d", s.words, s.points))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s: %d", s.words, s.points))
+		}
+	}
+	out := strings.Join(parts, "; ")
+	if sum != score {
+		out += fmt.Sprintf(" (%d, counted as %d)", sum, score)
+	}
+	return out
+}
+
+// suggestDuplicates finds, for each of users (those given a new contact),
+// the contacts that are likely the same person. contact(i, p) fills p with
+// contact i and reports whether a user may be matched to it (a non-deleted
+// Individual); n is the number of contacts. Users are indexed by their
+// blocking keys and each contact looks its own keys up, so only pairs that
+// share a key are compared, never all pairs. Contacts are looked at on
+// every core; the result does not depend on it: by user, best score first,
+// then contact id.
+func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerson) bool) []Suggestion {
+	if len(users) == 0 || n == 0 {
+		return nil
+	}
+	prepared := make([]dupPrepared, len(users))
+	idx := similar.NewIndex(1 << 30)
+	names := similar.NewIndex(nameBlockCap)
+	for i := range users {
+		prepared[i].prepare(&users[i])
+		prepared[i].keys(func(k uint64, name bool) {
+			if name {
+				names.Add(k, int32(i))
+			} else {
+				idx.Add(k, int32(i))
+			}
+		})
+	}
+	idx.Freeze()
+	names.Freeze()
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	const chunk = 4096
+	chunks := (n + chunk - 1) / chunk
+	found := make([][]Suggestion, chunks)
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			var p dupPerson
+			var c dupPrepared
+			var hits []int32
+			var sig []signal
+			for {
+				mu.Lock()
+				k := next
+				next++
+				mu.Unlock()
+				if k >= chunks {
+					return
+				}
+				for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
+					p = dupPerson{Emails: p.Emails[:0], Phones: p.Phones[:0]}
+					if !contact(i, &p) {
+						continue
+					}
+					c.prepare(&p)
+					hits = hits[:0]
+					c.keys(func(key uint64, name bool) {
+						if name {
+							hits = append(hits, names.Lookup(key)...)
+						} else {
+							hits = append(hits, idx.Lookup(key)...)
+						}
+					})
+					if len(hits) == 0 {
+						continue
+					}
+					for _, u := range similar.Sorted(hits) {
+						var score int
+						score, sig = judge(&prepared[u], &c, sig)
+						if score >= SuggestListed {
+							found[k] = append(found[k], Suggestion{UID: users[u].ID, ContactID: p.ID, Score: score, Why: why(sig, score), Src: users[u].Src})
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var out []Suggestion
+	for _, f := range found {
+		out = append(out, f...)
+	}
+	slices.SortFunc(out, func(a, b Suggestion) int {
+		return cmp.Or(cmp.Compare(a.UID, b.UID), cmp.Compare(b.Score, a.Score), cmp.Compare(a.ContactID, b.ContactID))
+	})
+	// At most suggestPerUser per user, and one row per contact (a contact
+	// repeated in the export).
+	w := 0
+	for i, s := range out {
+		if i > 0 && s.UID == out[i-1].UID && s.ContactID == out[i-1].ContactID {
+			continue
+		}
+		if w >= suggestPerUser && out[w-suggestPerUser].UID == s.UID {
+			continue
+		}
+		out[w] = s
+		w++
+	}
+	return out[:w]
+}

@@ -1,0 +1,121 @@
+package pipeline
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func person(id int64, first, last string, emails ...string) dupPerson {
+	return dupPerson{ID: id, First: first, Last: last, Emails: emails}
+}
+
+// TestLikelyDuplicates plants near-duplicates and decoys among unrelated
+// contacts: each planted one must score 50 or more, no decoy may.
+func TestLikelyDuplicates(t *testing.T) {
+	tests := []struct {
+		name    string
+		user    dupPerson
+		contact dupPerson
+		likely  bool
+		why     string // part of Why
+	}{
+		{"gmail and googlemail", person(0, "Jo", "Smith", "jo.smith@gmail.com"), person(0, "Jo", "Smith", "jo.smith@googlemail.com"), true, "reach the same mailbox"},
+		{"gmail dots, no names", person(0, "", "", "josmith@gmail.com"), person(0, "", "", "jo.smith@gmail.com"), true, "same mailbox"},
+		{"nickname and local part elsewhere", person(0, "Bob", "Smith", "bob.smith@work.org"), person(0, "Robert", "Smith", "bob.smith@yahoo.com"), true, "Bob is a short form of Robert"},
+		{"Bill and William, same phone", dupPerson{First: "Bill", Last: "Jones", Emails: []string{"bj@a.org"}, Phones: []string{"+44 20 7946 0958"}}, dupPerson{First: "William", Last: "Jones", Emails: []string{"wj@b.org"}, Phones: []string{"020 7946 0958"}}, true, "same phone"},
+		{"e-mail typo", person(0, "Ann", "Lee", "ann.lee@example.org"), person(0, "Ann", "Lee", "ann.lee@exmaple.org"), true, "one typo apart"},
+		{"e-mail typo, no names", person(0, "", "", "margaret.oduya@example.org"), person(0, "Margaret", "Oduya", "margaret.oduyaa@example.org"), true, "one typo apart"},
+		{"accents and a local part", person(0, "José", "Núñez", "jnunez@uni.edu"), person(0, "JOSE", "NUNEZ", "jnunez@gmail.com"), true, "accents, case and punctuation aside"},
+		{"nameless user, named contact", person(0, "", "", "k.obrien@home.net"), person(0, "Kate", "O'Brien", "k.obrien@work.com"), true, "spells the surname"},
+		{"misspelt surname and same phone", dupPerson{First: "Stephen", Last: "Mcdonald", Phones: []string{"555-201-3344"}, Emails: []string{"sm@a.org"}}, dupPerson{First: "Steve", Last: "MacDonald", Phones: []string{"(555) 201 3344"}, Emails: []string{"x@b.org"}}, true, "same phone"},
+
+		{"decoy: common surname alone", person(0, "Ann", "Smith", "ann@a.org"), person(0, "Peter", "Smith", "peter@b.org"), false, ""},
+		{"decoy: first name alone", person(0, "Ann", "Smith", "ann@a.org"), person(0, "Ann", "Jones", "jones@b.org"), false, ""},
+		{"decoy: same full name alone", person(0, "John", "Smith", "john1@a.org"), person(0, "John", "Smith", "smithy@b.org"), false, ""},
+		{"decoy: role address elsewhere", person(0, "Ann", "Lee", "info@a.org"), person(0, "Raj", "Patel", "info@b.org"), false, ""},
+		{"decoy: short typo, other people", person(0, "Jon", "Ray", "jon@x.org"), person(0, "Jan", "Kowalski", "jan@x.org"), false, ""},
+		{"decoy: family phone", dupPerson{First: "Jane", Last: "Doe", Phones: []string{"555 123 4567"}, Emails: []string{"jane@a.org"}}, dupPerson{First: "John", Last: "Doe", Phones: []string{"555 123 4567"}, Emails: []string{"john@b.org"}}, false, ""},
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	firsts := []string{"Ann", "John", "Peter", "Mary", "Raj", "Li", "Fatima", "Oleg"}
+	lasts := []string{"Smith", "Jones", "Lee", "Patel", "Khan", "Brown", "Garcia"}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The contact among 500 unrelated ones sharing common names.
+			contacts := make([]dupPerson, 500)
+			for i := range contacts {
+				f, l := firsts[r.IntN(len(firsts))], lasts[r.IntN(len(lasts))]
+				contacts[i] = person(int64(1000+i), f, l, fmt.Sprintf("%s.%s%d@corp%d.example", strings.ToLower(f), strings.ToLower(l), i, i%7))
+			}
+			at := r.IntN(len(contacts))
+			c := tt.contact
+			c.ID = 1
+			contacts[at] = c
+			u := tt.user
+			u.ID = 42
+			got := suggestDuplicates([]dupPerson{u}, len(contacts), func(i int, p *dupPerson) bool { *p = contacts[i]; return true })
+			var s *Suggestion
+			for i := range got {
+				if got[i].ContactID == 1 {
+					s = &got[i]
+				}
+				if got[i].UID != 42 {
+					t.Errorf("suggestion for user %d", got[i].UID)
+				}
+			}
+			switch {
+			case tt.likely && (s == nil || s.Score < 50):
+				t.Errorf("planted duplicate not found at 50 or more: %+v (all: %+v)", s, got)
+			case tt.likely && !strings.Contains(s.Why, tt.why):
+				t.Errorf("Why %q does not say %q", s.Why, tt.why)
+			case !tt.likely && s != nil && s.Score >= 50:
+				t.Errorf("decoy scored %d: %s", s.Score, s.Why)
+			}
+			for _, g := range got {
+				if g.ContactID != 1 && g.Score >= 50 {
+					t.Errorf("unrelated contact %d scored %d: %s", g.ContactID, g.Score, g.Why)
+				}
+			}
+		})
+	}
+}
+
+func TestWhySpellsShares(t *testing.T) {
+	u, c := &dupPrepared{}, &dupPrepared{}
+	up, cp := person(1, "Bob", "Smith", "jo.smith@gmail.com"), person(2, "Robert", "Smith", "jo.smith@googlemail.com")
+	u.prepare(&up)
+	c.prepare(&cp)
+	score, sig := judge(u, c, nil)
+	got := why(sig, score)
+	want := "e-mails jo.smith@gmail.com and jo.smith@googlemail.com reach the same mailbox: +60; names Bob Smith and Robert Smith alike: Bob is a short form of Robert: +40"
+	if score != 100 || got != want {
+		t.Errorf("score %d, why %q\nwant 100, %q", score, got, want)
+	}
+}
+
+// BenchmarkSuggestDuplicates: 20k users given new contacts against 200k
+// contacts with common names, near-duplicates among them.
+func BenchmarkSuggestDuplicates(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	firsts := []string{"Ann", "John", "Peter", "Mary", "Raj", "Li", "Fatima", "Oleg", "Robert", "William", "Bob", "Bill"}
+	lasts := []string{"Smith", "Jones", "Lee", "Patel", "Khan", "Brown", "Garcia", "Nguyen", "Müller", "O'Brien"}
+	mk := func(i int, dom string) dupPerson {
+		f, l := firsts[r.IntN(len(firsts))], lasts[r.IntN(len(lasts))]
+		return dupPerson{ID: int64(i), First: f, Last: l, Emails: []string{fmt.Sprintf("%s.%s%d@%s", strings.ToLower(f), strings.ToLower(l), i, dom)},
+			Phones: []string{fmt.Sprintf("555 %07d", r.IntN(10_000_000))}}
+	}
+	contacts := make([]dupPerson, 200_000)
+	for i := range contacts {
+		contacts[i] = mk(i, "gmail.com")
+	}
+	users := make([]dupPerson, 20_000)
+	for i := range users {
+		users[i] = mk(i*10, "googlemail.com")
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		suggestDuplicates(users, len(contacts), func(i int, p *dupPerson) bool { *p = contacts[i]; return true })
+	}
+}
