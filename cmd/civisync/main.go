@@ -124,6 +124,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			extractCommand(),
 			transformCommand(),
 			loadCommand(),
+			explainCommand(),
 		},
 		// Errors are printed once, as one line, by run.
 		ExitErrHandler:  func(*cli.Context, error) {},
