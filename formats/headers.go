@@ -170,6 +170,14 @@ func IsOtherEmail(raw string) bool {
 	return otherEmail.MatchString(strings.TrimSpace(strings.TrimPrefix(raw, "\uFEFF")))
 }
 
+var otherPhone = regexp.MustCompile(`(?i)^.+-\s*phone(\s*-.*)?$`)
+
+// IsOtherPhone recognises CiviCRM's location phone columns: Home-Phone,
+// Work-Phone-Mobile ...
+func IsOtherPhone(raw string) bool {
+	return otherPhone.MatchString(strings.TrimSpace(strings.TrimPrefix(raw, "\uFEFF")))
+}
+
 // The schemas of SPEC §1.2. Order matters: see Schema.
 var (
 	UsersSchema = Schema{Name: "users", Fields: []Field{
@@ -180,6 +188,16 @@ var (
 		{Name: "first_name", Headers: []string{"first name", "first_name", "field_first_name_value", "given name"}},
 		{Name: "last_name", Headers: []string{"last name", "last_name", "field_last_name_value", "surname", "family name"}},
 		{Name: "status", Headers: []string{"status", "block", "blocked", "active"}},
+		// Fields a dedupe rule may compare (SPEC §2); profile columns such
+		// as field_phone_value bind with --map phone=field_phone_value.
+		{Name: "middle_name", Headers: []string{"middle name", "middle_name", "field_middle_name_value"}},
+		{Name: "nick_name", Headers: []string{"nick name", "nickname", "nick_name", "field_nick_name_value"}},
+		{Name: "birth_date", Headers: []string{"birth date", "birth_date", "date of birth", "birthday", "dob", "field_birth_date_value"}},
+		{Name: "phone", Headers: []string{"phone", "phone number", "telephone", "field_phone_value"}},
+		{Name: "street_address", Headers: []string{"street address", "street_address", "field_street_address_value"}},
+		{Name: "city", Headers: []string{"city", "town", "field_city_value"}},
+		{Name: "postal_code", Headers: []string{"postal code", "postal_code", "postcode", "zip", "zip code", "field_postal_code_value"}},
+		{Name: "external_identifier", Headers: []string{"external identifier", "external_identifier"}},
 		{Name: "source_file", Headers: []string{"source_file"}},
 		{Name: "source_line", Headers: []string{"source_line"}},
 	}}
@@ -195,6 +213,16 @@ var (
 		{Name: "external_identifier", Headers: []string{"external identifier", "external_identifier"}},
 		{Name: "uf_id", Headers: []string{"user id", "uf id", "uf_id", "cms user id", "drupal user id"}},
 		{Name: "groups", Headers: []string{"groups", "group(s)"}},
+		// Fields a dedupe rule may compare (SPEC §2), as CiviCRM's export
+		// titles them; location phones (Home-Phone, Work-Phone-Mobile) too.
+		{Name: "middle_name", Headers: []string{"middle name", "middle_name"}},
+		{Name: "nick_name", Headers: []string{"nick name", "nick_name", "nickname"}},
+		{Name: "birth_date", Headers: []string{"birth date", "birth_date", "date of birth"}},
+		{Name: "phone", Headers: []string{"phone", "phone (primary)", "primary phone", "phone_numeric", "phone numeric"}},
+		{Name: "other_phones", Multi: IsOtherPhone},
+		{Name: "street_address", Headers: []string{"street address", "street_address"}},
+		{Name: "city", Headers: []string{"city"}},
+		{Name: "postal_code", Headers: []string{"postal code", "postal_code", "postcode", "zip code"}},
 		{Name: "source_file", Headers: []string{"source_file"}},
 		{Name: "source_line", Headers: []string{"source_line"}},
 	}}
