@@ -310,7 +310,7 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 		return nil
 	}
 	prepared := make([]dupPrepared, len(users))
-	idx := similar.NewIndex(1 << 30)
+	idx := similar.NewIndex(1 << 20)
 	names := similar.NewIndex(nameBlockCap)
 	for i := range users {
 		prepared[i].prepare(&users[i])
@@ -354,9 +354,9 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 					hits = hits[:0]
 					c.keys(func(key uint64, name bool) {
 						if name {
-							hits = append(hits, names.Lookup(key)...)
+							hits = names.Lookup(key, hits)
 						} else {
-							hits = append(hits, idx.Lookup(key)...)
+							hits = idx.Lookup(key, hits)
 						}
 					})
 					if len(hits) == 0 {

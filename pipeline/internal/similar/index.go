@@ -1,72 +1,124 @@
 package similar
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
 // Index pairs records that share a blocking key: the records of one side
 // are added under their keys, the other side's keys are looked up. A key
 // held by more than Cap records (a common surname) pairs nothing: it
 // tells no one apart.
+//
+// Keys are hashes, spread evenly: Freeze lays the entries out by their top
+// bits in one counting pass, so a lookup reads one bucket of about one
+// entry, and a bit per key hash turns most keys away before that.
 type Index struct {
-	Cap   int
-	ids   map[uint64]int32 // key -> its list's number
-	lists [][]int32
-	// bits has one bit per key hash, set by Freeze: most keys looked up
-	// are no one's, and one bit turns them away before the map is read.
-	bits []uint64
+	Cap     int
+	pending []entry
+	shift   uint     // 64 - the directory's bits
+	start   []int32  // bucket b's entries: keys[start[b]:start[b+1]]
+	keys    []uint64 // by bucket
+	recs    []int32
+	bits    []uint64 // one bit per key hash
+}
+
+type entry struct {
+	key uint64
+	rec int32
 }
 
 // NewIndex returns an empty index whose keys hold at most limit records.
-func NewIndex(limit int) *Index { return &Index{Cap: limit, ids: map[uint64]int32{}} }
+func NewIndex(limit int) *Index { return &Index{Cap: limit} }
 
-// Add files record under key, once.
+// Add files record under key.
 func (x *Index) Add(key uint64, record int32) {
-	id, ok := x.ids[key]
-	if !ok {
-		id = int32(len(x.lists))
-		x.ids[key] = id
-		x.lists = append(x.lists, nil)
-	}
-	l := x.lists[id]
-	if len(l) > x.Cap || (len(l) > 0 && l[len(l)-1] == record) {
-		return
-	}
-	x.lists[id] = append(l, record)
+	x.pending = append(x.pending, entry{key, record})
 }
 
 // Freeze readies the index for lookups, which may then run on several
-// goroutines at once; no Add may follow.
+// goroutines at once; no Add may follow. Keys held by more than Cap
+// records are dropped here, so no bucket is long.
 func (x *Index) Freeze() {
-	n := 64
-	for n < 16*len(x.ids) {
-		n *= 2
+	n := len(x.pending)
+	b := max(bits.Len(uint(n)), 1) // about one entry a bucket
+	x.shift = uint(64 - b)
+	start := make([]int32, 1<<b+1)
+	for _, e := range x.pending {
+		start[e.key>>x.shift+1]++
 	}
-	x.bits = make([]uint64, n/64)
-	for k := range x.ids {
-		b := k & uint64(n-1)
-		x.bits[b/64] |= 1 << (b % 64)
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
 	}
-}
-
-// Lookup is the records filed under key, nil when none or too many.
-func (x *Index) Lookup(key uint64) []int32 {
-	if x.bits != nil {
-		b := key & uint64(len(x.bits)*64-1)
-		if x.bits[b/64]&(1<<(b%64)) == 0 {
-			return nil
+	laid := make([]entry, n)
+	next := slices.Clone(start[:len(start)-1])
+	for _, e := range x.pending {
+		laid[next[e.key>>x.shift]] = e
+		next[e.key>>x.shift]++
+	}
+	x.pending = nil
+	// Each bucket's entries by key (records stay in the order added),
+	// keys over Cap left out.
+	x.start = start
+	x.keys, x.recs = make([]uint64, 0, n), make([]int32, 0, n)
+	for bk := 0; bk < len(start)-1; bk++ {
+		lo, hi := start[bk], start[bk+1]
+		x.start[bk] = int32(len(x.keys))
+		run := laid[lo:hi]
+		if len(run) > 1 {
+			slices.SortStableFunc(run, func(a, b entry) int {
+				switch {
+				case a.key < b.key:
+					return -1
+				case a.key > b.key:
+					return 1
+				}
+				return 0
+			})
+		}
+		for i := 0; i < len(run); {
+			j := i + 1
+			for j < len(run) && run[j].key == run[i].key {
+				j++
+			}
+			if j-i <= x.Cap {
+				for _, e := range run[i:j] {
+					x.keys, x.recs = append(x.keys, e.key), append(x.recs, e.rec)
+				}
+			}
+			i = j
 		}
 	}
-	id, ok := x.ids[key]
-	if !ok {
-		return nil
+	x.start[len(start)-1] = int32(len(x.keys))
+	m := 64
+	for m < 16*len(x.keys) {
+		m *= 2
 	}
-	if l := x.lists[id]; len(l) <= x.Cap {
-		return l
+	x.bits = make([]uint64, m/64)
+	for _, k := range x.keys {
+		k &= uint64(m - 1)
+		x.bits[k/64] |= 1 << (k % 64)
 	}
-	return nil
 }
 
-// Len is the number of keys.
-func (x *Index) Len() int { return len(x.ids) }
+// Lookup appends the records filed under key to dst; none when there are
+// more than Cap.
+func (x *Index) Lookup(key uint64, dst []int32) []int32 {
+	if len(x.bits) == 0 {
+		return dst
+	}
+	k := key & uint64(len(x.bits)*64-1)
+	if x.bits[k/64]&(1<<(k%64)) == 0 {
+		return dst
+	}
+	b := key >> x.shift
+	for i := x.start[b]; i < x.start[b+1]; i++ {
+		if x.keys[i] == key {
+			dst = append(dst, x.recs[i])
+		}
+	}
+	return dst
+}
 
 // Sorted returns ids sorted without repeats, reusing its memory.
 func Sorted(ids []int32) []int32 {

@@ -146,8 +146,12 @@ func WholeHash(s string) uint64 {
 // reuse.
 func DeletionHashes(s string, n int, scratch []uint64, yield func(uint64)) []uint64 {
 	// suf[j] is the hash of s[j:], pow[j] the base to the j.
-	scratch = append(scratch[:0], make([]uint64, 2*(len(s)+1))...)
+	if need := 2 * (len(s) + 1); cap(scratch) < need {
+		scratch = make([]uint64, need)
+	}
+	scratch = scratch[:2*(len(s)+1)]
 	suf, pow := scratch[:len(s)+1], scratch[len(s)+1:]
+	suf[len(s)] = 0
 	pow[0] = 1
 	for j := len(s) - 1; j >= 0; j-- {
 		pow[len(s)-j] = pow[len(s)-j-1] * polyBase

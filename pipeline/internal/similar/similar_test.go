@@ -144,3 +144,30 @@ func TestDeletionHashesAreWholeHashes(t *testing.T) {
 		}
 	}
 }
+
+func TestIndex(t *testing.T) {
+	x := NewIndex(2)
+	r := rand.New(rand.NewPCG(8, 8))
+	want := map[uint64][]int32{}
+	for i := range int32(5000) {
+		k := r.Uint64() % 3000 * 0x9e3779b97f4a7c15 // repeats, spread
+		x.Add(k, i)
+		want[k] = append(want[k], i)
+	}
+	x.Freeze()
+	for k, recs := range want {
+		got := x.Lookup(k, nil)
+		if len(recs) > 2 {
+			if len(got) != 0 {
+				t.Fatalf("key held by %d records: got %v, want none (cap 2)", len(recs), got)
+			}
+			continue
+		}
+		if len(got) != len(recs) || (len(got) > 0 && got[0] != recs[0]) {
+			t.Fatalf("key %x: got %v, want %v", k, got, recs)
+		}
+	}
+	if got := x.Lookup(12345, nil); len(got) != 0 {
+		t.Errorf("a key never added: %v", got)
+	}
+}
