@@ -1,0 +1,112 @@
+package pipeline
+
+import (
+	"strings"
+
+	"github.com/civisync/civisync/formats"
+)
+
+// More holds a person's values of the rule fields beyond names and
+// e-mails (SPEC §2): few exports have any, so a user or contact without
+// them carries a nil pointer only.
+type More struct {
+	Middle, Nick string
+	BirthDate    string
+	Phones       []string // a user has one; a contact every phone, primary first
+	Street, City string
+	PostalCode   string
+	ExternalID   string // a user's (a contact's is Contact.ExternalID)
+}
+
+// moreColumns are the schema fields More is read from.
+var moreColumns = []string{"middle_name", "nick_name", "birth_date", "phone", "street_address", "city", "postal_code", "external_identifier"}
+
+// hasMore reports whether a file's header binds any of More's fields.
+func hasMore(b *formats.Binding) bool {
+	for _, f := range moreColumns {
+		if b.Col(f) >= 0 {
+			return true
+		}
+	}
+	return len(b.Multi("other_phones")) > 0
+}
+
+// readMore reads a row's More, nil when it has none. copyText keeps a cell
+// (the row may borrow the reader's buffer).
+func readMore(b *formats.Binding, rec []string, copyText func(string) string) *More {
+	cell := func(f string) string {
+		v := strings.TrimSpace(formats.Cell(rec, b.Col(f)))
+		if v == "" || v == "NULL" || v == `\N` {
+			return ""
+		}
+		return copyText(v)
+	}
+	m := More{Middle: cell("middle_name"), Nick: cell("nick_name"), BirthDate: cell("birth_date"),
+		Street: cell("street_address"), City: cell("city"), PostalCode: cell("postal_code"), ExternalID: cell("external_identifier")}
+	if p := cell("phone"); p != "" {
+		m.Phones = append(m.Phones, p)
+	}
+	for _, i := range b.Multi("other_phones") {
+		if p := strings.TrimSpace(formats.Cell(rec, i)); p != "" && p != "NULL" {
+			m.Phones = append(m.Phones, copyText(p))
+		}
+	}
+	if m.Middle == "" && m.Nick == "" && m.BirthDate == "" && len(m.Phones) == 0 && m.Street == "" && m.City == "" && m.PostalCode == "" && m.ExternalID == "" {
+		return nil
+	}
+	return &m
+}
+
+// moreValues yields More's values of a rule field.
+func moreValues(m *More, field string, yield func(string)) {
+	if m == nil {
+		return
+	}
+	switch field {
+	case FieldMiddleName:
+		yield(m.Middle)
+	case FieldNickName:
+		yield(m.Nick)
+	case FieldBirthDate:
+		yield(m.BirthDate)
+	case FieldPhone:
+		for _, p := range m.Phones {
+			yield(p)
+		}
+	case FieldStreetAddress:
+		yield(m.Street)
+	case FieldCity:
+		yield(m.City)
+	case FieldPostalCode:
+		yield(m.PostalCode)
+	case FieldExternalIdentifier:
+		yield(m.ExternalID)
+	}
+}
+
+// fieldOfColumn is the rule field a schema field supplies.
+var fieldOfColumn = map[string]string{
+	"email": FieldEmail, "first_name": FieldFirstName, "last_name": FieldLastName, "full_name": FieldLastName,
+	"middle_name": FieldMiddleName, "nick_name": FieldNickName, "birth_date": FieldBirthDate, "phone": FieldPhone,
+	"street_address": FieldStreetAddress, "city": FieldCity, "postal_code": FieldPostalCode, "external_identifier": FieldExternalIdentifier,
+}
+
+// suppliedFields lists the rule fields a file's header supplies.
+func suppliedFields(b *formats.Binding) map[string]bool {
+	got := map[string]bool{}
+	for col, field := range fieldOfColumn {
+		if b.Col(col) >= 0 {
+			got[field] = true
+		}
+	}
+	if len(b.Multi("other_phones")) > 0 {
+		got[FieldPhone] = true
+	}
+	if len(b.Multi("other_emails")) > 0 || b.Col("other_emails_list") >= 0 {
+		got[FieldEmail] = true
+	}
+	if b.Col("full_name") >= 0 {
+		got[FieldFirstName] = true
+	}
+	return got
+}
