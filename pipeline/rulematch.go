@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/civisync/civisync/pipeline/internal/dedupe"
@@ -31,12 +34,27 @@ func (k *ruleKeys) key(slot int, value string) string {
 	case FieldPhone:
 		return dedupe.DigitsKey(value, f.Length)
 	case FieldEmail:
-		value = EmailKey(value)
+		// As step 3 keys e-mails, cut to the length.
+		return cutChars(EmailKey(value), f.Length)
 	case FieldBirthDate:
 		value = isoDate(value)
 	}
 	k.buf = k.folder.Append(k.buf[:0], value, f.Length)
 	return string(k.buf)
+}
+
+// cutChars is the first n characters of s (all when n is 0).
+func cutChars(s string, n int) string {
+	if n <= 0 {
+		return s
+	}
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // equal reports whether value's key for slot is key, without keeping the
@@ -164,7 +182,9 @@ func preferCandidate(a, b ruleCandidate) int {
 
 // ruleIndex finds a weighted rule's candidates among every contact, for
 // rules that can match without the e-mail: each field's keys index the
-// contacts (see dedupe.Index).
+// contacts (see dedupe.Index). Only the keys some user has are indexed: no
+// other can ever be looked up, and a field no user gives (names, in a
+// users table without them) costs nothing.
 type ruleIndex struct {
 	keys *ruleKeys
 	x    *dedupe.Index
@@ -173,27 +193,80 @@ type ruleIndex struct {
 	got  []dedupe.Candidate
 }
 
-// newRuleIndex indexes n contacts; contact(i) yields contact i's values, or
-// nil for a contact no user may match (deleted, not an Individual).
-func newRuleIndex(r *Rule, n int, contact func(i int32) valuesOf) *ruleIndex {
+// newRuleIndex indexes n contacts for the users' keys (one list per user,
+// one key per rule field: ruleKeys.userKeys); contact(i) yields contact
+// i's values, or nil for a contact no user may match (deleted, not an
+// Individual). Contacts' keys are computed on every core.
+func newRuleIndex(r *Rule, userKeys [][]string, n int, contact func(i int32) valuesOf) *ruleIndex {
 	ri := &ruleIndex{keys: newRuleKeys(r)}
 	weights := make([]int, len(r.Fields))
 	for i, f := range r.Fields {
 		weights[i] = f.Weight
 	}
 	ri.x = dedupe.NewIndex(weights, r.Threshold)
-	for i := range int32(n) {
-		values := contact(i)
-		if values == nil {
-			continue
+	wanted := make([]map[string]bool, len(r.Fields))
+	for slot := range wanted {
+		wanted[slot] = map[string]bool{}
+	}
+	for _, keys := range userKeys {
+		for slot, k := range keys {
+			if k != "" {
+				wanted[slot][k] = true
+			}
 		}
-		for slot, f := range r.Fields {
-			values(f.Field, func(v string) { ri.x.Add(slot, i, ri.keys.key(slot, v)) })
+	}
+	type hit struct {
+		slot    int
+		contact int32
+		key     string
+	}
+	const chunk = 8192
+	hits := make([][]hit, (n+chunk-1)/chunk)
+	eachChunk(len(hits), func(c int) {
+		keys := newRuleKeys(r)
+		for i := int32(c * chunk); i < int32(min(n, (c+1)*chunk)); i++ {
+			values := contact(i)
+			if values == nil {
+				continue
+			}
+			for slot, f := range r.Fields {
+				if len(wanted[slot]) == 0 {
+					continue
+				}
+				values(f.Field, func(v string) {
+					if k := keys.key(slot, v); k != "" && wanted[slot][k] {
+						hits[c] = append(hits[c], hit{slot, i, k})
+					}
+				})
+			}
+		}
+	})
+	for _, hs := range hits {
+		for _, h := range hs {
+			ri.x.Add(h.slot, h.contact, h.key)
 		}
 	}
 	ri.x.Build()
 	ri.m = ri.x.NewMatcher()
 	return ri
+}
+
+// eachChunk runs do(0..n-1) on every core, each chunk once.
+func eachChunk(n int, do func(chunk int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= n {
+					return
+				}
+				do(c)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // candidates lists the contacts the user's values reach, ascending by

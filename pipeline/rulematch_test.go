@@ -79,14 +79,15 @@ func TestRuleIndexAndPrefer(t *testing.T) {
 		{14, "Ann", "Smith", "ann@x.org", "AB1 2CD", true}, // deleted
 		{15, "ÁNN", "SMITH", "", "ab1 2cd", false},
 	}
-	ri := newRuleIndex(r, len(contacts), func(i int32) valuesOf {
+	user := testValues("Ann", "Smith", []string{"ann@x.org"}, map[string][]string{FieldPostalCode: {"AB1 2CD"}})
+	ri := newRuleIndex(r, [][]string{newRuleKeys(r).userKeys(user, nil)}, len(contacts), func(i int32) valuesOf {
 		c := contacts[i]
 		if c.deleted {
 			return nil
 		}
 		return testValues(c.first, c.last, []string{c.email}, map[string][]string{FieldPostalCode: {c.postcode}})
 	})
-	got := ri.candidates(testValues("Ann", "Smith", []string{"ann@x.org"}, map[string][]string{FieldPostalCode: {"AB1 2CD"}}))
+	got := ri.candidates(user)
 	var ids []int64
 	var cands []ruleCandidate
 	for _, c := range got {
