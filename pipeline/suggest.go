@@ -34,7 +34,8 @@ const (
 	pointsSameMailbox    = 60 // gmail.com = googlemail.com, dots, +tags
 	pointsEmailTypo      = 50 // one typo apart, in a local part of 5 or more
 	pointsEmailTypoShort = 30 // one typo apart in a short local part: jon@, jan@
-	pointsLocalPart      = 40 // same distinctive local part at another domain
+	pointsLocalMarked    = 50 // same local part at another domain, 6 or more characters with digits or dots: jsmith1987, jo.smith
+	pointsLocalPart      = 40 // same local part at another domain, 6 or more letters: jsmith
 	pointsLocalGeneric   = 20 // same short or role local part (info@) at another domain
 	pointsLocalSpellName = 15 // a nameless side's local part spells the other's surname
 	pointsPhone          = 35
@@ -159,16 +160,23 @@ func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
 				s = signal{pointsSameEmail, fmt.Sprintf("the same e-mail %s", a.Key)}
 			case a.Mailbox == b.Mailbox:
 				s = signal{pointsSameMailbox, fmt.Sprintf("e-mails %s and %s reach the same mailbox", a.Key, b.Key)}
-			case similar.WithinOneEdit(a.Key, b.Key):
+			case a.Domain == b.Domain && similar.WithinOneEdit(a.Key, b.Key),
+				a.Local == b.Local && similar.WithinOneEdit(a.Domain, b.Domain) && (similar.WellKnown(a.Domain) || similar.WellKnown(b.Domain)):
+				// A typo in the domain only of a provider's well-known
+				// one (gmial.com): two small domains a letter apart are
+				// two domains.
 				s = signal{pointsEmailTypo, fmt.Sprintf("e-mails %s and %s are one typo apart", a.Key, b.Key)}
-				if len(a.Local) < 5 {
+				if len(a.Local) < 5 && a.Domain == b.Domain {
 					s.points = pointsEmailTypoShort
 				}
 			case a.Local == b.Local:
-				s = signal{pointsLocalPart, fmt.Sprintf("the same e-mail name %q at %s and %s", a.Local, a.Domain, b.Domain)}
-				if !similar.Distinctive(a.Local) {
+				s = signal{pointsLocalPart, fmt.Sprintf("the same e-mail name %q at %s and %s", localOf(a), a.Domain, b.Domain)}
+				switch {
+				case !similar.Distinctive(a.Local):
 					s.points = pointsLocalGeneric
 					s.words += ", a short or shared one"
+				case similar.Marked(localOf(a)):
+					s.points = pointsLocalMarked
 				}
 			}
 			if s.points > best.points {
@@ -208,6 +216,9 @@ func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
 	}
 	return min(max(score, 0), 100), sig
 }
+
+// localOf is the part of an address before the @, as written.
+func localOf(a similar.Address) string { return a.Key[:len(a.Key)-len(a.Domain)-1] }
 
 // samePhone compares two phones' last digits: all of the shorter's (7 or
 // more), so a national and an international form agree.

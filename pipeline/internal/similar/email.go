@@ -60,3 +60,22 @@ var genericLocal = map[string]bool{"info": true, "admin": true, "office": true, 
 func Distinctive(local string) bool {
 	return len(local) >= 6 && !genericLocal[local]
 }
+
+// Marked reports whether a distinctive local part also carries digits or
+// separators (jsmith1987, jo.smith): chosen by one person rather than a
+// bare name many people have.
+func Marked(local string) bool {
+	return strings.ContainsAny(local, "0123456789._-")
+}
+
+// wellKnown are the mail domains most people's addresses are at: a domain
+// one typo from one of them is that one mistyped.
+var wellKnown = map[string]bool{"gmail.com": true, "googlemail.com": true, "yahoo.com": true, "yahoo.co.uk": true, "yahoo.fr": true,
+	"hotmail.com": true, "hotmail.co.uk": true, "hotmail.fr": true, "outlook.com": true, "live.com": true, "msn.com": true,
+	"aol.com": true, "icloud.com": true, "me.com": true, "mac.com": true, "proton.me": true, "protonmail.com": true,
+	"gmx.de": true, "gmx.net": true, "web.de": true, "t-online.de": true, "orange.fr": true, "free.fr": true, "laposte.net": true,
+	"libero.it": true, "wp.pl": true, "o2.pl": true, "yandex.ru": true, "mail.ru": true, "comcast.net": true, "verizon.net": true,
+	"btinternet.com": true, "sky.com": true, "ymail.com": true, "fastmail.com": true}
+
+// WellKnown reports whether a domain is one of the big providers'.
+func WellKnown(domain string) bool { return wellKnown[domain] }
