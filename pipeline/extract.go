@@ -5,17 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/mem"
+	"github.com/civisync/civisync/pipeline/internal/par"
+	"github.com/civisync/civisync/pipeline/internal/rows"
 )
 
 // Input names one input file and how to read it.
@@ -70,25 +69,12 @@ func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			if !errors.Is(err, formats.ErrBadRow) {
-				return err
-			}
-			st.Read++
-			if err := x.badRow(st, err); err != nil {
-				return err
-			}
-			continue
+		var parsed error
+		if err == nil {
+			parsed = fn(rec, rowSrc(rec, r.Name(), r.Line(), cFile, cLine))
 		}
-		st.Read++
-		x.progress.tick()
-		if err := fn(rec, rowSrc(rec, r.Name(), r.Line(), cFile, cLine)); err != nil {
-			if !errors.Is(err, formats.ErrBadRow) {
-				return err
-			}
-			if err := x.badRow(st, err); err != nil {
-				return err
-			}
+		if err := x.rowDone(st, err, parsed); err != nil {
+			return err
 		}
 	}
 }
@@ -107,54 +93,31 @@ func rowSrc(rec []string, file string, line, cFile, cLine int) Src {
 
 // The row work of a large file (cleaning cells, parsing ids, looking up
 // e-mails) is spread over the cores: eachInParallel hands the rows out in
-// batches and applies the results in row order.
+// batches and applies the results in row order (see package rows).
 var (
-	batchRows  = 512                   // rows a batch holds; tests make it tiny
-	rowWorkers = runtime.GOMAXPROCS(0) // goroutines parsing batches
+	batchRows  = 512           // rows a batch holds; tests make it tiny
+	rowWorkers = par.Workers() // goroutines parsing batches
 )
 
-// rowBatch is a run of rows read from a file and, once a worker is done
-// with it, what parse made of them.
-type rowBatch[T any] struct {
-	cells  []string // the rows' cells, one row after another
-	text   []byte   // the cells' bytes, when rows borrow the reader's buffer
-	rows   []batchRow
-	out    []T // parse's result, per row
-	done   chan struct{}
-	rescue     // a panic in parse, at rows[parsed]
-	parsed int // rows parsed before a panic
-}
-
-type batchRow struct {
-	end  int   // the row's cells end at cells[end]
-	line int   // the reader's Line
-	read error // Next's error: a bad row, or one that ends the file
-	err  error // parse's error
-}
-
-// eachInParallel is each with fn split in two: parse, which only reads the
-// row and writes *out (a slot reused from batch to batch, so it may keep
-// scratch space there), runs on rowWorkers goroutines at once; apply gets
-// the rows parse made without error in row order, on the caller's
+// eachInParallel is each with fn split in stages: parse, which only reads
+// the row and writes *out, runs on rowWorkers goroutines at once; apply
+// gets the rows parse made without error in row order, on the caller's
 // goroutine, which also reviews bad rows and counts rows as each does: the
 // results are those of each (which serves when there is one core),
-// whatever the timing. A reader goroutine fills the batches; a few are in
-// flight at a time, so memory stays bounded.
+// whatever the timing.
 func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats, s rowStages[T]) error {
-	parse, finish, prepare, apply := s.parse, s.finish, s.prepare, s.apply
 	if rowWorkers < 2 { // one core: each, with no goroutines to feed
 		row := make([]T, 1)
 		return x.each(r, b, st, func(rec []string, src Src) error {
-			if err := parse(rec, src, &row[0]); err != nil {
+			if err := s.parse(rec, src, &row[0]); err != nil {
 				return err
 			}
-			if finish != nil {
-				finish(row)
+			for _, stage := range []func([]T){s.finish, s.prepare} {
+				if stage != nil {
+					stage(row)
+				}
 			}
-			if prepare != nil {
-				prepare(row)
-			}
-			apply(&row[0])
+			s.apply(&row[0])
 			return nil
 		})
 	}
@@ -164,159 +127,44 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 	if lend {
 		formats.Borrow(r)
 	}
-	workers := rowWorkers
-	inFlight := 2*workers + 2
-	free := make(chan *rowBatch[T], inFlight)
-	for range inFlight {
-		free <- &rowBatch[T]{done: make(chan struct{}, 1)}
-	}
-	// Each channel has room for every batch there is, so sending to one
-	// never blocks.
-	work, order := make(chan *rowBatch[T], inFlight), make(chan *rowBatch[T], inFlight)
-	quit := make(chan struct{})
-	var (
-		wg     sync.WaitGroup
-		reader rescue
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(order)
-		defer close(work)
-		defer reader.catch()
-		defer r.Close()
-		for {
-			var bt *rowBatch[T]
-			select {
-			case bt = <-free:
-			case <-quit:
-				return
-			}
-			bt.cells, bt.rows, bt.text = bt.cells[:0], bt.rows[:0], bt.text[:0]
-			end := false
-			for len(bt.rows) < batchRows && !end {
-				rec, err := r.Next()
-				if err == io.EOF {
-					end = true
-					break
-				}
-				if lend {
-					// The cells borrow the reader's buffer: copied to the
-					// batch's bytes. Growing them leaves the cells cut so far
-					// where they are, never written again until the batch is.
-					for _, f := range rec {
-						bt.text = append(bt.text, f...)
-						t := bt.text[len(bt.text)-len(f):]
-						bt.cells = append(bt.cells, unsafe.String(unsafe.SliceData(t), len(t)))
-					}
-				} else {
-					bt.cells = append(bt.cells, rec...) // rec is reused by Next; its strings are not
-				}
-				bt.rows = append(bt.rows, batchRow{end: len(bt.cells), line: r.Line(), read: err})
-				end = err != nil && !errors.Is(err, formats.ErrBadRow)
-			}
-			if len(bt.rows) == 0 {
-				return
-			}
-			work <- bt
-			order <- bt
-			if end {
-				return
-			}
-		}
-	}()
-	parseBatch := func(bt *rowBatch[T]) {
-		defer func() { bt.done <- struct{}{} }()
-		defer bt.catch()
-		bt.out = slices.Grow(bt.out[:0], len(bt.rows))[:len(bt.rows)]
-		start := 0
-		for i := range bt.rows {
-			bt.parsed = i
-			row := &bt.rows[i]
-			rec := bt.cells[start:row.end:row.end]
-			start = row.end
-			if row.read != nil {
-				continue
-			}
-			row.err = parse(rec, rowSrc(rec, name, row.line, cFile, cLine), &bt.out[i])
-		}
-		if finish != nil {
-			finish(bt.out) // rows that failed too: apply never sees them
-		}
-		bt.parsed = len(bt.rows)
-	}
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for bt := range work {
-				parseBatch(bt)
-			}
-		}()
-	}
-	var (
-		err      error
-		panicked *rescue
-	)
-batches:
-	for bt := range order {
-		<-bt.done
-		if prepare != nil {
-			prepare(bt.out[:bt.parsed])
-		}
-		for i := range bt.rows[:bt.parsed] {
-			row := &bt.rows[i]
-			if row.read != nil {
-				if !errors.Is(row.read, formats.ErrBadRow) {
-					err = row.read
-					break batches
-				}
-				st.Read++
-				if err = x.badRow(st, row.read); err != nil {
-					break batches
-				}
-				continue
-			}
-			st.Read++
-			x.progress.tick()
-			if row.err != nil {
-				if !errors.Is(row.err, formats.ErrBadRow) {
-					err = row.err
-					break batches
-				}
-				if err = x.badRow(st, row.err); err != nil {
-					break batches
-				}
-				continue
-			}
-			apply(&bt.out[i])
-		}
-		if bt.ok {
-			panicked = &bt.rescue
-			break
-		}
-		free <- bt
-	}
-	close(quit)
-	wg.Wait() // the reader is closed, and no goroutine holds a batch
-	if panicked != nil {
-		panicked.rethrow()
-	}
-	reader.rethrow()
-	return err
+	return rows.Run(r, rows.Stages[T]{
+		Parse: func(rec []string, line int, out *T) error {
+			return s.parse(rec, rowSrc(rec, name, line, cFile, cLine), out)
+		},
+		Finish: s.finish, Prepare: s.prepare, Apply: s.apply,
+		Done: func(read, parsed error) error { return x.rowDone(st, read, parsed) },
+		Copy: lend, BadRow: formats.ErrBadRow, Workers: rowWorkers, BatchRows: batchRows,
+	})
 }
 
-// rowStages are the stages of eachInParallel.
+// rowDone counts a row read (read is Next's error) and parsed, and reviews
+// it if bad; the error it returns ends the file.
+func (x *Extractor) rowDone(st *FileStats, read, parsed error) error {
+	if read != nil {
+		if !errors.Is(read, formats.ErrBadRow) {
+			return read
+		}
+		st.Read++
+		return x.badRow(st, read)
+	}
+	st.Read++
+	x.progress.tick()
+	if parsed != nil {
+		if !errors.Is(parsed, formats.ErrBadRow) {
+			return parsed
+		}
+		return x.badRow(st, parsed)
+	}
+	return nil
+}
+
+// rowStages are the stages of eachInParallel (see rows.Stages).
 type rowStages[T any] struct {
-	parse func(rec []string, src Src, out *T) error
-	// finish, if not nil, is called by the worker with each batch's rows
-	// once parsed (failed ones too, which apply never sees).
-	finish func([]T)
-	// prepare, if not nil, is called with the rows of each batch just
-	// before they are applied.
+	parse   func(rec []string, src Src, out *T) error
+	finish  func([]T)
 	prepare func([]T)
 	apply   func(*T)
-	// copies says apply copies every string it keeps (see textArena), and
+	// copies says apply copies every string it keeps (see mem.Text), and
 	// that no error or review keeps a cell: then a row's cells are cut from
 	// its batch's own bytes, reused batch after batch, instead of a line
 	// allocated per row. Not for files whose rows name their source file,
@@ -403,7 +251,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
 	statusHdr := b.Matched("status")
 	users := make([]User, 0, formats.RowsHint(r))
-	prefault(users, func(u *User) { u.UID = 0 })
+	mem.Prefault(users, func(u *User) { u.UID = 0 })
 	type userRow struct {
 		u         User
 		skip      bool   // the anonymous user
@@ -439,7 +287,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		out.u = u
 		return nil
 	}
-	var text textArena
+	var text mem.Text
 	err = eachInParallel(x, r, b, st, rowStages[userRow]{parse: parse, copies: true, apply: func(row *userRow) {
 		if row.skip {
 			st.Skipped++
@@ -450,8 +298,8 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		}
 		st.Used++
 		u := &row.u
-		u.Username, u.Email, u.First, u.Last = text.copy(u.Username), text.copy(u.Email), text.copy(u.First), text.copy(u.Last)
-		u.File = text.file(u.File)
+		u.Username, u.Email, u.First, u.Last = text.Copy(u.Username), text.Copy(u.Email), text.Copy(u.First), text.Copy(u.Last)
+		u.File = text.File(u.File)
 		users = append(users, *u)
 	}})
 	return users, err
@@ -580,7 +428,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 	if sieve != nil {
 		probe, warm = sieve.uk.probeRows, sieve.ix.warm
 	}
-	var text textArena
+	var text mem.Text
 	err = eachInParallel(x, r, b, st, rowStages[contactRow]{parse: parse, finish: probe, prepare: warm, copies: true, apply: func(row *contactRow) {
 		c := &row.c
 		if sieve != nil {
@@ -604,7 +452,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 				return
 			}
 		}
-		text.contact(c)
+		keepContact(&text, c)
 		kept.add(c)
 		st.Used++
 	}})
@@ -652,67 +500,15 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 	return oneList(contacts), nil
 }
 
-// prefault writes, through set, to enough elements of s[:cap(s)] to touch
-// every memory page of it; set must write a word holding no pointer. The
-// garbage collector reads every pointer slot of a large slice, written or
-// not: on memory never written, that maps the kernel's zero page, and each
-// page then takes a second fault when written, one that also flushes the
-// TLBs of the other cores, which costs far more than the first. Written
-// once at the start, the pages are simply there.
-func prefault[T any](s []T, set func(*T)) {
-	s = s[:cap(s)]
-	step := max(1, 4096/int(reflect.TypeFor[T]().Size())) // the smallest page size
-	for i := 0; i < len(s); i += step {
-		set(&s[i])
-	}
-	if len(s) > 0 {
-		set(&s[len(s)-1])
-	}
-}
-
-// textArena copies the cells a kept row needs into large shared blocks: the
-// row then holds those bytes instead of its whole line, and the collector
-// finds a few large blocks behind many strings. Bytes once handed out as a
-// string are never written again: a full block is left to its strings.
-type textArena struct {
-	block    []byte
-	lastFile string
-}
-
-const arenaBlock = 64 << 10
-
-func (a *textArena) copy(s string) string {
-	switch {
-	case s == "":
-		return ""
-	case len(s) > arenaBlock/8:
-		return strings.Clone(s)
-	case cap(a.block)-len(a.block) < len(s):
-		a.block = make([]byte, 0, arenaBlock)
-	}
-	a.block = append(a.block, s...)
-	b := a.block[len(a.block)-len(s):]
-	return unsafe.String(&b[0], len(b))
-}
-
-// file copies a row's source file name; rows name the same few files over
-// and over, so the last one is reused.
-func (a *textArena) file(name string) string {
-	if name != a.lastFile {
-		a.lastFile = strings.Clone(name)
-	}
-	return a.lastFile
-}
-
-// contact copies c's strings into a.
-func (a *textArena) contact(c *Contact) {
+// keepContact copies c's strings into text, to be kept.
+func keepContact(text *mem.Text, c *Contact) {
 	c.Type = contactType(c.Type)
-	c.First, c.Last, c.Primary = a.copy(c.First), a.copy(c.Last), a.copy(c.Primary)
+	c.First, c.Last, c.Primary = text.Copy(c.First), text.Copy(c.Last), text.Copy(c.Primary)
 	for i, o := range c.Others {
-		c.Others[i] = a.copy(o)
+		c.Others[i] = text.Copy(o)
 	}
-	c.ExternalID, c.GroupsRaw = a.copy(c.ExternalID), a.copy(c.GroupsRaw)
-	c.File = a.file(c.File)
+	c.ExternalID, c.GroupsRaw = text.Copy(c.ExternalID), text.Copy(c.GroupsRaw)
+	c.File = text.File(c.File)
 }
 
 // contactType returns CiviCRM's usual contact types as constants, so that a
@@ -728,7 +524,7 @@ func contactType(t string) string {
 
 // keptContacts gathers the contacts kept, in order, in chunks that are
 // prefaulted as they are started: a slice sized for every row would be
-// mostly unwritten when most rows are sifted out (see prefault).
+// mostly unwritten when most rows are sifted out (see mem.Prefault).
 type keptContacts struct {
 	chunks [][]Contact
 	chunk  int // the first chunk's size; 0: every chunk 1<<keptShift
@@ -822,7 +618,7 @@ func (l *contactList) slice() []Contact {
 
 func newContacts(n int) []Contact {
 	s := make([]Contact, 0, n)
-	prefault(s, func(c *Contact) { c.ID = 0 })
+	mem.Prefault(s, func(c *Contact) { c.ID = 0 })
 	return s
 }
 

@@ -3,15 +3,15 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/civisync/civisync/pipeline/internal/par"
+	"github.com/civisync/civisync/pipeline/internal/radix"
 )
 
 // CiviCRM group types and the sources civicrm_og_sync gives its groups.
@@ -272,7 +272,7 @@ var syncWorkers = func(memberships int) int {
 	if memberships < 1<<14 {
 		return 1
 	}
-	return min(runtime.GOMAXPROCS(0), 8)
+	return min(par.Workers(), 8)
 }
 
 // listAdmins lists administrators by role or authorship by group and
@@ -523,47 +523,14 @@ func unresolvedDetail(unknown bool, what, group string) string {
 
 // parallel runs fn on every worker's share of the memberships.
 func (s *groupSync) parallel(fn func(w *syncWorker)) {
-	if len(s.work) == 1 {
-		fn(s.work[0])
-		return
-	}
-	var wg sync.WaitGroup
-	for _, w := range s.work {
-		wg.Go(func() { fn(w) })
-	}
-	wg.Wait()
+	par.Each(len(s.work), func(i int) { fn(s.work[i]) })
 }
 
 // eachGroup runs a function for every group on every worker, handing
 // groups out a few at a time so that big and small groups even out; each
 // worker gets its own function from newFn.
 func (s *groupSync) eachGroup(newFn func() func(g int)) {
-	n := len(s.Groups)
-	if s.workers == 1 {
-		fn := newFn()
-		for g := range n {
-			fn(g)
-		}
-		return
-	}
-	const chunk = 16
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range s.workers {
-		wg.Go(func() {
-			fn := newFn()
-			for {
-				lo := int(next.Add(chunk)) - chunk
-				if lo >= n {
-					return
-				}
-				for g := lo; g < min(lo+chunk, n); g++ {
-					fn(g)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	par.Chunks(len(s.Groups), s.workers, 16, newFn)
 }
 
 // keyTable is Matching.keyOf laid out by uid, built once per sync: one
@@ -590,15 +557,7 @@ func newKeyTable(m *Matching, workers int) keyTable {
 	t := keyTable{m: m}
 	maxID := make([]int64, workers)
 	each := func(n int, fn func(w, lo, hi int)) {
-		if workers == 1 {
-			fn(0, 0, n)
-			return
-		}
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() { fn(w, n*w/workers, n*(w+1)/workers) })
-		}
-		wg.Wait()
+		par.Each(workers, func(w int) { fn(w, n*w/workers, n*(w+1)/workers) })
 	}
 	if n := len(m.uids); n > 0 && m.uids[n-1]-m.uids[0] < 4*int64(n)+1024 { // ascending: see Matching
 		t.lo, t.keys = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
@@ -684,7 +643,7 @@ func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member
 		slices.Sort(buf)
 	} else {
 		bufs[1] = slices.Grow(bufs[1][:0], len(buf))[:len(buf)]
-		buf = radixSort(buf, bufs[1])
+		buf = radix.Sort(buf, bufs[1])
 	}
 	out := run[:0]
 	for i := 0; i < len(buf); {
@@ -699,37 +658,6 @@ func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member
 		out = append(out, Member{Key: key, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
 	}
 	return out
-}
-
-// radixSort sorts a, a byte at a time from the lowest, through tmp (as
-// long as a); it returns the sorted numbers, in a or in tmp. A byte all
-// numbers share costs one counting pass.
-func radixSort(a, tmp []uint64) []uint64 {
-	var all uint64
-	for _, v := range a {
-		all |= v
-	}
-	for shift := 0; shift < 64 && all>>shift != 0; shift += 8 {
-		var at [256]int
-		for _, v := range a {
-			at[byte(v>>shift)]++
-		}
-		if at[byte(a[0]>>shift)] == len(a) {
-			continue
-		}
-		sum := 0
-		for i, c := range at {
-			at[i] = sum
-			sum += c
-		}
-		for _, v := range a {
-			b := byte(v >> shift)
-			tmp[at[b]] = v
-			at[b]++
-		}
-		a, tmp = tmp, a
-	}
-	return a
 }
 
 // lessGID orders group ids numerically.

@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/par"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -236,16 +235,16 @@ func summarize(res *Result) func() ([]byte, error) {
 	now.Review = &Review{Items: res.Review.Items[:n:n]} // items added meanwhile go past n
 	var js []byte
 	var err error
-	var r rescue
+	var r par.Rescue
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer r.catch()
+		defer r.Catch()
 		js, err = marshal(&now)
 	}()
 	return func() ([]byte, error) {
 		<-done
-		r.rethrow()
+		r.Rethrow()
 		if len(res.Review.Items) != n {
 			return marshal(res)
 		}
@@ -296,16 +295,16 @@ func (w *loader) writeAll(tables []table) error {
 // returns waits for them. Nobody may add items meanwhile.
 func (w *loader) sortReview() func() []ReviewItem {
 	var items []ReviewItem
-	var r rescue
+	var r par.Rescue
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer r.catch()
+		defer r.Catch()
 		items = w.review.Sorted()
 	}()
 	return func() []ReviewItem {
 		<-done
-		r.rethrow()
+		r.Rethrow()
 		return items
 	}
 }
@@ -317,7 +316,7 @@ func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, err
 	all := append(guarded[:len(guarded):len(guarded)], plain...)
 	errs := make([]error, len(all))
 	found := make([]Review, len(all))
-	rescued := make([]rescue, len(all))
+	rescued := make([]par.Rescue, len(all))
 	finding := func(i int) *Review {
 		if i < len(guarded) {
 			return &found[i]
@@ -328,7 +327,7 @@ func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, err
 	if w.out.Format() == formats.CSV && w.rows >= 0 {
 		jobs := make(chan *chunk)
 		var workers sync.WaitGroup
-		for range runtime.GOMAXPROCS(0) {
+		for range par.Workers() {
 			workers.Go(func() {
 				for c := range jobs {
 					c.encode(w)
@@ -344,14 +343,14 @@ func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, err
 	} else {
 		for i, t := range all {
 			wg.Go(func() {
-				defer rescued[i].catch()
+				defer rescued[i].Catch()
 				errs[i] = w.write(t, finding(i))
 			})
 		}
 		wg.Wait()
 	}
 	for i := range rescued {
-		rescued[i].rethrow()
+		rescued[i].Rethrow()
 	}
 	var items []ReviewItem
 	for i, err := range errs {
@@ -433,7 +432,7 @@ type chunk struct {
 	lines   []byte // the rows as CSV
 	runs    []run  // with split: lines by group, in order
 	done    chan struct{}
-	rescue  rescue
+	rescue  par.Rescue
 }
 
 // run is a stretch of a chunk's lines whose rows share a group.
@@ -442,7 +441,7 @@ type run struct{ group, end int }
 // encode lays the chunk's rows out as CSV, looking for formula-like cells.
 func (c *chunk) encode(w *loader) {
 	defer close(c.done)
-	defer c.rescue.catch()
+	defer c.rescue.Catch()
 	c.lines, c.runs, c.found.Items = c.lines[:0], c.runs[:0], c.found.Items[:0]
 	if c.guarded {
 		// One tight pass over every cell first: the first bytes of many
@@ -473,26 +472,26 @@ func (c *chunk) encode(w *loader) {
 // the workers reading jobs, in chunks. The table's rows are gathered here,
 // and a goroutine writes the chunks in order as they are laid out; a few
 // chunks at most are on their way at any time.
-func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescued *rescue) error {
+func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescued *par.Rescue) error {
 	rows := w.rows
 	if rows <= 0 {
 		rows = chunkRows
 	}
-	queue := make(chan *chunk, min(2*runtime.GOMAXPROCS(0), 16)) // a few MiB at most
+	queue := make(chan *chunk, min(2*par.Workers(), 16)) // a few MiB at most
 	free := make(chan *chunk, cap(queue)+2)
-	var failed atomic.Bool // stop gathering: the writer has failed
+	var failed par.Flag // stop gathering: the writer has failed
 	var werr error
-	var wrescue rescue
+	var wrescue par.Rescue
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer func() { // whatever happened, leave nobody waiting
-			failed.Store(true)
+			failed.Set()
 			for c := range queue {
 				<-c.done
 			}
 		}()
-		defer wrescue.catch()
+		defer wrescue.Catch()
 		werr = w.drain(t, found, queue, free, &failed)
 	}()
 
@@ -506,9 +505,9 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 	}
 	perr := func() (err error) {
 		defer close(queue)
-		defer rescued.catch()
+		defer rescued.Catch()
 		err = t.rows(func(r formats.Record, g int) error {
-			if failed.Load() {
+			if failed.IsSet() {
 				return errStopped
 			}
 			if c == nil {
@@ -544,7 +543,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 		return err
 	}()
 	<-done
-	if !rescued.ok && wrescue.ok {
+	if !rescued.Caught() && wrescue.Caught() {
 		*rescued = wrescue
 	}
 	if werr != nil || errors.Is(perr, errStopped) {
@@ -559,10 +558,10 @@ var errStopped = errors.New("stopped")
 // drain writes the chunks of queue in order into t's file and, with
 // --split, into one file per group, handing them back to free. Their
 // formula-like cells go to found, in order.
-func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- *chunk, failed *atomic.Bool) error {
+func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- *chunk, failed *par.Flag) error {
 	tw, err := w.out.Table(t.base, t.header)
 	if err != nil {
-		failed.Store(true)
+		failed.Set()
 		return err
 	}
 	lw := tw.(formats.LinesWriter)
@@ -570,9 +569,9 @@ func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- 
 	cur := -1
 	for c := range queue {
 		<-c.done
-		if c.rescue.ok {
-			failed.Store(true)
-			c.rescue.rethrow()
+		if c.rescue.Caught() {
+			failed.Set()
+			c.rescue.Rethrow()
 		}
 		if found != nil {
 			found.Items = append(found.Items, c.found.Items...)
@@ -580,7 +579,7 @@ func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- 
 		if err == nil {
 			err = w.writeChunk(t, c, lw, &part, &cur)
 			if err != nil {
-				failed.Store(true)
+				failed.Set()
 			}
 		}
 		select {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/civisync/civisync/formats"
+
+	"github.com/civisync/civisync/pipeline/internal/dense"
 )
 
 // genOptions shape a generated Result.
@@ -63,9 +65,9 @@ func genResult(o genOptions) *Result {
 	}
 	m.Checked = len(m.Links)
 	m.uids = uids
-	m.byUID = newUIDIndex(uids)
+	m.byUID = dense.New[int32](uids)
 	for i, u := range uids {
-		m.byUID.set(u, int32(i))
+		m.byUID.Set(u, int32(i))
 	}
 
 	gs := &GroupSync{m: m}

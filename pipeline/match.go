@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
+
+	"github.com/civisync/civisync/pipeline/internal/dense"
+	"github.com/civisync/civisync/pipeline/internal/mem"
 )
 
 // Dedupe rules (--rule).
@@ -81,11 +83,11 @@ type NewContact struct {
 type Matching struct {
 	Links   []Link // checked users, ascending uid
 	New     []NewContact
-	byUID   uidIndex // uid -> index into Links
-	Checked int      // users with uid > 0 and an e-mail
-	Found   int      // users linked to an existing contact
-	Created int      // new contacts
-	Skipped int      // users given no contact of their own
+	byUID   dense.Index[int32] // uid -> index into Links
+	Checked int                // users with uid > 0 and an e-mail
+	Found   int                // users linked to an existing contact
+	Created int                // new contacts
+	Skipped int                // users given no contact of their own
 
 	// Users is the users export by uid, each uid once.
 	Users []User
@@ -108,7 +110,7 @@ func (m *Matching) ContactOf(uid int64) (cid int64, newEmail string, ok bool) {
 // keyOf is ContactOf as one number: a contact id, or newKey + the index of
 // a new contact (see Member).
 func (m *Matching) keyOf(uid int64) (int64, bool) {
-	i, found := m.byUID.get(uid)
+	i, found := m.byUID.Get(uid)
 	if !found {
 		return 0, false
 	}
@@ -124,53 +126,8 @@ func (m *Matching) keyOf(uid int64) (int64, bool) {
 
 // LinkOf returns the index in Links of uid's link.
 func (m *Matching) LinkOf(uid int64) (int, bool) {
-	i, ok := m.byUID.get(uid)
+	i, ok := m.byUID.Get(uid)
 	return int(i), ok
-}
-
-// uidIndex maps user ids to small numbers. CMS user ids are nearly
-// dense, so a slice indexed by uid does it with one memory access; sparse
-// ids, and ids outside the span it was made for, fall back to a map.
-type uidIndex struct {
-	min   int64
-	dense []int32 // index+1; 0 = absent
-	m     map[int64]int32
-}
-
-func newUIDIndex(uids []int64) uidIndex {
-	if len(uids) == 0 {
-		return uidIndex{}
-	}
-	lo, hi := uids[0], uids[0]
-	for _, u := range uids {
-		lo, hi = min(lo, u), max(hi, u)
-	}
-	if span := hi - lo + 1; span <= 4*int64(len(uids))+1024 {
-		return uidIndex{min: lo, dense: make([]int32, span)}
-	}
-	return uidIndex{m: make(map[int64]int32, len(uids))}
-}
-
-func (x *uidIndex) set(uid int64, i int32) {
-	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) {
-		x.dense[d] = i + 1
-		return
-	}
-	if x.m == nil {
-		x.m = map[int64]int32{}
-	}
-	x.m[uid] = i
-}
-
-func (x *uidIndex) get(uid int64) (int32, bool) {
-	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) {
-		if v := x.dense[d]; v != 0 {
-			return v - 1, true
-		}
-		return 0, false
-	}
-	i, ok := x.m[uid]
-	return i, ok
 }
 
 // known reports whether the users export has uid.
@@ -199,19 +156,19 @@ func matchUsers(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 			m.uids = append(m.uids, users[i].UID)
 		}
 	}
-	m.byUID = newUIDIndex(m.uids)
+	m.byUID = dense.New[int32](m.uids)
 	// The export's uf_match links: step 2, and step 4's "already linked".
 	linkedUser := make([]int64, contacts.n) // contact -> the user it is linked to, 0 if none
-	contactOfUF := newUIDIndex(m.uids)      // uid -> its linked contact
+	contactOfUF := dense.New[int32](m.uids) // uid -> its linked contact
 	contacts.each(func(i int32, c *Contact) {
 		if c.UFID == 0 {
 			return
 		}
-		if prev, dup := contactOfUF.get(c.UFID); dup {
+		if prev, dup := contactOfUF.Get(c.UFID); dup {
 			rev.Add(KindLinkConflict, c.Src, c.UFID, c.ID, fmt.Sprintf("user is already linked to contact %d; this link is ignored", contacts.at(prev).ID))
 			return
 		}
-		contactOfUF.set(c.UFID, i)
+		contactOfUF.Set(c.UFID, i)
 		linkedUser[i] = c.UFID
 	})
 	threshold := threshold(opt.Rule)
@@ -239,12 +196,12 @@ func matchUsers(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 		}
 		m.Checked++
 		li := int32(len(m.Links))
-		m.byUID.set(u.UID, li)
+		m.byUID.Set(u.UID, li)
 		m.Links = append(m.Links, Link{UID: u.UID, User: int32(ui)})
 		l := &m.Links[li]
 
 		// Step 2: an existing link.
-		if ci, ok := contactOfUF.get(u.UID); ok {
+		if ci, ok := contactOfUF.Get(u.UID); ok {
 			c := contacts.at(ci)
 			l.ContactID, l.kind = c.ID, kindLinked
 			m.Found++
@@ -349,12 +306,8 @@ func (w *warmer) touch(keys []int32, ix *emailIndex, contacts *contactList, link
 			w.sum += cc.ID + linkedUser[c] + int64(len(cc.First))
 		}
 	}
-	warmSink.Store(w.sum)
+	mem.Keep(w.sum)
 }
-
-// warmSink keeps what the warming loops sum, so that the compiler keeps
-// their loads. Atomic: workers warm at the same time.
-var warmSink atomic.Int64
 
 // sortUsers returns users by uid without repeated uids (the first row
 // wins). The caller's slice is left as it was; an export already in order,

@@ -2,9 +2,10 @@ package pipeline
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/mem"
+	"github.com/civisync/civisync/pipeline/internal/par"
 )
 
 // Config is one run's inputs and options.
@@ -64,11 +65,11 @@ func Transform(cfg *Config) (*Result, error) {
 	for i := range xs {
 		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}, progress: tick}
 	}
-	var ogRescue rescue
+	var ogRescue par.Rescue
 	ogDone := make(chan struct{})
 	go func() {
 		defer close(ogDone)
-		defer ogRescue.catch()
+		defer ogRescue.Catch()
 		if cfg.HasOG() {
 			og, errs[2] = xs[2].ExtractOG(cfg.OG)
 		}
@@ -88,7 +89,7 @@ func Transform(cfg *Config) (*Result, error) {
 			// The key table is garbage now: collected before matching,
 			// its memory serves the links and new contacts instead of
 			// fresh pages, which cost more than the collection.
-			runtime.GC()
+			mem.Collect()
 		}
 	}
 	var m *Matching
@@ -100,10 +101,10 @@ func Transform(cfg *Config) (*Result, error) {
 		// the heap back down before groups and outputs are built, where
 		// waiting would let it grow on from its peak.
 		index, uk, contacts = nil, nil, contactList{}
-		go runtime.GC()
+		mem.CollectBeside()
 	}
 	<-ogDone
-	ogRescue.rethrow()
+	ogRescue.Rethrow()
 	tick.stage("grouping", 0)
 	for _, err := range errs {
 		if err != nil {
