@@ -4,22 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
-	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/civisync/civisync/pipeline/internal/par"
 	"github.com/civisync/civisync/pipeline/internal/radix"
-)
-
-// CiviCRM group types and the sources civicrm_og_sync gives its groups.
-const (
-	GroupTypeMailing = "Mailing List"
-	GroupTypeACL     = "Access Control"
-	ACLSuffix        = ": Administrator"
-	maxGroupName     = 49 // civicrm_group.name is 64 long; ": Administrator" takes 15
 )
 
 // Statuses of a group membership in CiviCRM.
@@ -27,26 +14,6 @@ const (
 	StatusAdded   = "Added"
 	StatusPending = "Pending"
 )
-
-// CiviGroup is an OG's pair of CiviCRM groups.
-type CiviGroup struct {
-	GID     string // "" when the OG is known by title only
-	OGTitle string // the OG's own title, trimmed
-	Name    string // normal group name = title
-	Source  string
-	Src
-}
-
-// ACLName is the administrators' group name (= its title).
-func (g *CiviGroup) ACLName() string { return g.Name + ACLSuffix }
-
-// ACLSource is the administrators' group source.
-func (g *CiviGroup) ACLSource() string {
-	if g.GID == "" {
-		return ""
-	}
-	return "OG Sync Group ACL :" + g.GID + ":"
-}
 
 // Member is a contact in an OG's CiviCRM groups. Key is the contact id of
 // an existing contact, or newKey+i for the i-th new contact, so that sorting
@@ -161,32 +128,6 @@ func (gs *GroupSync) letGo() { gs.og, gs.pos, gs.joined = nil, nil, nil }
 func (gs *GroupSync) isMember(g int, uid int64) bool {
 	_, ok := slices.BinarySearch(gs.uids[g], uid)
 	return ok
-}
-
-// CutName cuts a title to 49 characters, never splitting a character
-// (nor a base letter from its combining accent).
-func CutName(title string) string {
-	title = strings.TrimFunc(title, unicode.IsSpace)
-	if utf8.RuneCountInString(title) <= maxGroupName {
-		return title
-	}
-	n, cut := 0, len(title)
-	for i := range title {
-		if n == maxGroupName {
-			cut = i
-			break
-		}
-		n++
-	}
-	for cut > 0 {
-		r, _ := utf8.DecodeRuneInString(title[cut:])
-		if !unicode.Is(unicode.Mn, r) {
-			break
-		}
-		_, size := utf8.DecodeLastRuneInString(title[:cut])
-		cut -= size
-	}
-	return strings.TrimRightFunc(title[:cut], unicode.IsSpace)
 }
 
 // SyncGroups turns OGs and their memberships into CiviCRM groups and
@@ -658,79 +599,4 @@ func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member
 		out = append(out, Member{Key: key, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
 	}
 	return out
-}
-
-// lessGID orders group ids numerically.
-func lessGID(a, b string) bool {
-	x, errA := strconv.ParseInt(a, 10, 64)
-	y, errB := strconv.ParseInt(b, 10, 64)
-	if errA == nil && errB == nil {
-		return x < y
-	}
-	return a < b
-}
-
-// order lays the groups out by OG id, title-only groups last by title, and
-// returns OGData index -> GroupSync index.
-func (gs *GroupSync) order(og *OGData, rev *Review) []int32 {
-	idx := make([]int, len(og.Groups))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(i, j int) bool {
-		a, b := og.Groups[idx[i]], og.Groups[idx[j]]
-		if (a.GID == "") != (b.GID == "") {
-			return a.GID != ""
-		}
-		if a.GID != b.GID {
-			return lessGID(a.GID, b.GID)
-		}
-		return a.Title < b.Title
-	})
-	pos := make([]int32, len(og.Groups))
-	gs.Groups = make([]CiviGroup, len(og.Groups))
-	for newI, oldI := range idx {
-		g := og.Groups[oldI]
-		cg := CiviGroup{GID: g.GID, OGTitle: strings.TrimFunc(g.Title, unicode.IsSpace), Src: g.Src}
-		switch {
-		case g.GID != "" && cg.OGTitle == "":
-			cg.OGTitle = "Group " + g.GID
-			rev.Add(KindUnknownGroup, g.Src, g.User, 0, fmt.Sprintf("group %s has no known title; named %q (give --groups)", g.GID, cg.OGTitle))
-		case g.GID == "":
-			rev.Add(KindNoGroupID, g.Src, g.User, 0, fmt.Sprintf("group %q has no OG id; its Source is left empty (give --groups to find it)", g.Title))
-		}
-		gs.Groups[newI] = cg
-		pos[oldI] = int32(newI)
-	}
-	return pos
-}
-
-// name gives each group its CiviCRM name and source; a name already taken
-// (CiviCRM compares names without regard to case) gets " (<gid>)".
-func (gs *GroupSync) name(rev *Review) {
-	taken := map[string]int{}
-	for i := range gs.Groups {
-		g := &gs.Groups[i]
-		g.Name = CutName(g.OGTitle)
-		if g.GID != "" {
-			g.Source = "OG Sync Group :" + g.GID + ":"
-		}
-		if prev, clash := taken[strings.ToLower(g.Name)]; clash {
-			suffix := g.GID
-			if suffix == "" {
-				suffix = strconv.Itoa(i + 1)
-			}
-			old := g.Name
-			g.Name = fmt.Sprintf("%s (%s)", g.Name, suffix)
-			rev.Add(KindGroupNameCollision, g.Src, 0, 0, fmt.Sprintf("group %s's name %q is taken by group %s; named %q", g.key(), old, gs.Groups[prev].key(), g.Name))
-		}
-		taken[strings.ToLower(g.Name)] = i
-	}
-}
-
-func (g *CiviGroup) key() string {
-	if g.GID != "" {
-		return g.GID
-	}
-	return strconv.Quote(g.OGTitle)
 }

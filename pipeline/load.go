@@ -137,7 +137,7 @@ func (w *loader) load(res *Result) error {
 					}
 				}
 				for k, mb := range block {
-					title, status := gs.Groups[mb.Group].Name, mb.Status()
+					title, status := gs.Groups[mb.Group].Title(), mb.Status()
 					if acl {
 						if !mb.Admin {
 							continue
@@ -182,7 +182,7 @@ func (w *loader) load(res *Result) error {
 			var row GroupRow
 			for i := range gs.Groups {
 				g := &gs.Groups[i]
-				row = GroupRow{g.Name, g.Name, GroupTypeMailing, g.Source}
+				row = GroupRow{g.Name, g.Title(), GroupTypeMailing, g.Source}
 				if err := yield(&row, -1); err != nil {
 					return err
 				}

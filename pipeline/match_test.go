@@ -519,4 +519,3 @@ func BenchmarkProbeRows(b *testing.B) {
 		}
 	}
 }
-

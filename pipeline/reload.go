@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -68,8 +67,6 @@ func missingHeaders(have, want []string) []string {
 	return missing
 }
 
-var ogSource = regexp.MustCompile(`:(\d+):$`)
-
 // LoadDir rewrites the CSV outputs of `civisync transform` in dir into out:
 // as XLSX, split per group, or with formulas escaped. Rows are written as
 // they are in dir, edits included.
@@ -113,9 +110,7 @@ func LoadDir(dir string, out *formats.OutputSet, opt LoadOptions) error {
 			continue
 		}
 		cg := CiviGroup{Name: g.Name, OGTitle: g.Title}
-		if m := ogSource.FindStringSubmatch(g.Source); m != nil {
-			cg.GID = m[1]
-		}
+		cg.GID, _ = SourceGID(g.Source)
 		index[strings.ToLower(g.Name)] = len(civi)
 		civi = append(civi, cg)
 	}
