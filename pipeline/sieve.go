@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"sync"
 
 	"github.com/civisync/civisync/pipeline/internal/keyset"
@@ -353,16 +355,85 @@ func (ix *emailIndex) unmatched() int {
 	return n
 }
 
-// candidates lists the contacts of a key entry: primary matches first, then
-// by contact id (contacts are sorted by id, and chains follow that order).
+// claim gives key e to the Link at li, unless one has it already: it
+// returns the Link that has it, -1 if none had.
+func (ix *emailIndex) claim(e, li int32) int32 {
+	k := &ix.keys[e]
+	owner := k.owner
+	if owner < 0 {
+		k.owner = li
+	}
+	return owner
+}
+
+// candidates lists the contacts of a key entry, by contact id (contacts
+// are sorted by id, and chains follow that order).
 func (ix *emailIndex) candidates(e int32, buf []candidate) []candidate {
 	buf = buf[:0]
-	for _, primary := range []bool{true, false} {
-		for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
-			if ix.cands[c].primary == primary {
-				buf = append(buf, ix.cands[c])
-			}
-		}
+	for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
+		buf = append(buf, ix.cands[c])
 	}
 	return buf
+}
+
+// sortUsers returns users by uid without repeated uids (the first row
+// wins). The caller's slice is left as it was; an export already in order,
+// the usual case, is used as it is.
+func sortUsers(users []User, rev *Review) []User {
+	sorted := true
+	for i := 1; i < len(users) && sorted; i++ {
+		sorted = users[i-1].UID < users[i].UID
+	}
+	if sorted {
+		return users
+	}
+	idx := make([]int32, len(users))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(users[a].UID, users[b].UID) })
+	out := make([]User, 0, len(users))
+	for k, i := range idx {
+		u := users[i]
+		if k > 0 && u.UID == users[idx[k-1]].UID {
+			rev.Add(KindDuplicateUser, u.Src, u.UID, 0, "user id appears again; this row is ignored")
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// warmBlock is how many users warmer looks ahead at.
+const warmBlock = 256
+
+// warmer fetches what matching a block of users reads at random: their
+// keys' index entries, first candidates and those contacts. One load after
+// another, as the match loop makes them, each waits for memory; the same
+// loads in tight loops, stage by stage, are in flight together. It changes
+// nothing but what is in the cache.
+type warmer struct {
+	first [warmBlock]int32
+	sum   int64
+}
+
+func (w *warmer) touch(keys []int32, ix *emailIndex, contacts *contactList, linkedUser []int64) {
+	for i, e := range keys {
+		w.first[i] = -1
+		if e >= 0 {
+			w.first[i] = ix.keys[e].first
+		}
+	}
+	for i := range keys {
+		if f := w.first[i]; f >= 0 {
+			w.first[i] = ix.cands[f].contact
+		}
+	}
+	for i := range keys {
+		if c := w.first[i]; c >= 0 {
+			cc := contacts.at(c)
+			w.sum += cc.ID + linkedUser[c] + int64(len(cc.First))
+		}
+	}
+	mem.Keep(w.sum)
 }
