@@ -14,15 +14,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Result is everything transform produces and load writes.
-type Result struct {
-	Match    *Matching
-	Groups   *GroupSync // nil when no OG input was given
-	OGImport []OGImportRow
-	Review   *Review
-	Stats    []*FileStats
-}
-
 // Output layouts. Column titles are CiviCRM's field titles, so the import
 // wizard maps them by itself.
 type (
