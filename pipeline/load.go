@@ -417,7 +417,7 @@ type chunk struct {
 	guarded bool   // look for formula-like cells
 	split   bool   // record runs
 	found   Review // formula-like cells, in row order
-	cells   []cell // every row's cells, back to back
+	cells   []formats.OutCell // every row's cells, back to back
 	ends    []int  // where each row's cells end
 	groups  []int  // each row's group, when split
 	lines   []byte // the rows as CSV
@@ -438,8 +438,8 @@ func (c *chunk) encode(w *loader) {
 		// One tight pass over every cell first: the first bytes of many
 		// strings are fetched from memory at once, and are at hand below.
 		for j := range c.cells {
-			if s := c.cells[j].s; s != "" && formulaStart[s[0]] {
-				c.cells[j].s = w.defuse(c.base, s, &c.found)
+			if s := c.cells[j].Text; s != "" && formulaStart[s[0]] {
+				c.cells[j].Text = w.defuse(c.base, s, &c.found)
 			}
 		}
 	}
@@ -447,7 +447,7 @@ func (c *chunk) encode(w *loader) {
 	for i, end := range c.ends {
 		rec := c.cells[start:end]
 		start = end
-		c.lines = appendCells(c.lines, rec)
+		c.lines = formats.AppendCSVCells(c.lines, rec)
 		if !c.split {
 			continue
 		}
@@ -506,7 +506,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 				case c = <-free:
 				default:
 					c = &chunk{base: t.base, guarded: found != nil, split: w.splits(t),
-						cells: make([]cell, 0, rows*len(t.header)), ends: make([]int, 0, rows), lines: make([]byte, 0, rows*64)}
+						cells: make([]formats.OutCell, 0, rows*len(t.header)), ends: make([]int, 0, rows), lines: make([]byte, 0, rows*64)}
 				}
 				c.done = make(chan struct{})
 				c.cells, c.ends, c.groups = c.cells[:0], c.ends[:0], c.groups[:0]
@@ -516,7 +516,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 			} else {
 				scratch = r.AppendFields(scratch[:0])
 				for _, s := range scratch {
-					c.cells = append(c.cells, cell{s: s})
+					c.cells = append(c.cells, formats.OutCell{Text: s})
 				}
 			}
 			c.ends = append(c.ends, len(c.cells))
@@ -644,42 +644,11 @@ func (w *loader) defuse(base, s string, found *Review) string {
 	return s
 }
 
-// cell is one field of a row on its way to a CSV line: text, or an id
-// (> 0) kept as a number, which spares a string per id. An id can neither
-// need quotes nor look like a formula.
-type cell struct {
-	s  string
-	id int64
-}
-
-// idCell is n as itoa0 writes it.
-func idCell(n int64) cell {
-	if n < 0 {
-		return cell{s: strconv.FormatInt(n, 10)}
-	}
-	return cell{id: n}
-}
-
-// appendCells is formats.AppendCSV for cells.
-func appendCells(dst []byte, rec []cell) []byte {
-	for i, c := range rec {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		if c.id > 0 {
-			dst = strconv.AppendInt(dst, c.id, 10)
-		} else {
-			dst = formats.AppendCSVField(dst, c.s)
-		}
-	}
-	return append(dst, '\n')
-}
-
 // cellRecord is a Record that also gives its fields as cells. The cells
 // must lay out as its fields do (TestLoadChunked).
 type cellRecord interface {
 	formats.Record
-	appendCells(dst []cell) []cell
+	appendCells(dst []formats.OutCell) []formats.OutCell
 }
 
 // userLine is a row of user_contacts.csv, memberLine one of
@@ -711,22 +680,22 @@ func (r *userLine) AppendFields(d []string) []string {
 	return UserContactRow{itoa0(r.uid), r.username, r.email, itoa0(r.contactID), r.match, score}.AppendFields(d)
 }
 
-func (r *userLine) appendCells(d []cell) []cell {
-	return append(d, idCell(r.uid), cell{s: r.username}, cell{s: r.email}, idCell(r.contactID), cell{s: r.match}, cell{id: int64(max(r.score, 0))})
+func (r *userLine) appendCells(d []formats.OutCell) []formats.OutCell {
+	return append(d, formats.IDCell(r.uid), formats.OutCell{Text: r.username}, formats.OutCell{Text: r.email}, formats.IDCell(r.contactID), formats.OutCell{Text: r.match}, formats.OutCell{ID: int64(max(r.score, 0))})
 }
 
 func (r *memberLine) AppendFields(d []string) []string {
 	return MemberRow{r.title, itoa0(r.contactID), r.email, r.status}.AppendFields(d)
 }
 
-func (r *memberLine) appendCells(d []cell) []cell {
-	return append(d, cell{s: r.title}, idCell(r.contactID), cell{s: r.email}, cell{s: r.status})
+func (r *memberLine) appendCells(d []formats.OutCell) []formats.OutCell {
+	return append(d, formats.OutCell{Text: r.title}, formats.IDCell(r.contactID), formats.OutCell{Text: r.email}, formats.OutCell{Text: r.status})
 }
 
 func (r *reviewLine) AppendFields(d []string) []string { return ReviewItem(*r).Row().AppendFields(d) }
 
-func (r *reviewLine) appendCells(d []cell) []cell {
-	return append(d, cell{s: r.Kind}, cell{s: r.File}, idCell(int64(r.Line)), idCell(r.UID), idCell(r.ContactID), cell{s: r.Detail})
+func (r *reviewLine) appendCells(d []formats.OutCell) []formats.OutCell {
+	return append(d, formats.OutCell{Text: r.Kind}, formats.OutCell{Text: r.File}, formats.IDCell(int64(r.Line)), formats.IDCell(r.UID), formats.IDCell(r.ContactID), formats.OutCell{Text: r.Detail})
 }
 
 // add reports n rows done at once: to the listener, as n ticks would.

@@ -1,70 +1,19 @@
 package pipeline
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/civisync/civisync/formats"
-	"github.com/gocarina/gocsv"
 )
 
-// readTable reads one CSV output of an earlier transform into typed rows
-// with gocsv's pull loop. A missing file is an empty table.
+// readTable reads one CSV output of an earlier transform. A missing file
+// is an empty table.
 func readTable[T any](dir, base string) ([]T, error) {
-	path := filepath.Join(dir, base+".csv")
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, &formats.Error{File: path, Err: fmt.Errorf("%w: %w", formats.ErrBadFile, err)}
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	um, err := gocsv.NewUnmarshaller(r, new(T))
-	if err == io.EOF {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, &formats.Error{File: path, Line: 1, Err: fmt.Errorf("%w: %w", formats.ErrBadFile, err)}
-	}
-	want := formats.HeaderOf[T]()
-	if missing := missingHeaders(um.Headers, want); len(missing) > 0 {
-		return nil, &formats.Error{File: path, Line: 1, Err: fmt.Errorf("%w: %s (want %s)", formats.ErrMissingColumn, strings.Join(missing, ", "), strings.Join(want, ", "))}
-	}
-	var rows []T
-	for {
-		v, err := um.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			line, _ := r.FieldPos(0)
-			return nil, &formats.Error{File: path, Line: line, Err: fmt.Errorf("%w: %w", formats.ErrBadFile, err)}
-		}
-		rows = append(rows, *v.(*T))
-	}
-}
-
-func missingHeaders(have, want []string) []string {
-	got := map[string]bool{}
-	for _, h := range have {
-		got[h] = true
-	}
-	var missing []string
-	for _, w := range want {
-		if !got[w] {
-			missing = append(missing, w)
-		}
-	}
-	return missing
+	return formats.ReadCSVTable[T](filepath.Join(dir, base+".csv"))
 }
 
 // LoadDir rewrites the CSV outputs of `civisync transform` in dir into out:
