@@ -111,92 +111,13 @@ func (w *loader) load(res *Result) error {
 	if gs == nil {
 		gs = &GroupSync{}
 	}
-	memberRows := func(acl bool) rowsFunc {
-		return func(yield func(formats.Record, int) error) error {
-			members := gs.Members
-			var row memberLine // reused: boxing a fresh row per line would allocate
-			aclGroup, aclName := int32(-1), ""
-			// The new contacts' e-mails are scattered in memory: fetched a
-			// block at a time in a tight loop, many are on their way at once.
-			var emails [256]string
-			for len(members) > 0 {
-				block := members[:min(len(emails), len(members))]
-				members = members[len(block):]
-				for k, mb := range block {
-					if !acl || mb.Admin {
-						emails[k] = gs.Email(mb)
-					}
-				}
-				for k, mb := range block {
-					title, status := gs.Groups[mb.Group].Title(), mb.Status()
-					if acl {
-						if !mb.Admin {
-							continue
-						}
-						if mb.Group != aclGroup {
-							aclGroup, aclName = mb.Group, gs.Groups[mb.Group].ACLName()
-						}
-						title, status = aclName, StatusAdded
-					}
-					row = memberLine{title, gs.ContactID(mb), emails[k], status}
-					if err := yield(&row, int(mb.Group)); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		}
-	}
 	tables := []table{
-		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), func(yield func(formats.Record, int) error) error {
-			var row userLine
-			for _, l := range m.Links {
-				u := &m.Users[l.User]
-				row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{FileNewContacts, "", formats.HeaderOf[NewContactRow](), func(yield func(formats.Record, int) error) error {
-			var row NewContactRow
-			for _, n := range m.New {
-				row = NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{FileGroups, "", formats.HeaderOf[GroupRow](), func(yield func(formats.Record, int) error) error {
-			var row GroupRow
-			for i := range gs.Groups {
-				g := &gs.Groups[i]
-				row = GroupRow{g.Name, g.Title(), GroupTypeMailing, g.Source}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-				acl := g.ACLName()
-				row = GroupRow{acl, acl, GroupTypeACL, g.ACLSource()}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(false)},
-		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(true)},
-		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), func(yield func(formats.Record, int) error) error {
-			var row OGRow
-			for _, r := range res.OGImport {
-				row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
-				if err := yield(&row, r.Group); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
+		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), userContactRows(m)},
+		{FileNewContacts, "", formats.HeaderOf[NewContactRow](), newContactRows(m)},
+		{FileGroups, "", formats.HeaderOf[GroupRow](), groupRows(gs)},
+		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(gs, false)},
+		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(gs, true)},
+		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), ogImportRows(res.OGImport, gs)},
 	}
 	w.review = res.Review
 	if w.opt.Split {
@@ -211,6 +132,108 @@ func (w *loader) load(res *Result) error {
 		return err
 	}
 	return w.out.File(FileSummary, js)
+}
+
+// userContactRows are user_contacts.csv: every checked user's link.
+func userContactRows(m *Matching) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		var row userLine // reused: boxing a fresh row per line would allocate
+		for _, l := range m.Links {
+			u := &m.Users[l.User]
+			row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
+			if err := yield(&row, -1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// newContactRows are new_contacts.csv, for CiviCRM's Import Contacts.
+func newContactRows(m *Matching) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		var row NewContactRow
+		for _, n := range m.New {
+			row = NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}
+			if err := yield(&row, -1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// groupRows are groups.csv: each OG's normal group, then its ACL group.
+func groupRows(gs *GroupSync) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		var row GroupRow
+		for i := range gs.Groups {
+			g := &gs.Groups[i]
+			row = GroupRow{g.Name, g.Title(), GroupTypeMailing, g.Source}
+			if err := yield(&row, -1); err != nil {
+				return err
+			}
+			acl := g.ACLName()
+			row = GroupRow{acl, acl, GroupTypeACL, g.ACLSource()}
+			if err := yield(&row, -1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// memberRows are group_members.csv, or with acl acl_admins.csv: the
+// admins, Added to the ACL groups.
+func memberRows(gs *GroupSync, acl bool) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		members := gs.Members
+		var row memberLine
+		aclGroup, aclName := int32(-1), ""
+		// The new contacts' e-mails are scattered in memory: fetched a
+		// block at a time in a tight loop, many are on their way at once.
+		var emails [256]string
+		for len(members) > 0 {
+			block := members[:min(len(emails), len(members))]
+			members = members[len(block):]
+			for k, mb := range block {
+				if !acl || mb.Admin {
+					emails[k] = gs.Email(mb)
+				}
+			}
+			for k, mb := range block {
+				title, status := gs.Groups[mb.Group].Title(), mb.Status()
+				if acl {
+					if !mb.Admin {
+						continue
+					}
+					if mb.Group != aclGroup {
+						aclGroup, aclName = mb.Group, gs.Groups[mb.Group].ACLName()
+					}
+					title, status = aclName, StatusAdded
+				}
+				row = memberLine{title, gs.ContactID(mb), emails[k], status}
+				if err := yield(&row, int(mb.Group)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// ogImportRows are user_import_og.csv, by group.
+func ogImportRows(rows []OGImportRow, gs *GroupSync) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		var row OGRow
+		for _, r := range rows {
+			row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
+			if err := yield(&row, r.Group); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // summarize makes summary.json in the background, while the tables are
