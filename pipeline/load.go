@@ -436,15 +436,15 @@ const chunkRows = 1024
 // the table's producer, laid out as CSV lines by a worker, written by the
 // table's writer, then reused.
 type chunk struct {
-	base    string // the table's
-	guarded bool   // look for formula-like cells
-	split   bool   // record runs
-	found   Review // formula-like cells, in row order
+	base    string            // the table's
+	guarded bool              // look for formula-like cells
+	split   bool              // record runs
+	found   Review            // formula-like cells, in row order
 	cells   []formats.OutCell // every row's cells, back to back
-	ends    []int  // where each row's cells end
-	groups  []int  // each row's group, when split
-	lines   []byte // the rows as CSV
-	runs    []run  // with split: lines by group, in order
+	ends    []int             // where each row's cells end
+	groups  []int             // each row's group, when split
+	lines   []byte            // the rows as CSV
+	runs    []run             // with split: lines by group, in order
 	done    chan struct{}
 	rescue  par.Rescue
 }
