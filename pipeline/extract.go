@@ -366,138 +366,172 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
 		sieve = nil
 	}
-	// While ids ascend (the usual export) no row can repeat an earlier one,
-	// so a left-out row costs only its id; after the first id out of order
-	// every row is noted, to find the repeats once all are read.
-	var (
-		ordered = true
-		lastID  int64
-		early   []int64 // ids of rows left out while ids ascended, ascending
-		preKept int     // contacts kept while ids ascended
-		late    []siftedRow
-	)
 	r, b, st, err := x.table(in.Contacts, &formats.ContactsSchema)
 	if err != nil {
 		return contactList{}, err
 	}
-	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
-	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
-	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	kept := keptContacts{chunk: formats.RowsHint(r)}
-	if sieve != nil {
-		kept.chunk = 0 // most rows may be sifted out
-	}
-	parse := func(rec []string, src Src, out *contactRow) error {
-		raw := clean(formats.Cell(rec, cID))
-		id, ok := parseID(raw)
-		if !ok || id == 0 {
-			return idError(src, b, "contact_id", raw)
-		}
-		c := Contact{ID: id, Type: clean(formats.Cell(rec, cType)), First: clean(formats.Cell(rec, cFirst)),
-			Last: clean(formats.Cell(rec, cLast)), Primary: clean(formats.Cell(rec, cMail)),
-			ExternalID: clean(formats.Cell(rec, cExt)), Src: src}
-		for _, i := range cOthers {
-			if e := clean(formats.Cell(rec, i)); e != "" {
-				c.Others = append(c.Others, e)
-			}
-		}
-		for _, e := range strings.Split(formats.Cell(rec, cList), ";") {
-			if e = clean(e); e != "" {
-				c.Others = append(c.Others, e)
-			}
-		}
-		if d, ok := truthy(formats.Cell(rec, cDel)); ok {
-			c.Deleted = d
-		} else {
-			return formats.RowError(src.File, src.Line, cDel+1, "%s %q is not yes/no", b.HeaderOf("is_deleted"), formats.Cell(rec, cDel))
-		}
-		if v := clean(formats.Cell(rec, cUF)); v != "" {
-			uf, ok := parseID(v)
-			if !ok {
-				return idError(src, b, "uf_id", v)
-			}
-			c.UFID = uf
-		}
-		if g := formats.Cell(rec, cGroups); strings.TrimSpace(g) != "" {
-			c.GroupsRaw = g
-		}
-		out.c = c
-		return nil
-	}
+	cols := newContactColumns(b)
+	rs := &readContacts{sieve: sieve, st: st, kept: keptContacts{chunk: formats.RowsHint(r)}, order: siftOrder{ordered: true}}
 	var probe, warm func([]contactRow)
 	if sieve != nil {
+		rs.kept.chunk = 0 // most rows may be sifted out
 		probe, warm = sieve.uk.probeRows, sieve.ix.warm
 	}
-	var text mem.Text
-	err = eachInParallel(x, r, b, st, rowStages[contactRow]{parse: parse, finish: probe, prepare: warm, copies: true, apply: func(row *contactRow) {
-		c := &row.c
-		if sieve != nil {
-			if ordered && c.ID <= lastID {
-				ordered, preKept = false, kept.n
-			}
-			lastID = c.ID
-			keep := sieve.keep(c, row.hits)
-			if !ordered {
-				at := -1
-				if keep {
-					at = kept.n
-				}
-				late = append(late, siftedRow{c.ID, c.Src, at})
-			}
-			if !keep {
-				if ordered {
-					early = append(early, c.ID)
-				}
-				st.Used++
-				return
-			}
-		}
-		keepContact(&text, c)
-		kept.add(c)
-		st.Used++
-	}})
+	err = eachInParallel(x, r, b, st, rowStages[contactRow]{parse: cols.parse, finish: probe, prepare: warm, copies: true, apply: rs.apply})
 	if err != nil {
 		return contactList{}, err
 	}
-	if sieve != nil && ordered {
+	if sieve != nil && rs.order.ordered {
 		// Ids ascended: the contacts are in order and none repeats.
-		return kept.list(), nil
+		return rs.kept.list(), nil
 	}
-	contacts := kept.slice()
-	if !ordered {
-		contacts = x.dropRepeats(st, contacts, preKept, early, late)
+	contacts := rs.kept.slice()
+	if !rs.order.ordered {
+		contacts = x.dropRepeats(st, contacts, rs.order)
 	}
-	// By contact id, each id once (the first row wins). Exports are usually
-	// in id order already, so this is one pass over them.
+	contacts = x.byIDOnce(st, contacts)
+	if err := x.foldDumps(in, contacts); err != nil {
+		return contactList{}, err
+	}
+	return oneList(contacts), nil
+}
+
+// contactColumns are where a contacts export's fields are.
+type contactColumns struct {
+	b                                       *formats.Binding
+	cID, cType, cFirst, cLast, cMail, cList int
+	cDel, cExt, cUF, cGroups                int
+	cOthers                                 []int
+}
+
+func newContactColumns(b *formats.Binding) *contactColumns {
+	return &contactColumns{b: b, cID: b.Col("contact_id"), cType: b.Col("contact_type"), cFirst: b.Col("first_name"),
+		cLast: b.Col("last_name"), cMail: b.Col("email"), cOthers: b.Multi("other_emails"), cList: b.Col("other_emails_list"),
+		cDel: b.Col("is_deleted"), cExt: b.Col("external_identifier"), cUF: b.Col("uf_id"), cGroups: b.Col("groups")}
+}
+
+// parse reads a contacts row.
+func (k *contactColumns) parse(rec []string, src Src, out *contactRow) error {
+	b := k.b
+	raw := clean(formats.Cell(rec, k.cID))
+	id, ok := parseID(raw)
+	if !ok || id == 0 {
+		return idError(src, b, "contact_id", raw)
+	}
+	c := Contact{ID: id, Type: clean(formats.Cell(rec, k.cType)), First: clean(formats.Cell(rec, k.cFirst)),
+		Last: clean(formats.Cell(rec, k.cLast)), Primary: clean(formats.Cell(rec, k.cMail)),
+		ExternalID: clean(formats.Cell(rec, k.cExt)), Src: src}
+	for _, i := range k.cOthers {
+		if e := clean(formats.Cell(rec, i)); e != "" {
+			c.Others = append(c.Others, e)
+		}
+	}
+	for _, e := range strings.Split(formats.Cell(rec, k.cList), ";") {
+		if e = clean(e); e != "" {
+			c.Others = append(c.Others, e)
+		}
+	}
+	if d, ok := truthy(formats.Cell(rec, k.cDel)); ok {
+		c.Deleted = d
+	} else {
+		return formats.RowError(src.File, src.Line, k.cDel+1, "%s %q is not yes/no", b.HeaderOf("is_deleted"), formats.Cell(rec, k.cDel))
+	}
+	if v := clean(formats.Cell(rec, k.cUF)); v != "" {
+		uf, ok := parseID(v)
+		if !ok {
+			return idError(src, b, "uf_id", v)
+		}
+		c.UFID = uf
+	}
+	if g := formats.Cell(rec, k.cGroups); strings.TrimSpace(g) != "" {
+		c.GroupsRaw = g
+	}
+	out.c = c
+	return nil
+}
+
+// readContacts keeps the contacts rows the sieve wants (all with none).
+type readContacts struct {
+	sieve *contactSieve
+	st    *FileStats
+	kept  keptContacts
+	text  mem.Text
+	order siftOrder
+}
+
+// siftOrder notes, while the sieve drops rows, what finding repeated ids
+// needs. While ids ascend (the usual export) no row can repeat an earlier
+// one, so a left-out row costs only its id; after the first id out of
+// order every row is noted, to find the repeats once all are read.
+type siftOrder struct {
+	ordered bool
+	lastID  int64
+	early   []int64 // ids of rows left out while ids ascended, ascending
+	preKept int     // contacts kept while ids ascended
+	late    []siftedRow
+}
+
+func (rs *readContacts) apply(row *contactRow) {
+	c := &row.c
+	if rs.sieve != nil {
+		o := &rs.order
+		if o.ordered && c.ID <= o.lastID {
+			o.ordered, o.preKept = false, rs.kept.n
+		}
+		o.lastID = c.ID
+		keep := rs.sieve.keep(c, row.hits)
+		if !o.ordered {
+			at := -1
+			if keep {
+				at = rs.kept.n
+			}
+			o.late = append(o.late, siftedRow{c.ID, c.Src, at})
+		}
+		if !keep {
+			if o.ordered {
+				o.early = append(o.early, c.ID)
+			}
+			rs.st.Used++
+			return
+		}
+	}
+	keepContact(&rs.text, c)
+	rs.kept.add(c)
+	rs.st.Used++
+}
+
+// byIDOnce sorts contacts by contact id, each id once (the first row
+// wins). Exports are usually in id order already, so this is one pass over
+// them.
+func (x *Extractor) byIDOnce(st *FileStats, contacts []Contact) []Contact {
 	if !slices.IsSortedFunc(contacts, func(a, b Contact) int { return cmp.Compare(a.ID, b.ID) }) {
 		slices.SortStableFunc(contacts, func(a, b Contact) int { return cmp.Compare(a.ID, b.ID) })
 	}
-	contacts = slices.CompactFunc(contacts, func(a, b Contact) bool {
+	return slices.CompactFunc(contacts, func(a, b Contact) bool {
 		if a.ID != b.ID {
 			return false
 		}
 		x.repeatedContact(st, a.Src, a.ID) // CompactFunc passes the later row first: a is the row dropped
 		return true
 	})
+}
+
+// foldDumps folds the optional table dumps into contacts, sorted by id.
+func (x *Extractor) foldDumps(in ContactInputs, contacts []Contact) error {
 	byID := func(id int64) (int, bool) {
 		return slices.BinarySearchFunc(contacts, id, func(c Contact, id int64) int { return cmp.Compare(c.ID, id) })
 	}
-	if in.Emails != nil {
-		if err := x.foldEmails(*in.Emails, contacts, byID); err != nil {
-			return contactList{}, err
+	for _, fold := range []struct {
+		in *Input
+		fn func(Input, []Contact, func(int64) (int, bool)) error
+	}{{in.Emails, x.foldEmails}, {in.UFMatch, x.foldUFMatch}, {in.GroupContacts, x.foldGroupContacts}} {
+		if fold.in != nil {
+			if err := fold.fn(*fold.in, contacts, byID); err != nil {
+				return err
+			}
 		}
 	}
-	if in.UFMatch != nil {
-		if err := x.foldUFMatch(*in.UFMatch, contacts, byID); err != nil {
-			return contactList{}, err
-		}
-	}
-	if in.GroupContacts != nil {
-		if err := x.foldGroupContacts(*in.GroupContacts, contacts, byID); err != nil {
-			return contactList{}, err
-		}
-	}
-	return oneList(contacts), nil
+	return nil
 }
 
 // keepContact copies c's strings into text, to be kept.
@@ -632,7 +666,8 @@ type siftedRow struct {
 // dropRepeats reviews the rows of late that repeat the id of an earlier
 // row and takes the kept ones out: the first row of an id wins. Rows before
 // late (contacts[:preKept] and early, both ascending) can only come first.
-func (x *Extractor) dropRepeats(st *FileStats, contacts []Contact, preKept int, early []int64, late []siftedRow) []Contact {
+func (x *Extractor) dropRepeats(st *FileStats, contacts []Contact, o siftOrder) []Contact {
+	preKept, early, late := o.preKept, o.early, o.late
 	seen := make(map[int64]bool, len(late))
 	drop := make([]bool, len(contacts))
 	for _, r := range late {
