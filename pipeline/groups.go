@@ -15,17 +15,19 @@ const (
 	StatusPending = "Pending"
 )
 
-// Member is a contact in an OG's CiviCRM groups. Key is the contact id of
-// an existing contact, or newKey+i for the i-th new contact, so that sorting
-// by key puts existing contacts by id first and new ones in new_contacts order.
+// Member is a contact in an OG's CiviCRM groups. Contact is its contact
+// number: the contact id of an existing contact, or firstNew+i for the i-th
+// new contact, so that sorting by it puts existing contacts by id first and
+// new ones in new_contacts order.
 type Member struct {
-	Key   int64
-	Group int32 // index into GroupSync.Groups
-	Added bool  // Added, else Pending
-	Admin bool  // also in the ACL group
+	Contact int64
+	Group   int32 // index into GroupSync.Groups
+	Added   bool  // Added, else Pending
+	Admin   bool  // also in the ACL group
 }
 
-const newKey = int64(1) << 62
+// firstNew is the contact number of the first new contact (see Member).
+const firstNew = int64(1) << 62
 
 // Status is the membership status in the normal group.
 func (mb Member) Status() string {
@@ -50,7 +52,7 @@ type GroupCounts struct {
 // GroupSync is the outcome of OG → CiviCRM groups (SPEC §3).
 type GroupSync struct {
 	Groups  []CiviGroup
-	Members []Member // by group, then Key
+	Members []Member // by group, then contact number
 	Admins  int
 	Counts  []GroupCounts
 
@@ -73,16 +75,16 @@ type groupUser struct {
 
 // ContactID of a member: 0 for a contact still to be created.
 func (gs *GroupSync) ContactID(mb Member) int64 {
-	if mb.Key >= newKey {
+	if mb.Contact >= firstNew {
 		return 0
 	}
-	return mb.Key
+	return mb.Contact
 }
 
 // Email of a member still to be created ("" for an existing contact).
 func (gs *GroupSync) Email(mb Member) string {
-	if mb.Key >= newKey {
-		return gs.m.New[mb.Key-newKey].Email
+	if mb.Contact >= firstNew {
+		return gs.m.New[mb.Contact-firstNew].Email
 	}
 	return ""
 }
@@ -147,7 +149,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	gs.name(rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
 	s := &groupSync{GroupSync: gs, workers: syncWorkers(len(og.Memberships))}
-	s.keys = newKeyTable(m, s.workers)
+	s.nums = newNumberTable(m, s.workers)
 	s.listAdmins()
 	s.layout()
 	s.place()
@@ -168,7 +170,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 // groupSync is SyncGroups at work.
 type groupSync struct {
 	*GroupSync
-	keys    keyTable
+	nums    numberTable
 	workers int
 	work    []*syncWorker
 
@@ -182,7 +184,7 @@ type groupSync struct {
 	adminBits []uint64
 
 	// Group g's rows are rows[start[g]:start[g+1]]: its memberships (a
-	// hole, Key 0, where one is blocked or has no contact), then its
+	// hole, Contact 0, where one is blocked or has no contact), then its
 	// admins without a membership row.
 	start []int
 	next  []int // group -> where its next admin goes
@@ -294,12 +296,12 @@ func (s *groupSync) layout() {
 // blocked or has none (reviewed).
 func (s *groupSync) place() {
 	s.parallel(func(w *syncWorker) {
-		// Keys are looked up a batch at a time: in a loop that does
+		// Contact numbers are looked up a batch at a time: in a loop that does
 		// nothing else, many of these scattered reads are under way at once.
-		var keys [256]int64
-		for lo := w.lo; lo < w.hi; lo += len(keys) {
-			batch := s.og.Memberships[lo:min(lo+len(keys), w.hi)]
-			s.keys.gather(keys[:len(batch)], batch)
+		var nums [256]int64
+		for lo := w.lo; lo < w.hi; lo += len(nums) {
+			batch := s.og.Memberships[lo:min(lo+len(nums), w.hi)]
+			s.nums.gather(nums[:len(batch)], batch)
 			for i := range batch {
 				ms := &batch[i]
 				g := s.pos[ms.Group]
@@ -311,22 +313,22 @@ func (s *groupSync) place() {
 						w.blocked[a] = w.blocked[a] || ms.State() == Blocked
 					}
 				}
-				switch key := keys[i]; {
+				switch num := nums[i]; {
 				case ms.State() == Blocked:
-					cid := key // the contact id, if the contact exists
-					if cid < 0 || cid >= newKey {
+					cid := num // the contact id, if the contact exists
+					if cid < 0 || cid >= firstNew {
 						cid = 0
 					}
 					w.rev.Add(KindBlockedMembership, s.og.src(lo+i), ms.UID, cid, w.detail(s, blockedMember, g))
 					w.left[g]++
-				case key == unknownUser:
+				case num == unknownUser:
 					w.rev.Add(KindUnknownUser, s.og.src(lo+i), ms.UID, 0, w.detail(s, unknownMember, g))
 					w.left[g]++
-				case key == noContact:
+				case num == noContact:
 					w.rev.Add(KindNoContact, s.og.src(lo+i), ms.UID, 0, w.detail(s, memberWithoutContact, g))
 					w.left[g]++
 				default:
-					s.rows[p] = Member{Key: key, Group: g, Added: ms.State() == Active || ms.Admin(), Admin: ms.Admin()}
+					s.rows[p] = Member{Contact: num, Group: g, Added: ms.State() == Active || ms.Admin(), Admin: ms.Admin()}
 				}
 			}
 		}
@@ -374,26 +376,26 @@ func (s *groupSync) addAdmins(rev *Review) {
 		if blocked {
 			continue
 		}
-		key := s.keys.of(a.uid)
+		num := s.nums.of(a.uid)
 		if !member { // else reviewed with the membership row already
 			s.joined = append(s.joined, groupUser{a.g, a.uid})
-			if key <= 0 {
+			if num <= 0 {
 				kind := KindNoContact
-				if key == unknownUser {
+				if num == unknownUser {
 					kind = KindUnknownUser
 				}
-				rev.Add(kind, a.src, a.uid, 0, unresolvedDetail(key == unknownUser, a.what, s.Groups[a.g].Name))
+				rev.Add(kind, a.src, a.uid, 0, unresolvedDetail(num == unknownUser, a.what, s.Groups[a.g].Name))
 				s.Counts[a.g].Left++
 			}
 		}
-		if key > 0 {
-			s.rows[s.next[a.g]] = Member{Key: key, Group: a.g, Added: true, Admin: true}
+		if num > 0 {
+			s.rows[s.next[a.g]] = Member{Contact: num, Group: a.g, Added: true, Admin: true}
 			s.next[a.g]++
 		}
 	}
 }
 
-// merge sorts each group's rows by key and merges rows of the same
+// merge sorts each group's rows by contact number and merges rows of the same
 // contact, Added and Admin winning; then moves the groups' rows together
 // into Members.
 func (s *groupSync) merge() {
@@ -403,8 +405,8 @@ func (s *groupSync) merge() {
 		return func(g int) {
 			run := s.rows[s.start[g]:s.start[g+1]]
 			var out []Member
-			if s.keys.packs {
-				out = s.keys.sortPacked(int32(g), run, &bufs)
+			if s.nums.packs {
+				out = s.nums.sortPacked(int32(g), run, &bufs)
 			} else {
 				out = sortMembers(run)
 			}
@@ -431,20 +433,20 @@ func (s *groupSync) merge() {
 	s.Members = s.rows[:at:at]
 }
 
-// sortMembers sorts a group's rows by key, drops the holes (Key 0) and
+// sortMembers sorts a group's rows by contact number, drops the holes (Contact 0) and
 // merges rows of the same contact into the first of them; it returns the
 // rows kept, at the start of run.
 func sortMembers(run []Member) []Member {
-	// Equal keys are merged whatever their order, so an unstable sort will do.
-	slices.SortFunc(run, func(a, b Member) int { return cmp.Compare(a.Key, b.Key) })
+	// Equal numbers are merged whatever their order, so an unstable sort will do.
+	slices.SortFunc(run, func(a, b Member) int { return cmp.Compare(a.Contact, b.Contact) })
 	i := 0
-	for i < len(run) && run[i].Key == 0 {
+	for i < len(run) && run[i].Contact == 0 {
 		i++
 	}
 	out := run[:0]
 	for i < len(run) {
 		mb := run[i]
-		for i++; i < len(run) && run[i].Key == mb.Key; i++ {
+		for i++; i < len(run) && run[i].Contact == mb.Contact; i++ {
 			mb.Added = mb.Added || run[i].Added
 			mb.Admin = mb.Admin || run[i].Admin
 		}
@@ -474,37 +476,38 @@ func (s *groupSync) eachGroup(newFn func() func(g int)) {
 	par.Chunks(len(s.Groups), s.workers, 16, newFn)
 }
 
-// keyTable is Matching.keyOf laid out by uid, built once per sync: one
+// numberTable is Matching.contactNumber laid out by uid, built once per
+// sync: one
 // read of 8 bytes per membership instead of an index and a Link, and one
-// more for a user with no key.
-type keyTable struct {
+// more for a user with no contact.
+type numberTable struct {
 	m    *Matching
 	lo   int64
-	keys []int64 // by uid - lo; nil when uids are too sparse: keyOf answers
-	// A key packs into 62 bits, contact ids first, then new contacts
+	nums []int64 // by uid - lo; nil when uids are too sparse: contactNumber answers
+	// A number packs into 62 bits, contact ids first, then new contacts
 	// from newBase on: rows sort as plain numbers. packs is false only
 	// for contact ids within len(New) of 1<<62.
 	packs   bool
 	newBase uint64
 }
 
-// What keyTable.of says of a user without a key.
+// What numberTable.of says of a user without a contact.
 const (
 	unknownUser = 0  // not in the users export
 	noContact   = -1 // no contact: no or invalid e-mail, or left out
 )
 
-func newKeyTable(m *Matching, workers int) keyTable {
-	t := keyTable{m: m}
+func newNumberTable(m *Matching, workers int) numberTable {
+	t := numberTable{m: m}
 	maxID := make([]int64, workers)
 	each := func(n int, fn func(w, lo, hi int)) {
 		par.Each(workers, func(w int) { fn(w, n*w/workers, n*(w+1)/workers) })
 	}
 	if n := len(m.uids); n > 0 && m.uids[n-1]-m.uids[0] < 4*int64(n)+1024 { // ascending: see Matching
-		t.lo, t.keys = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
+		t.lo, t.nums = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
 		each(n, func(_, lo, hi int) {
 			for _, uid := range m.uids[lo:hi] {
-				t.keys[uid-t.lo] = noContact
+				t.nums[uid-t.lo] = noContact
 			}
 		})
 	}
@@ -512,9 +515,9 @@ func newKeyTable(m *Matching, workers int) keyTable {
 		for i := lo; i < hi; i++ {
 			l := &m.Links[i]
 			maxID[w] = max(maxID[w], l.ContactID)
-			if t.keys != nil {
-				if key, ok := m.keyOf(l.UID); ok {
-					t.keys[l.UID-t.lo] = key
+			if t.nums != nil {
+				if num, ok := m.contactNumber(l.UID); ok {
+					t.nums[l.UID-t.lo] = num
 				}
 			}
 		}
@@ -524,32 +527,32 @@ func newKeyTable(m *Matching, workers int) keyTable {
 	return t
 }
 
-// of is uid's key, or unknownUser or noContact.
-func (t *keyTable) of(uid int64) int64 {
-	if i := uint64(uid - t.lo); i < uint64(len(t.keys)) {
-		return t.keys[i]
+// of is the contact number of uid, or unknownUser or noContact.
+func (t *numberTable) of(uid int64) int64 {
+	if i := uint64(uid - t.lo); i < uint64(len(t.nums)) {
+		return t.nums[i]
 	}
 	return t.outside(uid)
 }
 
-// gather sets keys[i] to the key of batch[i]'s user.
-func (t *keyTable) gather(keys []int64, batch []Membership) {
+// gather sets nums[i] to the contact number of batch[i]'s user.
+func (t *numberTable) gather(nums []int64, batch []Membership) {
 	for i := range batch {
-		if j := uint64(batch[i].UID - t.lo); j < uint64(len(t.keys)) {
-			keys[i] = t.keys[j]
+		if j := uint64(batch[i].UID - t.lo); j < uint64(len(t.nums)) {
+			nums[i] = t.nums[j]
 		} else {
-			keys[i] = t.outside(batch[i].UID)
+			nums[i] = t.outside(batch[i].UID)
 		}
 	}
 }
 
 // outside is of for a uid the table does not hold.
-func (t *keyTable) outside(uid int64) int64 {
-	if t.keys != nil {
+func (t *numberTable) outside(uid int64) int64 {
+	if t.nums != nil {
 		return unknownUser
 	}
-	if key, ok := t.m.keyOf(uid); ok {
-		return key
+	if num, ok := t.m.contactNumber(uid); ok {
+		return num
 	}
 	if t.m.known(uid) {
 		return noContact
@@ -558,17 +561,17 @@ func (t *keyTable) outside(uid int64) int64 {
 }
 
 // sortPacked is sortMembers, for group g, through the scratch space
-// in bufs: each row packed into one number (key, Added, Admin), so rows
+// in bufs: each row packed into one number (contact number, Added, Admin), so rows
 // sort as numbers.
-func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member {
+func (t *numberTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member {
 	buf := bufs[0][:0]
 	for _, mb := range run {
-		if mb.Key == 0 {
+		if mb.Contact == 0 {
 			continue // a hole
 		}
-		code := uint64(mb.Key)
-		if mb.Key >= newKey {
-			code = uint64(mb.Key-newKey) + t.newBase
+		code := uint64(mb.Contact)
+		if mb.Contact >= firstNew {
+			code = uint64(mb.Contact-firstNew) + t.newBase
 		}
 		code <<= 2
 		if mb.Added {
@@ -592,11 +595,11 @@ func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member
 		for i++; i < len(buf) && buf[i]>>2 == code; i++ {
 			flags |= buf[i] & 3
 		}
-		key := int64(code)
+		num := int64(code)
 		if code >= t.newBase {
-			key = int64(code-t.newBase) + newKey
+			num = int64(code-t.newBase) + firstNew
 		}
-		out = append(out, Member{Key: key, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
+		out = append(out, Member{Contact: num, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
 	}
 	return out
 }

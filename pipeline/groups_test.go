@@ -394,14 +394,14 @@ func TestSyncGroups(t *testing.T) {
 	}
 }
 
-// Contact ids next to newKey leave no room to pack rows into numbers:
+// Contact ids next to firstNew leave no room to pack rows into numbers:
 // rows are sorted as they are, in the same order.
 func TestSyncGroupsHugeContactIDs(t *testing.T) {
 	const huge = 1<<62 - 1
 	users := []User{usr(1, "a@x.org"), usr(2, "b@x.org"), usr(3, "c@x.org"), usr(4, "")}
 	contacts := []Contact{ind(5, "c@x.org"), ind(huge, "a@x.org")}
 	m := MatchUsers(users, contacts, MatchOptions{Rule: RuleUnsupervised}, &Review{})
-	if k := newKeyTable(m, 1); k.packs {
+	if k := newNumberTable(m, 1); k.packs {
 		t.Fatalf("contact %d and %d new: keys pack", int64(huge), len(m.New))
 	}
 	og := ogSpec{

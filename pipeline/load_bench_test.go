@@ -84,7 +84,7 @@ func genResult(o genOptions) *Result {
 		for range perGroup {
 			var key int64
 			if len(m.New) > 0 && rng.IntN(10) < 3 {
-				key = newKey + int64(rng.IntN(len(m.New)))
+				key = firstNew + int64(rng.IntN(len(m.New)))
 			} else {
 				key = int64(rng.IntN(5*o.Users) + 1)
 			}
@@ -97,7 +97,7 @@ func genResult(o genOptions) *Result {
 		slices.Sort(sorted)
 		c := &gs.Counts[g]
 		for _, k := range sorted {
-			mb := Member{Key: k, Group: int32(g), Added: rng.IntN(20) != 0, Admin: rng.IntN(250) == 0}
+			mb := Member{Contact: k, Group: int32(g), Added: rng.IntN(20) != 0, Admin: rng.IntN(250) == 0}
 			gs.Members = append(gs.Members, mb)
 			c.Members++
 			if mb.Added {

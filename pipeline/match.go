@@ -111,19 +111,19 @@ type Matching struct {
 // ContactOf says how uid reaches CiviCRM: an existing contact id, or the
 // e-mail of a contact to be created. ok is false when the user has none.
 func (m *Matching) ContactOf(uid int64) (cid int64, newEmail string, ok bool) {
-	key, ok := m.keyOf(uid)
+	num, ok := m.contactNumber(uid)
 	switch {
 	case !ok:
 		return 0, "", false
-	case key >= newKey:
-		return 0, m.New[key-newKey].Email, true
+	case num >= firstNew:
+		return 0, m.New[num-firstNew].Email, true
 	}
-	return key, "", true
+	return num, "", true
 }
 
-// keyOf is ContactOf as one number: a contact id, or newKey + the index of
+// contactNumber is ContactOf as one number: a contact id, or firstNew + the index of
 // a new contact (see Member).
-func (m *Matching) keyOf(uid int64) (int64, bool) {
+func (m *Matching) contactNumber(uid int64) (int64, bool) {
 	i, found := m.byUID.Get(uid)
 	if !found {
 		return 0, false
@@ -133,7 +133,7 @@ func (m *Matching) keyOf(uid int64) (int64, bool) {
 	case l.ContactID != 0:
 		return l.ContactID, true
 	case l.New > 0:
-		return newKey + int64(l.New-1), true
+		return firstNew + int64(l.New-1), true
 	}
 	return 0, false
 }

@@ -148,13 +148,13 @@ func (gs *GroupSync) name(rev *Review) {
 			}
 			old := g.Name
 			g.Name = fmt.Sprintf("%s (%s)", g.Name, suffix)
-			rev.Add(KindGroupNameCollision, g.Src, 0, 0, fmt.Sprintf("group %s's name %q is taken by group %s; named %q", g.key(), old, gs.Groups[prev].key(), g.Name))
+			rev.Add(KindGroupNameCollision, g.Src, 0, 0, fmt.Sprintf("group %s's name %q is taken by group %s; named %q", g.label(), old, gs.Groups[prev].label(), g.Name))
 		}
 		taken[strings.ToLower(g.Name)] = i
 	}
 }
 
-func (g *CiviGroup) key() string {
+func (g *CiviGroup) label() string {
 	if g.GID != "" {
 		return g.GID
 	}
