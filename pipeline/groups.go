@@ -477,9 +477,8 @@ func (s *groupSync) eachGroup(newFn func() func(g int)) {
 }
 
 // numberTable is Matching.contactNumber laid out by uid, built once per
-// sync: one
-// read of 8 bytes per membership instead of an index and a Link, and one
-// more for a user with no contact.
+// sync: one read of 8 bytes per membership instead of an index and a Link,
+// and one more for a user with no contact.
 type numberTable struct {
 	m    *Matching
 	lo   int64

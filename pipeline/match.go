@@ -121,8 +121,8 @@ func (m *Matching) ContactOf(uid int64) (cid int64, newEmail string, ok bool) {
 	return num, "", true
 }
 
-// contactNumber is ContactOf as one number: a contact id, or firstNew + the index of
-// a new contact (see Member).
+// contactNumber is ContactOf as one number: a contact id, or firstNew +
+// the index of a new contact (see Member).
 func (m *Matching) contactNumber(uid int64) (int64, bool) {
 	i, found := m.byUID.Get(uid)
 	if !found {
