@@ -2,7 +2,6 @@ package formats
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -15,19 +14,12 @@ type tableRow struct {
 // TestReadCSVTable: rows by header name in any order, a missing file is
 // empty, a missing column names itself, a bad line names its line.
 func TestReadCSVTable(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeFile(t, name, []byte(text)) }
 	rows, err := ReadCSVTable[tableRow](write("ok.csv", "Name,ID,Extra\nAnn,1,x\n\"B, b\",2,y\n"))
 	if err != nil || len(rows) != 2 || rows[0] != (tableRow{"1", "Ann"}) || rows[1] != (tableRow{"2", "B, b"}) {
 		t.Errorf("rows %v, %v", rows, err)
 	}
-	if rows, err := ReadCSVTable[tableRow](filepath.Join(dir, "none.csv")); rows != nil || err != nil {
+	if rows, err := ReadCSVTable[tableRow](filepath.Join(t.TempDir(), "none.csv")); rows != nil || err != nil {
 		t.Errorf("missing file: %v, %v", rows, err)
 	}
 	if rows, err := ReadCSVTable[tableRow](write("empty.csv", "")); rows != nil || err != nil {

@@ -136,26 +136,33 @@ func (w *loader) load(res *Result) error {
 
 // userContactRows are user_contacts.csv: every checked user's link.
 func userContactRows(m *Matching) rowsFunc {
-	return func(yield func(formats.Record, int) error) error {
-		var row userLine // reused: boxing a fresh row per line would allocate
-		for _, l := range m.Links {
-			u := &m.Users[l.User]
-			row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
-			if err := yield(&row, -1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	return tableRows(m.Links, func(l *Link, row *userLine) int {
+		u := &m.Users[l.User]
+		*row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
+		return -1
+	})
 }
 
 // newContactRows are new_contacts.csv, for CiviCRM's Import Contacts.
 func newContactRows(m *Matching) rowsFunc {
+	return tableRows(m.New, func(n *NewContact, row *NewContactRow) int {
+		*row = NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}
+		return -1
+	})
+}
+
+// tableRows yields a row per item, each filled by fill, which returns the
+// row's group (-1: none). The row is reused: boxing a fresh row per line
+// would allocate.
+func tableRows[T, R any, P interface {
+	*R
+	formats.Record
+}](items []T, fill func(*T, P) int) rowsFunc {
 	return func(yield func(formats.Record, int) error) error {
-		var row NewContactRow
-		for _, n := range m.New {
-			row = NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}
-			if err := yield(&row, -1); err != nil {
+		var row R
+		for i := range items {
+			g := fill(&items[i], &row)
+			if err := yield(P(&row), g); err != nil {
 				return err
 			}
 		}
@@ -224,16 +231,10 @@ func memberRows(gs *GroupSync, acl bool) rowsFunc {
 
 // ogImportRows are user_import_og.csv, by group.
 func ogImportRows(rows []OGImportRow, gs *GroupSync) rowsFunc {
-	return func(yield func(formats.Record, int) error) error {
-		var row OGRow
-		for _, r := range rows {
-			row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
-			if err := yield(&row, r.Group); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	return tableRows(rows, func(r *OGImportRow, row *OGRow) int {
+		*row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
+		return r.Group
+	})
 }
 
 // summarize makes summary.json in the background, while the tables are
