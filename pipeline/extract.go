@@ -362,7 +362,7 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 // sieve leaves out still counts as a first occurrence of its id: a later
 // row repeating the id loses to it, kept or not. A dump can change any
 // contact, so with one every row is kept.
-func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (contactList, error) {
+func (x *Extractor) extractContacts(in ContactInputs, sieve contactSifter) (contactList, error) {
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
 		sieve = nil
 	}
@@ -375,7 +375,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (cont
 	var probe, warm func([]contactRow)
 	if sieve != nil {
 		rs.kept.chunk = 0 // most rows may be sifted out
-		probe, warm = sieve.uk.probeRows, sieve.ix.warm
+		probe, warm = sieve.probe, sieve.warm
 	}
 	err = eachInParallel(x, r, b, st, rowStages[contactRow]{parse: cols.parse, finish: probe, prepare: warm, copies: true, apply: rs.apply})
 	if err != nil {
@@ -450,9 +450,26 @@ func (k *contactColumns) parse(rec []string, src Src, out *contactRow) error {
 	return nil
 }
 
+// contactSifter decides, as a contacts export is read in order, which
+// contacts can matter to a run and are kept (contactSieve, sieve.go, is the
+// one Transform uses). probe runs on the parsing workers, a batch at a
+// time; warm just before a batch is applied; keep on every row, in order.
+type contactSifter interface {
+	probe(rows []contactRow)
+	warm(rows []contactRow)
+	keep(c *Contact, hits []keyHit) bool
+}
+
+// contactRow is a contacts row read, and when sifting, its e-mails that are
+// users' keys.
+type contactRow struct {
+	c    Contact
+	hits []keyHit
+}
+
 // readContacts keeps the contacts rows the sieve wants (all with none).
 type readContacts struct {
-	sieve *contactSieve
+	sieve contactSifter
 	st    *FileStats
 	kept  keptContacts
 	text  mem.Text

@@ -26,9 +26,6 @@ type Member struct {
 	Admin   bool  // also in the ACL group
 }
 
-// firstNew is the contact number of the first new contact (see Member).
-const firstNew = int64(1) << 62
-
 // Status is the membership status in the normal group.
 func (mb Member) Status() string {
 	if mb.Added {

@@ -121,6 +121,10 @@ func (m *Matching) ContactOf(uid int64) (cid int64, newEmail string, ok bool) {
 	return num, "", true
 }
 
+// firstNew is the contact number of the first new contact: a contact is
+// numbered by its id, or, not yet made, by firstNew + its index in New.
+const firstNew = int64(1) << 62
+
 // contactNumber is ContactOf as one number: a contact id, or firstNew +
 // the index of a new contact (see Member).
 func (m *Matching) contactNumber(uid int64) (int64, bool) {

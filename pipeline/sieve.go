@@ -165,13 +165,6 @@ func (c *Contact) matchEmails(f func(email string, primary bool)) {
 	}
 }
 
-// contactRow is a contacts row read, and when sifting, its e-mails that are
-// users' keys.
-type contactRow struct {
-	c    Contact
-	hits []keyHit
-}
-
 // probeRows sets each row's hits as probe would. A row's lookups wait on
 // memory one after another; a batch's, stage by stage in loops of their
 // own (keys and hashes, filter words, slots, then the set), are in flight
@@ -243,6 +236,12 @@ func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
 	s.lastID = c.ID
 	return true
 }
+
+// probe sets the hits of a batch of rows (see userKeys.probeRows).
+func (s *contactSieve) probe(rows []contactRow) { s.uk.probeRows(rows) }
+
+// warm loads the index entries a batch of rows will update.
+func (s *contactSieve) warm(rows []contactRow) { s.ix.warm(rows) }
 
 // done drops what only sifting needs, the key table and its filter, so
 // the collector can take them before users are matched.
