@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
+	"sort"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
@@ -18,10 +20,10 @@ func syncCommand() *cli.Command {
 			"every Organic Group into a members group and an administrators (ACL) group as civicrm_og_sync does,\n" +
 			"lists contacts to add to Organic Groups with user_import_og, and writes the outputs into --out\n" +
 			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
+		UsageText: transformUsage("sync"),
 		Flags: concat(
-			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
-			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
-			[]cli.Flag{&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
+			usersFlag(), contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
+			[]cli.Flag{dryRunFlag(), &cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)
 			if err != nil {
@@ -45,6 +47,9 @@ func syncCommand() *cli.Command {
 
 // runSync runs the three stages and prints the summary.
 func runSync(c *cli.Context, cfg *pipeline.Config) error {
+	if err := refuseStdout(c); err != nil {
+		return err
+	}
 	format, err := formats.ParseFormat(c.String("format"))
 	if err != nil {
 		return usageError{err}
@@ -58,6 +63,11 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 	res, err := pipeline.Transform(cfg)
 	if err != nil {
 		return err
+	}
+	if c.Bool("dry-run") {
+		b.done()
+		printDryRun(c.App.Writer, res)
+		return nil
 	}
 	out, err := formats.NewOutputSet(c.String("out"), format, cfg.Inputs())
 	if err != nil {
@@ -73,6 +83,10 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		out.Abort()
 		return err
 	}
+	if err := addReport(c, out); err != nil {
+		out.Abort()
+		return err
+	}
 	if err := out.Commit(); err != nil {
 		return err
 	}
@@ -81,4 +95,21 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		fmt.Fprintln(c.App.Writer, pipeline.SummaryText(res))
 	}
 	return nil
+}
+
+// printDryRun tells what a run would write: the summary and the review
+// items by kind.
+func printDryRun(w io.Writer, res *pipeline.Result) {
+	fmt.Fprintln(w, pipeline.SummaryText(res))
+	counts := res.Review.CountByKind()
+	kinds := make([]string, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(w, "Review items: %d\n", len(res.Review.Items))
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  %-26s %d\n", k, counts[k])
+	}
+	fmt.Fprintln(w, "Dry run: nothing was written.")
 }
