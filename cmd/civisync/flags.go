@@ -196,6 +196,10 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	b := newBar(c, c.App.ErrWriter)
+	if b != nil {
+		ro.Progress = b.read
+	}
 	ov, err := overrides(c)
 	if err != nil {
 		return nil, err
@@ -225,6 +229,10 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	}
 	if stdin > 1 {
 		return nil, usagef("only one input can be - (standard input)")
+	}
+	if b != nil {
+		b.measure(cfg.Inputs())
+		cfg.Progress = b
 	}
 	return cfg, nil
 }

@@ -44,7 +44,7 @@ func loadCommand() *cli.Command {
 				out.Abort()
 				return err
 			}
-			if err := addReport(c, out); err != nil {
+			if err := addReport(c, out, nil); err != nil {
 				out.Abort()
 				return err
 			}

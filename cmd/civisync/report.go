@@ -58,9 +58,12 @@ func reportCommand() *cli.Command {
 
 // addReport writes report.html into the output set from the files the run
 // has just written there, so that it is moved into place with them.
-func addReport(c *cli.Context, out *formats.OutputSet) error {
+func addReport(c *cli.Context, out *formats.OutputSet, b *bar) error {
 	if c.Bool("no-report") {
 		return nil
+	}
+	if b != nil {
+		b.Stage("report", 0)
 	}
 	page, err := report.Bytes(out.Staged)
 	if err != nil {

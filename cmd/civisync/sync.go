@@ -55,15 +55,16 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		return usageError{err}
 	}
 	lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
-	b := newBar(c, c.App.ErrWriter)
+	b, _ := cfg.Progress.(*bar) // made by buildConfig
 	if b != nil {
-		cfg.Progress, lo.Progress = b, b
+		lo.Progress = b
 	}
 	defer b.done()
 	res, err := pipeline.Transform(cfg)
 	if err != nil {
 		return err
 	}
+	b.expectRows("writing", outputRows(res))
 	if c.Bool("dry-run") {
 		b.done()
 		printDryRun(c.App.Writer, res)
@@ -83,7 +84,7 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		out.Abort()
 		return err
 	}
-	if err := addReport(c, out); err != nil {
+	if err := addReport(c, out, b); err != nil {
 		out.Abort()
 		return err
 	}
@@ -112,4 +113,13 @@ func printDryRun(w io.Writer, res *pipeline.Result) {
 		fmt.Fprintf(w, "  %-26s %d\n", k, counts[k])
 	}
 	fmt.Fprintln(w, "Dry run: nothing was written.")
+}
+
+// outputRows is how many rows Load writes: what its writing stage counts.
+func outputRows(res *pipeline.Result) int64 {
+	n := len(res.Match.Links) + len(res.Match.New) + len(res.Review.Items) + len(res.OGImport)
+	if gs := res.Groups; gs != nil {
+		n += 2*len(gs.Groups) + len(gs.Members) + gs.Admins
+	}
+	return int64(n)
 }
