@@ -28,7 +28,8 @@
     };
   }
 
-  // Table draws rows[view[i]] a page at a time. cols: {title, num, cls, get(row) -> value, show(row) -> text}.
+  // Table draws rows[view[i]] a page at a time. cols: {title, num (right-aligned,
+  // sorted as numbers), id (a number shown as it is: a line, a user id), cls, get(row)}.
   function Table(host, cols, rows, opts) {
     opts = opts || {};
     var view = null, page = 0, sortCol = -1, sortDir = 1;
@@ -96,8 +97,8 @@
       for (var i = from; i < to; i++) {
         var r = rows[view[i]], tr2 = el('tr');
         for (var k = 0; k < cols.length; k++) {
-          var c = cols[k], v = c.show ? c.show(r) : c.get(r);
-          var td2 = el('td', (c.num ? 'n ' : '') + (c.cls || ''), v === '' ? '' : fmt(v));
+          var c = cols[k], v = c.get(r);
+          var td2 = el('td', (c.num ? 'n ' : '') + (c.cls || ''), v === '' || c.id ? v : fmt(v));
           if (c.badge) td2.firstChild && td2.replaceChildren(el('span', 'badge', v));
           tr2.appendChild(td2);
         }
@@ -161,9 +162,9 @@
   var reviewCols = [
     {title: 'Kind', get: function (r) { return rs(r[0]); }, badge: true},
     {title: 'File', get: function (r) { return rs(r[1]); }, cls: 'file'},
-    {title: 'Line', num: true, get: function (r) { return r[2]; }},
-    {title: 'User ID', num: true, get: function (r) { return r[3]; }},
-    {title: 'Contact ID', num: true, get: function (r) { return r[4]; }},
+    {title: 'Line', num: true, id: true, get: function (r) { return r[2]; }},
+    {title: 'User ID', num: true, id: true, get: function (r) { return r[3]; }},
+    {title: 'Contact ID', num: true, id: true, get: function (r) { return r[4]; }},
     {title: 'Detail', get: function (r) { return rs(r[5]); }, cls: 'detail'}
   ];
   var review = new Table(document.getElementById('review-table'), reviewCols, R.rows, {sortable: true});
@@ -199,8 +200,8 @@
   if (D.duplicates) {
     var P = D.duplicates, ps = resolver(P);
     var dups = new Table(document.getElementById('dups-table'), [
-      {title: 'User ID', num: true, get: function (r) { return r[0]; }},
-      {title: 'Contact ID', num: true, get: function (r) { return r[1]; }},
+      {title: 'User ID', num: true, id: true, get: function (r) { return r[0]; }},
+      {title: 'Contact ID', num: true, id: true, get: function (r) { return r[1]; }},
       {title: 'Score', num: true, get: function (r) { return r[2]; }},
       {title: 'Why', get: function (r) { return ps(r[3]); }, cls: 'detail'}
     ], P.rows, {sortable: true});
