@@ -99,6 +99,13 @@ func TestEnvironmentVariables(t *testing.T) {
 	if r.code != exitUsage || !strings.Contains(r.stderr, `--rule "bogus"`) {
 		t.Errorf("CIVISYNC_RULE was not read: exit %d %s", r.code, r.stderr)
 	}
+	// and the environment over the config file
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(config, []byte("rule: bogus\n"), 0o644)
+	r = civisyncEnv(t, []string{"CIVISYNC_RULE=supervised"}, nil, append(mainRun(), "--config", config, "--dry-run")...)
+	if r.code != 0 {
+		t.Errorf("CIVISYNC_RULE did not win over --config: exit %d %s", r.code, r.stderr)
+	}
 }
 
 func TestCompletion(t *testing.T) {
