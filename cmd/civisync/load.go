@@ -40,11 +40,17 @@ func loadCommand() *cli.Command {
 					panic(r)
 				}
 			}()
-			if err := pipeline.LoadDir(dir, out, pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}); err != nil {
+			lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
+			b := newBar(c, c.App.ErrWriter)
+			if b != nil {
+				lo.Progress = b
+			}
+			defer b.done()
+			if err := pipeline.LoadDir(dir, out, lo); err != nil {
 				out.Abort()
 				return err
 			}
-			if err := addReport(c, out, nil); err != nil {
+			if err := addReport(c, out, b); err != nil {
 				out.Abort()
 				return err
 			}

@@ -22,9 +22,10 @@ import (
 // --quiet is not given, so pipes and logs stay clean.
 //
 // The workers only add to counters; a ticker hands them to the bar every
-// tick, so a rate is always measured over a tick or more (the bar's own
-// first rate divides the first batch by the microseconds since it drew
-// itself: 381,697,885 rows/s).
+// tick, and the bar's clock starts with the stage, so a rate is always
+// measured over a tick or more (the bar's own clock starts at its first
+// draw, and its first rate divided the first batch by the microseconds
+// since: 381,697,885 rows/s).
 type bar struct {
 	w    io.Writer
 	tick time.Duration
@@ -122,7 +123,6 @@ func (b *bar) Stage(name string, total int64) {
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
 		progressbar.OptionThrottle(0),               // the ticker throttles
-		progressbar.OptionSetRenderBlankState(true), // starts the bar's clock now, not at the first count
 		progressbar.OptionSpinnerType(14),
 	}
 	switch {
@@ -144,6 +144,7 @@ func (b *bar) Stage(name string, total int64) {
 	}
 	s.total = total
 	s.pb = progressbar.NewOptions64(total, opts...)
+	s.pb.Reset() // starts the bar's clock now, not at its first draw
 	b.stage = s
 	go b.follow(s)
 }

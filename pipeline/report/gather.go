@@ -266,8 +266,15 @@ func (d *data) readGroups() ([]groupRow, error) {
 // whose status column says Pending.
 func (d *data) perGroup(base, titleCol, statusCol string) (*tally, error) {
 	n := &tally{}
+	last, lastAt := "", -1 // a group's rows come together: one lookup per group
 	err := d.rows(base, []string{titleCol, statusCol}, func(c []string) {
-		k := n.at(strings.TrimSuffix(c[0], aclSuffix))
+		title := strings.TrimSuffix(c[0], aclSuffix)
+		if lastAt < 0 || title != last {
+			n.at(title)
+			lastAt = n.index[title]
+			last = n.names[lastAt]
+		}
+		k := &n.counts[lastAt]
 		k[0]++
 		if strings.EqualFold(c[1], "Pending") {
 			k[1]++
