@@ -122,7 +122,7 @@ func (b *bar) Stage(name string, total int64) {
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionShowElapsedTimeOnFinish(),
-		progressbar.OptionThrottle(0),               // the ticker throttles
+		progressbar.OptionThrottle(0), // the ticker throttles
 		progressbar.OptionSpinnerType(14),
 	}
 	switch {
