@@ -201,7 +201,7 @@ type bar struct {
 
 const (
 	chartBarH   = 26
-	chartBarMax = 250 // px of the longest bar
+	chartBarMax = 240 // px of the longest bar
 )
 
 func newChart(title string, cs []count, color func(string) string, help func(string) string) chart {
