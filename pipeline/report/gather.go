@@ -359,6 +359,7 @@ type jsonList struct {
 	strings map[string]int
 	table   []string
 	nums    []string // scratch for ref
+	tmpl    []byte   // scratch for ref
 	// templates: ref keeps texts with numbers as templates (details,
 	// not kinds or file names)
 	templates bool
@@ -403,11 +404,13 @@ func (l *jsonList) ref(s string) {
 		l.buf = strconv.AppendInt(l.buf, int64(i), 10)
 		return
 	}
-	if tmpl, nums := numberTemplate(s, l.nums[:0]); len(nums) > 0 && l.templates {
-		l.nums = nums
-		i, ok := l.strings[tmpl]
+	if !l.templates {
+		// a kind or a file name: as it is
+	} else if tmpl, nums := numberTemplate(l.tmpl[:0], s, l.nums[:0]); len(nums) > 0 {
+		l.tmpl, l.nums = tmpl, nums
+		i, ok := l.strings[string(tmpl)] // no copy made for a lookup
 		if !ok && len(l.table) < maxDetails {
-			i, ok = l.intern(tmpl), true
+			i, ok = l.intern(string(tmpl)), true
 		}
 		if ok {
 			l.buf = strconv.AppendInt(append(l.buf, '['), int64(i), 10)
@@ -437,16 +440,16 @@ func (l *jsonList) intern(s string) int {
 	return len(l.table) - 1
 }
 
-// numberTemplate replaces each run of ASCII digits in s by U+0000 and returns
-// the runs; s itself when it has none.
-func numberTemplate(s string, nums []string) (string, []string) {
+// numberTemplate appends s to dst with each run of ASCII digits replaced
+// by U+0000, and returns the runs; none when s has no digits or a U+0000
+// of its own (the template would be ambiguous).
+func numberTemplate(dst []byte, s string, nums []string) ([]byte, []string) {
 	if strings.IndexAny(s, "0123456789") < 0 || strings.IndexByte(s, 0) >= 0 {
-		return s, nil
+		return dst, nil
 	}
-	var b strings.Builder
 	for i := 0; i < len(s); {
 		if s[i] < '0' || s[i] > '9' {
-			b.WriteByte(s[i])
+			dst = append(dst, s[i])
 			i++
 			continue
 		}
@@ -455,10 +458,10 @@ func numberTemplate(s string, nums []string) (string, []string) {
 			j++
 		}
 		nums = append(nums, s[i:j])
-		b.WriteByte(0)
+		dst = append(dst, 0)
 		i = j
 	}
-	return b.String(), nums
+	return dst, nums
 }
 
 // done is {"strings":[...],"rows":[...]}.

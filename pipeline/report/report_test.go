@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -53,7 +54,11 @@ func TestNumberTemplate(t *testing.T) {
 		{"42", "\x00", []string{"42"}},
 		{"a\x00b 7", "a\x00b 7", nil}, // a NUL of its own: kept whole, never ambiguous
 	} {
-		tmpl, nums := numberTemplate(tc.in, nil)
+		b, nums := numberTemplate(nil, tc.in, nil)
+		tmpl := string(b)
+		if nums == nil {
+			tmpl = tc.in // nothing appended: the text is kept as it is
+		}
 		if tmpl != tc.tmpl || fmt.Sprint(nums) != fmt.Sprint(tc.nums) {
 			t.Errorf("numberTemplate(%q) = %q %q, want %q %q", tc.in, tmpl, nums, tc.tmpl, tc.nums)
 		}
@@ -272,5 +277,53 @@ func TestBrowserMillionReviewItems(t *testing.T) {
 	// Generous: a page that hangs the browser takes minutes, not seconds.
 	if r.elapsed > 60*time.Second {
 		t.Errorf("Chromium took %v to open the page", r.elapsed)
+	}
+}
+
+// Filling a template with its numbers gives the text back, whatever it is.
+func FuzzNumberTemplate(f *testing.F) {
+	for _, s := range []string{"contact 9 with this e-mail", "", "12", "a1b22c333", "é 7 ü", "\x00 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, nums := numberTemplate(nil, s, nil)
+		tmpl := string(b)
+		if len(nums) == 0 {
+			if len(b) != 0 {
+				t.Fatalf("no numbers, but %q became %q", s, tmpl)
+			}
+			return
+		}
+		var filled strings.Builder
+		k := 0
+		for i := 0; i < len(tmpl); i++ {
+			if tmpl[i] == 0 {
+				filled.WriteString(nums[k])
+				k++
+				continue
+			}
+			filled.WriteByte(tmpl[i])
+		}
+		if filled.String() != s || k != len(nums) {
+			t.Fatalf("%q: template %q %q gives %q", s, tmpl, nums, filled.String())
+		}
+	})
+}
+
+// Building the page of a run with 100,000 review items.
+func BenchmarkBuild(b *testing.B) {
+	dir := b.TempDir()
+	var buf bytes.Buffer
+	buf.WriteString("Kind,File,Line,User ID,Contact ID,Detail\n")
+	for i := 0; i < 100_000; i++ {
+		fmt.Fprintf(&buf, "contact-linked-elsewhere,users.csv,%d,%d,%d,contact %d with this e-mail is linked to another user; a new contact is made\n", i+2, i+1, i+7, i+7)
+	}
+	os.WriteFile(filepath.Join(dir, "review.csv"), buf.Bytes(), 0o644)
+	b.SetBytes(int64(buf.Len()))
+	b.ResetTimer()
+	for b.Loop() {
+		if err := Build(io.Discard, Dir(dir)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
