@@ -63,17 +63,28 @@
       page = 0;
       draw();
     }
+    // applySort sorts the view by the chosen column: the column's values are
+    // taken once, numbers before texts; texts compare as people read them
+    // (Intl.Collator), or by code point in a view too big for that to be quick.
     function applySort() {
       if (sortCol < 0) return;
-      var c = cols[sortCol], dir = sortDir;
-      var arr = Array.prototype.slice.call(view);
-      arr.sort(function (a, b) {
-        var x = c.get(rows[a]), y = c.get(rows[b]), r;
-        if (typeof x === 'number' && typeof y === 'number') r = x - y;
-        else r = collator.compare(String(x), String(y));
+      var c = cols[sortCol], dir = sortDir, n = view.length;
+      var keys = new Array(n), order = new Array(n);
+      for (var i = 0; i < n; i++) {
+        var v = c.get(rows[view[i]]);
+        keys[i] = typeof v === 'number' ? v : String(v);
+        order[i] = i;
+      }
+      var cmp = n <= 50000 ? collator.compare : function (x, y) { return x < y ? -1 : x > y ? 1 : 0; };
+      order.sort(function (a, b) {
+        var x = keys[a], y = keys[b], r;
+        if (typeof x === 'number') r = typeof y === 'number' ? x - y : -1;
+        else r = typeof y === 'number' ? 1 : cmp(x, y);
         return r * dir || a - b;
       });
-      view = Uint32Array.from(arr);
+      var sorted = new Uint32Array(n);
+      for (var j = 0; j < n; j++) sorted[j] = view[order[j]];
+      view = sorted;
     }
     function button(label, to, disabled, aria) {
       var b = el('button', '', label);
@@ -116,6 +127,7 @@
         th.setAttribute('aria-sort', i === sortCol ? (sortDir > 0 ? 'ascending' : 'descending') : 'none');
       });
     }
+    this.sortBy = sortBy;
     // filter keeps the rows for which keep(row) is true (null: all).
     this.filter = function (keep) {
       if (!keep) view = all();
