@@ -327,3 +327,46 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+// Sorting and filtering, driven as a person would (clicks, a choice, typing)
+// by a probe script added to a copy of the page without its CSP.
+func TestBrowserSortAndFilter(t *testing.T) {
+	b, err := os.ReadFile(build(t, sampleRun))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).ReplaceAllString(string(b), "")
+	probe := `<script>
+function rows(id) { return Array.prototype.map.call(document.querySelectorAll(id + ' tbody tr'), function (tr) { return tr.cells[0].textContent; }); }
+var out = {};
+var gh = document.querySelectorAll('#groups-table th');
+gh[2].click(); out.byMembers = rows('#groups-table');           // numbers: largest first
+gh[0].click(); out.byTitle = rows('#groups-table');
+gh[0].click(); out.byTitleDesc = rows('#groups-table');
+var kind = document.getElementById('review-kind');
+kind.value = 'no-contact'; kind.dispatchEvent(new Event('change')); out.noContact = rows('#review-table').length;
+kind.value = ''; kind.dispatchEvent(new Event('change')); out.all = rows('#review-table').length;
+var rh = document.querySelectorAll('#review-table th'); rh[3].click(); out.firstUser = document.querySelector('#review-table tbody tr').cells[3].textContent;
+document.body.setAttribute('data-probe', JSON.stringify(out));
+</script></body>`
+	page = strings.Replace(page, "</body>", probe, 1)
+	path := filepath.Join(t.TempDir(), "probe.html")
+	os.WriteFile(path, []byte(page), 0o644)
+	r := render(t, path, "", "1280,2000")
+	m := regexp.MustCompile(`data-probe="([^"]*)"`).FindStringSubmatch(r.dom)
+	if m == nil {
+		t.Fatalf("the probe did not run: %v", r.console)
+	}
+	got := strings.ReplaceAll(m[1], "&#34;", `"`)
+	got = strings.ReplaceAll(got, "&quot;", `"`)
+	for _, want := range []string{
+		`"byMembers":["Community Garden Volunteers","Saturday Morning Volunteers at the Riverside Café","Riverside Tenants and Residents Association Commi","Riverside Tenants and Residents Association Commi (15)","Group 99"]`,
+		`"byTitle":["Community Garden Volunteers","Group 99","Riverside Tenants and Residents Association Commi","Riverside Tenants and Residents Association Commi (15)","Saturday Morning Volunteers at the Riverside Café"]`,
+		`"byTitleDesc":["Saturday Morning Volunteers at the Riverside Café","Riverside Tenants and Residents Association Commi (15)","Riverside Tenants and Residents Association Commi","Group 99","Community Garden Volunteers"]`,
+		`"noContact":2`, `"all":11`, `"firstUser":"42"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("probe %s\nlacks %s", got, want)
+		}
+	}
+}

@@ -64,7 +64,7 @@
       draw();
     }
     // applySort sorts the view by the chosen column: the column's values are
-    // taken once, numbers before texts; texts compare as people read them
+    // taken once, numbers before texts (empty cells); texts compare as people read them
     // (Intl.Collator), or by code point in a view too big for that to be quick.
     function applySort() {
       if (sortCol < 0) return;
@@ -77,10 +77,9 @@
       }
       var cmp = n <= 50000 ? collator.compare : function (x, y) { return x < y ? -1 : x > y ? 1 : 0; };
       order.sort(function (a, b) {
-        var x = keys[a], y = keys[b], r;
-        if (typeof x === 'number') r = typeof y === 'number' ? x - y : -1;
-        else r = typeof y === 'number' ? 1 : cmp(x, y);
-        return r * dir || a - b;
+        var x = keys[a], y = keys[b], nx = typeof x === 'number', ny = typeof y === 'number';
+        if (nx !== ny) return nx ? -1 : 1; // an empty cell of a number column last, either way
+        return (nx ? x - y : cmp(x, y)) * dir || a - b;
       });
       var sorted = new Uint32Array(n);
       for (var j = 0; j < n; j++) sorted[j] = view[order[j]];
