@@ -1,6 +1,8 @@
 package main
 
 import (
+	"path/filepath"
+
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
 	"github.com/urfave/cli/v2"
@@ -23,21 +25,20 @@ func loadCommand() *cli.Command {
 				return usageError{err}
 			}
 			dir := c.Args().First()
-			if samePath(dir, c.String("out")) {
+			if sameFolder(dir, c.String("out")) {
 				return usagef("load: --out must differ from the input directory %s", dir)
 			}
-			out, err := formats.NewOutputSet(c.String("out"), format, nil)
+			var inputs []string
+			for _, base := range []string{pipeline.FileUserContacts, pipeline.FileNewContacts, pipeline.FileGroups,
+				pipeline.FileMembers, pipeline.FileACLAdmins, pipeline.FileOGImport, pipeline.FileReview} {
+				inputs = append(inputs, filepath.Join(dir, base+".csv"))
+			}
+			out, err := openOutputs(c.String("out"), format, inputs)
 			if err != nil {
 				return err
 			}
-			defer func() { // a bug must not leave a half-written temporary directory behind
-				if r := recover(); r != nil {
-					out.Abort()
-					panic(r)
-				}
-			}()
+			defer out.Abort() // on an error or a panic; nothing once committed
 			if err := pipeline.LoadDir(dir, out, pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}); err != nil {
-				out.Abort()
 				return err
 			}
 			return out.Commit()

@@ -55,22 +55,18 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		cfg.Progress, lo.Progress = b, b
 	}
 	defer b.done()
+	// The output folder is taken before the long work: a second run into
+	// it, or an output that is an input, is refused at once.
+	out, err := openOutputs(c.String("out"), format, cfg.Inputs())
+	if err != nil {
+		return err
+	}
+	defer out.Abort() // on an error or a panic; nothing once committed
 	res, err := pipeline.Transform(cfg)
 	if err != nil {
 		return err
 	}
-	out, err := formats.NewOutputSet(c.String("out"), format, cfg.Inputs())
-	if err != nil {
-		return err
-	}
-	defer func() { // a bug must not leave a half-written temporary directory behind
-		if r := recover(); r != nil {
-			out.Abort()
-			panic(r)
-		}
-	}()
 	if err := pipeline.Load(res, out, lo); err != nil {
-		out.Abort()
 		return err
 	}
 	if err := out.Commit(); err != nil {
