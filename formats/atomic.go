@@ -139,7 +139,7 @@ func removeStale(parent, base string) {
 		for _, prefix := range []string{stagingPrefix(base), asidePrefix(base)} {
 			n, ok := strings.CutPrefix(e.Name(), prefix)
 			if ok && n != "" && strings.Trim(n, "0123456789") == "" { // not another folder's, whose base starts like this one
-				os.RemoveAll(filepath.Join(parent, e.Name()))
+				removeTree(filepath.Join(parent, e.Name()))
 			}
 		}
 	}
@@ -255,14 +255,14 @@ func (o *OutputSet) Table(base string, header []string) (TableWriter, error) {
 		if err != nil {
 			return nil, o.wrap(rel, err)
 		}
-		return &wrapTable{tw, o, rel, nil}, nil
+		return &wrapTable{tw, o, rel}, nil
 	}
-	tw, err := NewCSVTable(syncedFile{f}, header)
+	tw, err := NewCSVTable(f, header)
 	if err != nil {
 		f.Close()
 		return nil, o.wrap(rel, err)
 	}
-	return &wrapLines{wrapTable{tw, o, rel, f}}, nil
+	return &wrapLines{wrapTable{tw, o, rel}}, nil
 }
 
 // File creates a plain file rel (e.g. summary.json) in the new set.
@@ -272,10 +272,8 @@ func (o *OutputSet) File(rel string, data []byte) error {
 		return err
 	}
 	_, err = f.Write(data)
-	if err == nil {
-		err = syncedFile{f}.Close()
-	} else {
-		f.Close()
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		return o.wrap(rel, err)
@@ -294,9 +292,7 @@ func (o *OutputSet) writeHook() {
 	}
 }
 
-// syncedFile reaches the disk before it is closed: the swap must never
-// make current a set whose files a crash would lose. Each writer syncs its
-// own file, in parallel with the others.
+// syncedFile reaches the disk before it is closed.
 type syncedFile struct{ *os.File }
 
 func (f syncedFile) Close() error {
@@ -316,7 +312,6 @@ type wrapTable struct {
 	TableWriter
 	o   *OutputSet
 	rel string
-	f   *os.File // nil: an XLSX table, which saves its file on Close
 }
 
 func (w *wrapTable) Write(rec []string) error {
@@ -327,11 +322,7 @@ func (w *wrapTable) Write(rec []string) error {
 }
 
 func (w *wrapTable) Close() error {
-	err := w.TableWriter.Close()
-	if err == nil && w.f == nil {
-		err = syncPath(filepath.Join(w.o.tmp, w.rel))
-	}
-	if err != nil {
+	if err := w.TableWriter.Close(); err != nil {
 		return w.o.wrap(w.rel, err)
 	}
 	return nil
@@ -360,8 +351,9 @@ func syncPath(path string) error {
 	return err
 }
 
-// Commit makes the new set current. In order: the new set's folders are
-// synced (its files were as they were closed); entries of the output folder
+// Commit makes the new set current. In order: the new set's files and
+// folders are synced to the disk (a crash after the swap must not find
+// files the disk never got); entries of the output folder
 // that civisync did not write are carried over into the new set; then one
 // rename swaps the new set's folder with the output folder (see swap.go)
 // and the parent folder is synced. The earlier set, now beside the output
@@ -385,7 +377,7 @@ func (o *OutputSet) Commit() error {
 	// The earlier set is now at o.tmp. A crash before it is gone leaves it
 	// there for the next run to remove.
 	testHook("cleanup")
-	os.RemoveAll(o.tmp)
+	removeTree(o.tmp)
 	o.lock.unlock()
 	return nil
 }
@@ -394,10 +386,8 @@ func (o *OutputSet) swap() error {
 	outErr := func(file string, err error) error {
 		return &Error{File: file, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
 	}
-	for d := range o.dirs {
-		if err := syncPath(d); err != nil {
-			return outErr(o.dir, err)
-		}
+	if rel, err := syncAll(o.tmp, o.files, o.dirs); err != nil {
+		return outErr(o.Path(rel), err)
 	}
 	owned := o.ownedNames()
 	if err := o.inputsKept(owned); err != nil {
@@ -613,7 +603,7 @@ func (o *OutputSet) abortLocked() bool {
 		return false
 	}
 	o.state = setAborted
-	os.RemoveAll(o.tmp)
+	removeTree(o.tmp)
 	o.lock.unlock()
 	unregister(o)
 	return true
