@@ -22,19 +22,20 @@ import (
 // not write are carried over into the new set (as hard links: the same
 // files). A lock beside the folder keeps a second run out meanwhile.
 type OutputSet struct {
-	mu     sync.Mutex // tables are created from several goroutines; Commit and Abort exclude each other
-	dir    string     // the output folder as given: Path and messages use it
-	real   string     // dir with symlinks resolved: the folder swapped
-	tmp    string     // the new set, beside real until Commit
-	format Format
-	files  []string        // relative paths, in creation order, each once
-	made   map[string]bool // files, as a set
-	dirs   map[string]bool // folders made in tmp, to sync before the swap
-	owned  map[string]bool // top-level names an earlier run may have left: replaced, never carried over
-	inputs []inputFile
-	lock   *dirLock
-	state  setState
-	hooked bool // the "write" test hook has run
+	mu      sync.Mutex // tables are created from several goroutines; Commit and Abort exclude each other
+	dir     string     // the output folder as given: Path and messages use it
+	real    string     // dir with symlinks resolved: the folder swapped
+	tmp     string     // the new set, beside real until Commit
+	format  Format
+	files   []string        // relative paths, in creation order, each once
+	made    map[string]bool // files, as a set
+	dirs    map[string]bool // folders made in tmp, to sync before the swap
+	owned   map[string]bool // top-level names an earlier run may have left: replaced, never carried over
+	inputs  []inputFile
+	lock    *dirLock
+	state   setState
+	hooked  bool // the "write" test hook has run
+	created bool // dir did not exist: an aborted run removes it again if it is still empty
 }
 
 type setState int
@@ -64,6 +65,7 @@ func NewOutputSet(dir string, format Format, inputs []string) (*OutputSet, error
 	if abs, err := filepath.Abs(dir); err == nil {
 		restoreAside(abs)
 	}
+	_, missing := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(err)
 	}
@@ -84,7 +86,7 @@ func NewOutputSet(dir string, format Format, inputs []string) (*OutputSet, error
 		return fail(err)
 	}
 	o := &OutputSet{dir: dir, real: real, format: format, made: map[string]bool{}, dirs: map[string]bool{},
-		owned: map[string]bool{}, lock: lock}
+		owned: map[string]bool{}, lock: lock, created: missing != nil}
 	removeStale(parent, base)
 	for _, in := range inputs {
 		if in == "" || in == "-" {
@@ -604,6 +606,9 @@ func (o *OutputSet) abortLocked() bool {
 	}
 	o.state = setAborted
 	removeTree(o.tmp)
+	if o.created {
+		os.Remove(o.real) // only if empty: a run that failed leaves no trace
+	}
 	o.lock.unlock()
 	unregister(o)
 	return true

@@ -95,6 +95,9 @@ func abandon(real string) {
 	}
 	live.Unlock()
 	for _, o := range old {
-		o.abort()
+		o.mu.Lock()
+		o.created = false // the folder is the new set's now
+		o.abortLocked()
+		o.mu.Unlock()
 	}
 }
