@@ -353,14 +353,14 @@ func syncPath(path string) error {
 	return err
 }
 
-// Commit makes the new set current. In order: the new set's files and
-// folders are synced to the disk (a crash after the swap must not find
-// files the disk never got); entries of the output folder
-// that civisync did not write are carried over into the new set; then one
-// rename swaps the new set's folder with the output folder (see swap.go)
-// and the parent folder is synced. The earlier set, now beside the output
-// folder, is removed afterwards. Until the swap the output folder is
-// untouched; after it, it holds the whole new set.
+// Commit makes the new set current. In order: entries of the output folder
+// that civisync did not write are carried over into the new set; the new
+// set's files and folders are synced to the disk (a crash after the swap
+// must not find files the disk never got); then one rename swaps the new
+// set's folder with the output folder (see swap.go) and the parent folder
+// is synced. The earlier set, now beside the output folder, is removed
+// afterwards. Until the swap the output folder is untouched; after it, it
+// holds the whole new set.
 func (o *OutputSet) Commit() error {
 	o.mu.Lock()
 	if o.state != setOpen {
@@ -388,15 +388,16 @@ func (o *OutputSet) swap() error {
 	outErr := func(file string, err error) error {
 		return &Error{File: file, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
 	}
-	if rel, err := syncAll(o.tmp, o.files, o.dirs); err != nil {
-		return outErr(o.Path(rel), err)
-	}
 	owned := o.ownedNames()
 	if err := o.inputsKept(owned); err != nil {
 		return err
 	}
 	if err := o.carryOver(owned); err != nil {
 		return err
+	}
+	// After the carry-over: the links it made are entries of the folders.
+	if rel, err := syncAll(o.tmp, o.files, o.dirs); err != nil {
+		return outErr(o.Path(rel), err)
 	}
 	if fi, err := os.Stat(o.real); err == nil {
 		os.Chmod(o.tmp, fi.Mode().Perm()) // the folder keeps its permissions
@@ -407,11 +408,10 @@ func (o *OutputSet) swap() error {
 	if err := exchange(o.tmp, o.real); err != nil {
 		return outErr(o.dir, err)
 	}
-	if err := syncPath(filepath.Dir(o.real)); err != nil {
-		// Swapped, but perhaps not yet on the disk: say so rather than
-		// claim a durable success.
-		return nil
-	}
+	// Swapped: from here on the run has succeeded. A failed flush of the
+	// parent only means the swap may not survive a power loss yet; the
+	// kernel writes it soon anyway.
+	syncPath(filepath.Dir(o.real))
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
+	"golang.org/x/term"
 )
 
 // Exit status after a signal, as shells report it: 128 + the signal's number.
@@ -61,10 +62,14 @@ func stopOnSignals(stderr io.Writer) {
 		if sig == syscall.SIGTERM {
 			name, code = "SIGTERM", exitSIGTERM
 		}
+		clear := ""
+		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			clear = "\r\x1b[K" // over a progress line, not after it
+		}
 		if formats.AbortAll() > 0 {
-			fmt.Fprintf(stderr, "civisync: interrupted by %s: this run's outputs were thrown away, earlier outputs are as they were\n", name)
+			fmt.Fprintf(stderr, clear+"civisync: interrupted by %s: this run's outputs were thrown away, earlier outputs are as they were\n", name)
 		} else {
-			fmt.Fprintf(stderr, "civisync: interrupted by %s\n", name)
+			fmt.Fprintf(stderr, clear+"civisync: interrupted by %s\n", name)
 		}
 		os.Exit(code)
 	}()
