@@ -81,9 +81,16 @@ func NewOutputSet(dir string, format Format, inputs []string) (*OutputSet, error
 	}
 	abandon(real)
 	parent, base := filepath.Dir(real), filepath.Base(real)
+	beside := func(err error) (*OutputSet, error) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("civisync writes beside the output folder, in %s: %w", parent, pe.Err)
+		}
+		return fail(err)
+	}
 	lock, err := lockDir(filepath.Join(parent, ".civisync-"+base+".lock"))
 	if err != nil {
-		return fail(err)
+		return beside(err)
 	}
 	o := &OutputSet{dir: dir, real: real, format: format, made: map[string]bool{}, dirs: map[string]bool{},
 		owned: map[string]bool{}, lock: lock, created: missing != nil}
@@ -110,7 +117,7 @@ func NewOutputSet(dir string, format Format, inputs []string) (*OutputSet, error
 	}
 	if o.tmp, err = makeStaging(parent, base); err != nil {
 		lock.unlock()
-		return fail(err)
+		return beside(err)
 	}
 	o.dirs[o.tmp] = true
 	register(o)
