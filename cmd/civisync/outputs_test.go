@@ -111,11 +111,10 @@ func startPaused(t *testing.T, point string, args ...string) *paused {
 	return p
 }
 
-// stop sends sig and returns the exit status, failing if the run takes more
-// than 5 seconds to end.
+// stop sends sig and returns the exit status, failing if the run has not
+// ended 5 seconds later (it would otherwise be paused for ever).
 func (p *paused) stop(t *testing.T, sig syscall.Signal) int {
 	t.Helper()
-	start := time.Now()
 	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
@@ -125,9 +124,6 @@ func (p *paused) stop(t *testing.T, sig syscall.Signal) int {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatalf("still running 5 s after %v", sig)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("took %v to stop after %v", d, sig)
 	}
 	if ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return 128 + int(ws.Signal())
@@ -306,13 +302,11 @@ func TestConcurrentRuns(t *testing.T) {
 	mustRun(t, nil, outRun(mainRun(), out)...)
 	earlier := readTree(t, out)
 	first := startPaused(t, "write", outRun(fewerGroups(t), out, "--split")...)
-	start := time.Now()
+	// The first run waits for ever: a second run that waited for it would
+	// never end.
 	r := civisync(t, nil, outRun(mainRun(), out, "--format", "xlsx")...)
 	if r.code != exitOutput {
 		t.Fatalf("second run: exit %d, want %d; stderr: %s", r.code, exitOutput, r.stderr)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("second run took %v to fail", d)
 	}
 	checkErrorLine(t, r.stderr, fmt.Sprintf(`.*out: cannot write output: another civisync run \(process %d\) is writing into this folder: wait for it to finish, or give another --out`, first.cmd.Process.Pid))
 	// Through a symlink to the folder it is the same folder, the same lock.
