@@ -17,7 +17,9 @@ func syncCommand() *cli.Command {
 		Description: "Matches every user to a CiviCRM contact as CiviCRM's Synchronize Users to Contacts does, turns\n" +
 			"every Organic Group into a members group and an administrators (ACL) group as civicrm_og_sync does,\n" +
 			"lists contacts to add to Organic Groups with user_import_og, and writes the outputs into --out\n" +
-			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
+			"as one set, swapped in at once: a failed or interrupted run leaves the previous outputs as they\n" +
+			"were, a successful one leaves exactly its own (files of earlier runs it did not make are gone).\n" +
+			"One run at a time per --out: a second one fails at once.\n\n" + exitCodesHelp,
 		Flags: concat(
 			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
 			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
