@@ -79,6 +79,9 @@ func NewOutputSet(dir string, format Format, inputs []string) (*OutputSet, error
 	if err := notWorkingDir(real); err != nil {
 		return fail(err)
 	}
+	if mountPoint(real) {
+		return fail(errors.New("the output folder is a mount point, which cannot be swapped for a new one: give a folder inside it"))
+	}
 	abandon(real)
 	parent, base := filepath.Dir(real), filepath.Base(real)
 	beside := func(err error) (*OutputSet, error) {

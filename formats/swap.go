@@ -122,3 +122,10 @@ func syncAll(dir string, files []string, dirs map[string]bool) (string, error) {
 	}
 	return "", nil
 }
+
+// devMountPoint: dir is on another device than its parent.
+func devMountPoint(dir string) bool {
+	a, errA := os.Stat(dir)
+	b, errB := os.Stat(filepath.Dir(dir))
+	return errA == nil && errB == nil && !sameDevice(a, b)
+}

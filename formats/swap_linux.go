@@ -2,6 +2,7 @@ package formats
 
 import (
 	"errors"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -16,4 +17,16 @@ func exchange(newSet, out string) error {
 		return renameAside(newSet, out)
 	}
 	return err
+}
+
+// mountPoint tells whether dir is mounted on its own (a bind mount too):
+// a mount point cannot be renamed, so it cannot be swapped.
+func mountPoint(dir string) bool {
+	var a, b unix.Statx_t
+	if unix.Statx(unix.AT_FDCWD, dir, 0, unix.STATX_MNT_ID, &a) != nil ||
+		unix.Statx(unix.AT_FDCWD, filepath.Dir(dir), 0, unix.STATX_MNT_ID, &b) != nil ||
+		a.Mask&b.Mask&unix.STATX_MNT_ID == 0 {
+		return devMountPoint(dir)
+	}
+	return a.Mnt_id != b.Mnt_id
 }

@@ -448,6 +448,12 @@ func TestOutputIdentity(t *testing.T) {
 		if r := civisync(t, nil, "load", mnt, "--out", transformed); r.code != exitUsage {
 			t.Errorf("load MOUNT --out DIR: exit %d, want %d; stderr: %s", r.code, exitUsage, r.stderr)
 		}
+		// A mount point cannot be swapped: refused before any work.
+		r = civisync(t, nil, outRun(mainRun(), mnt)...)
+		if r.code != exitOutput {
+			t.Fatalf("sync --out MOUNT: exit %d, want %d; stderr: %s", r.code, exitOutput, r.stderr)
+		}
+		checkErrorLine(t, r.stderr, `.*/mnt: cannot write output: the output folder is a mount point, which cannot be swapped for a new one: give a folder inside it`)
 		compareTrees(t, want, readTree(t, transformed))
 	})
 	t.Run("an output that is a hard link of an input", func(t *testing.T) {
