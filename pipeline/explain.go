@@ -54,7 +54,7 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 	li, _ := m.LinkOf(uid)
 	link := m.Links[li]
 	defer func() {
-		p("Result: Match %q, Rule Score %d, %s.", link.Match(), link.Score, describeLink(link))
+		p("Result: Match %q, Rule Score %d, %s.", m.MatchOf(&link), link.Score, describeLink(link))
 	}()
 
 	// Step 2: the export's links (the first contact naming a user wins).
@@ -99,7 +99,7 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 		if l.UID >= uid {
 			break
 		}
-		if l.ContactID != 0 && (l.kind == kindEmail || l.kind == kindSupervised) {
+		if l.ContactID != 0 && (l.kind == kindEmail || l.kind == kindRule) {
 			linkedByRun[l.ContactID] = l.UID
 		}
 	}

@@ -40,6 +40,9 @@ type Extractor struct {
 	Strict    bool
 	Review    *Review
 	Stats     []*FileStats
+	// supplied are the rule fields the last users or contacts file read
+	// has columns for (a rule needing others cannot run).
+	supplied map[string]bool
 }
 
 // table opens an input and binds its header to a schema.
@@ -247,9 +250,11 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	if err != nil {
 		return nil, err
 	}
+	x.supplied = suppliedFields(b)
 	cUID, cMail, cUser := b.Col("uid"), b.Col("email"), b.Col("username")
 	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
 	statusHdr := b.Matched("status")
+	more := hasMore(b)
 	users := make([]User, 0, formats.RowsHint(r))
 	mem.Prefault(users, func(u *User) { u.UID = 0 })
 	type userRow struct {
@@ -277,6 +282,9 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		if cFirst < 0 && cLast < 0 {
 			u.First, u.Last = SplitFullName(formats.Cell(rec, cFull))
 		}
+		if more {
+			u.More = readMore(b, rec)
+		}
 		if cStatus >= 0 {
 			blocked, ok := parseBlocked(statusHdr, formats.Cell(rec, cStatus))
 			if !ok {
@@ -299,6 +307,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		st.Used++
 		u := &row.u
 		u.Username, u.Email, u.First, u.Last = text.Copy(u.Username), text.Copy(u.Email), text.Copy(u.First), text.Copy(u.Last)
+		u.More = u.More.copyInto(&text)
 		u.File = text.File(u.File)
 		users = append(users, *u)
 	}})
@@ -370,6 +379,10 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve contactSifter) (cont
 	if err != nil {
 		return contactList{}, err
 	}
+	x.supplied = suppliedFields(b)
+	if in.Emails != nil {
+		x.supplied[FieldEmail] = true
+	}
 	cols := newContactColumns(b)
 	rs := &readContacts{sieve: sieve, st: st, kept: keptContacts{chunk: formats.RowsHint(r)}, order: siftOrder{ordered: true}}
 	var probe, warm func([]contactRow)
@@ -402,12 +415,13 @@ type contactColumns struct {
 	cID, cType, cFirst, cLast, cMail, cList int
 	cDel, cExt, cUF, cGroups                int
 	cOthers                                 []int
+	more                                    bool // phones, addresses ... (More)
 }
 
 func newContactColumns(b *formats.Binding) *contactColumns {
 	return &contactColumns{b: b, cID: b.Col("contact_id"), cType: b.Col("contact_type"), cFirst: b.Col("first_name"),
 		cLast: b.Col("last_name"), cMail: b.Col("email"), cOthers: b.Multi("other_emails"), cList: b.Col("other_emails_list"),
-		cDel: b.Col("is_deleted"), cExt: b.Col("external_identifier"), cUF: b.Col("uf_id"), cGroups: b.Col("groups")}
+		cDel: b.Col("is_deleted"), cExt: b.Col("external_identifier"), cUF: b.Col("uf_id"), cGroups: b.Col("groups"), more: hasMore(b)}
 }
 
 // parse reads a contacts row.
@@ -445,6 +459,9 @@ func (k *contactColumns) parse(rec []string, src Src, out *contactRow) error {
 	}
 	if g := formats.Cell(rec, k.cGroups); strings.TrimSpace(g) != "" {
 		c.GroupsRaw = g
+	}
+	if k.more {
+		c.More = readMore(b, rec)
 	}
 	out.c = c
 	return nil
@@ -559,6 +576,7 @@ func keepContact(text *mem.Text, c *Contact) {
 		c.Others[i] = text.Copy(o)
 	}
 	c.ExternalID, c.GroupsRaw = text.Copy(c.ExternalID), text.Copy(c.GroupsRaw)
+	c.More = c.More.copyInto(text)
 	c.File = text.File(c.File)
 }
 

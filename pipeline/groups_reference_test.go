@@ -27,7 +27,7 @@ func TestSyncGroupsReference(t *testing.T) {
 		for _, workers := range []int{1, 2, 3} {
 			t.Run(fmt.Sprintf("seed%d/%dworkers", seed, workers), func(t *testing.T) {
 				withSyncWorkers(t, workers)
-				opt := MatchOptions{Rule: RuleUnsupervised}
+				opt := MatchOptions{Rule: RuleUnsupervised, NoSuggestions: true}
 				got := runWorld(t, w, opt)
 				diff(t, got, reference(w, opt))
 				if first == nil {

@@ -24,6 +24,7 @@ type (
 		ContactID string `csv:"Contact ID"`
 		Match     string `csv:"Match"`
 		Score     string `csv:"Rule Score"`
+		Fields    string `csv:"Matched Fields"` // the rule's fields that matched
 	}
 	NewContactRow struct {
 		ContactType string `csv:"Contact Type"`
@@ -44,6 +45,12 @@ type (
 		Email      string `csv:"Email"`
 		Status     string `csv:"Status"`
 	}
+	PossibleDuplicateRow struct {
+		UserID    string `csv:"User ID"`
+		ContactID string `csv:"Contact ID"`
+		Score     string `csv:"Score"`
+		Why       string `csv:"Why"`
+	}
 	OGRow struct {
 		Group     string `csv:"Group"`
 		Email     string `csv:"Email"`
@@ -54,7 +61,7 @@ type (
 )
 
 func (r UserContactRow) AppendFields(d []string) []string {
-	return append(d, r.UserID, r.Username, r.Email, r.ContactID, r.Match, r.Score)
+	return append(d, r.UserID, r.Username, r.Email, r.ContactID, r.Match, r.Score, r.Fields)
 }
 func (r NewContactRow) AppendFields(d []string) []string {
 	return append(d, r.ContactType, r.FirstName, r.LastName, r.Email, r.ExternalID)
@@ -64,6 +71,9 @@ func (r GroupRow) AppendFields(d []string) []string {
 }
 func (r MemberRow) AppendFields(d []string) []string {
 	return append(d, r.GroupTitle, r.ContactID, r.Email, r.Status)
+}
+func (r PossibleDuplicateRow) AppendFields(d []string) []string {
+	return append(d, r.UserID, r.ContactID, r.Score, r.Why)
 }
 func (r OGRow) AppendFields(d []string) []string {
 	return append(d, r.Group, r.Email, r.FirstName, r.LastName, r.Username)
@@ -78,6 +88,7 @@ const (
 	FileACLAdmins    = "acl_admins"
 	FileOGImport     = "user_import_og"
 	FileReview       = "review"
+	FileDuplicates   = "possible_duplicates"
 	FileSummary      = "summary.json"
 )
 
@@ -118,6 +129,7 @@ func (w *loader) load(res *Result) error {
 		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(gs, false)},
 		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(gs, true)},
 		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), ogImportRows(res.OGImport, gs)},
+		{FileDuplicates, "", formats.HeaderOf[PossibleDuplicateRow](), duplicateRows(res.Suggestions)},
 	}
 	w.review = res.Review
 	if w.opt.Split {
@@ -138,7 +150,16 @@ func (w *loader) load(res *Result) error {
 func userContactRows(m *Matching) rowsFunc {
 	return tableRows(m.Links, func(l *Link, row *userLine) int {
 		u := &m.Users[l.User]
-		*row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
+		*row = userLine{l.UID, u.Username, u.Email, l.ContactID, m.MatchOf(l), int(l.Score), m.FieldsOf(l)}
+		return -1
+	})
+}
+
+// duplicateRows are possible_duplicates.csv: the likely duplicates, by
+// user, best first.
+func duplicateRows(sugg []Suggestion) rowsFunc {
+	return tableRows(sugg, func(s *Suggestion, row *PossibleDuplicateRow) int {
+		*row = PossibleDuplicateRow{itoa0(s.UID), itoa0(s.ContactID), strconv.Itoa(s.Score), s.Why}
 		return -1
 	})
 }
@@ -686,6 +707,7 @@ type (
 		contactID int64
 		match     string
 		score     int
+		fields    string
 	}
 	memberLine struct {
 		title     string
@@ -701,11 +723,11 @@ func (r *userLine) AppendFields(d []string) []string {
 	if r.score > 0 {
 		score = strconv.Itoa(r.score)
 	}
-	return UserContactRow{itoa0(r.uid), r.username, r.email, itoa0(r.contactID), r.match, score}.AppendFields(d)
+	return UserContactRow{itoa0(r.uid), r.username, r.email, itoa0(r.contactID), r.match, score, r.fields}.AppendFields(d)
 }
 
 func (r *userLine) appendCells(d []formats.OutCell) []formats.OutCell {
-	return append(d, formats.IDCell(r.uid), formats.OutCell{Text: r.username}, formats.OutCell{Text: r.email}, formats.IDCell(r.contactID), formats.OutCell{Text: r.match}, formats.OutCell{ID: int64(max(r.score, 0))})
+	return append(d, formats.IDCell(r.uid), formats.OutCell{Text: r.username}, formats.OutCell{Text: r.email}, formats.IDCell(r.contactID), formats.OutCell{Text: r.match}, formats.OutCell{ID: int64(max(r.score, 0))}, formats.OutCell{Text: r.fields})
 }
 
 func (r *memberLine) AppendFields(d []string) []string {

@@ -17,8 +17,9 @@ import (
 //	invalidEmail  step 7: an e-mail without @ gets no contact
 //	sharedEmail   step 5: a lower uid with the same e-mail key has the contact
 //	emailMatch    steps 3 and 4, the e-mail step: contacts sharing the key,
-//	              scored by the dedupe rule (threshold, ruleScore), the
-//	              best by prefer, passing over those linked elsewhere
+//	              scored by the dedupe rule (rule.go: weights, threshold),
+//	              the best by prefer, passing over those linked elsewhere;
+//	              ruleMatch for a rule that can match without the e-mail
 //	newContact    step 6: a new Individual
 //
 // The e-mail key is EmailKey (model.go); which of a contact's e-mails are
@@ -47,9 +48,12 @@ const (
 
 // MatchOptions steer the users-to-contacts sync.
 type MatchOptions struct {
-	Rule             string
+	Rule string // --rule as given
+	// Dedupe is the rule (rule.go); nil: the reserved rule Rule names.
+	Dedupe           *Rule
 	SkipBlocked      bool
 	ExternalIDPrefix string
+	NoSuggestions    bool // no likely duplicates (suggest.go)
 }
 
 // Link is one checked user and the contact it ends with: an existing
@@ -62,11 +66,27 @@ type Link struct {
 	User      int32 // index into Matching.Users
 	New       int32
 	Score     int32
+	Fields    uint32 // the rule's fields that matched: bit i, Rule.Fields[i]
 	kind      matchKind
 }
 
-// Match is the Match column: how the user reached its contact.
-func (l Link) Match() string { return matchNames[l.kind] }
+// MatchOf is l's Match column: how the user reached its contact; a rule
+// other than the reserved unsupervised one by its name.
+func (m *Matching) MatchOf(l *Link) string {
+	if l.kind == kindRule {
+		return m.Rule.Name
+	}
+	return matchNames[l.kind]
+}
+
+// FieldsOf names the rule's fields that matched for l: "first_name,
+// last_name, email".
+func (m *Matching) FieldsOf(l *Link) string {
+	if l.Fields == 0 {
+		return ""
+	}
+	return m.Rule.matchedFields(l.Fields)
+}
 
 // matchKind numbers the Match column's words.
 type matchKind uint8
@@ -78,11 +98,11 @@ const (
 	kindNew
 	kindShared
 	kindNone
-	kindSupervised
+	kindRule // a rule other than the reserved unsupervised: Matching.Rule's name
 )
 
 var matchNames = [...]string{kindUnset: "", kindLinked: MatchLinked, kindEmail: MatchEmail, kindNew: MatchNew,
-	kindShared: MatchShared, kindNone: MatchNone, kindSupervised: RuleSupervised}
+	kindShared: MatchShared, kindNone: MatchNone}
 
 // NewContact is a contact to create with CiviCRM's Import Contacts.
 type NewContact struct {
@@ -103,6 +123,8 @@ type Matching struct {
 	Created int                // new contacts
 	Skipped int                // users given no contact of their own
 
+	// Rule is the dedupe rule users were matched with.
+	Rule *Rule
 	// Users is the users export by uid, each uid once.
 	Users []User
 	uids  []int64 // every uid of the users export, ascending
@@ -257,16 +279,27 @@ func (mt *matcher) sharedEmail(u *User, e int32, l *Link) bool {
 
 // Steps 3 and 4, the e-mail step: of the non-deleted Individuals having
 // the user's e-mail key among their e-mails, scored by the rule, the
-// preferred one (see prefer) not linked to another user (CRM-9091).
+// preferred one (see prefer) not linked to another user (CRM-9091). A
+// rule that can match without the e-mail looks in its own index instead
+// (ruleMatch).
 func (mt *matcher) emailMatch(u *User, e int32, l *Link) bool {
+	if mt.index != nil {
+		return mt.ruleMatch(u, l)
+	}
 	mt.cands = mt.byKey.candidates(e, mt.cands)
 	mt.taken, mt.mismatch = mt.taken[:0], mt.mismatch[:0]
+	if !mt.emailOnly && len(mt.cands) > 0 {
+		mt.keys = mt.ruleKeys.userKeys(userValues(u), mt.keys)
+	}
 	best, bestAt := choice{}, int32(-1)
 	for _, c := range mt.cands {
 		cc := mt.contacts.at(c.contact)
-		ch := choice{score: ruleScore(mt.opt.Rule, cc, u.First, u.Last), primary: c.primary, id: cc.ID}
+		ch := choice{score: mt.emailWeight, fields: mt.emailFields, primary: c.primary, id: cc.ID}
+		if !mt.emailOnly {
+			ch.score, ch.fields = mt.ruleKeys.score(mt.keys, contactValues(cc))
+		}
 		switch {
-		case ch.score < mt.threshold:
+		case ch.score < mt.rule.Threshold:
 			mt.mismatch = append(mt.mismatch, ch)
 		case mt.linkedUser[c.contact] != 0: // CRM-9091
 			mt.taken = append(mt.taken, ch)
@@ -274,47 +307,52 @@ func (mt *matcher) emailMatch(u *User, e int32, l *Link) bool {
 			best, bestAt = ch, c.contact
 		}
 	}
+	return mt.take(u, l, best, bestAt)
+}
+
+// ruleMatch is steps 3 and 4 for a rule that can match without the
+// e-mail: the candidates are every non-deleted Individual whose matching
+// fields reach the threshold (ruleIndex).
+func (mt *matcher) ruleMatch(u *User, l *Link) bool {
+	mt.taken, mt.mismatch = mt.taken[:0], mt.mismatch[:0]
+	key := ""
+	best, bestAt := choice{}, int32(-1)
+	for _, g := range mt.index.candidates(userValues(u)) {
+		cc := mt.contacts.at(g.Contact)
+		ch := choice{score: g.Score, fields: g.Matched, id: cc.ID}
+		if cc.Primary != "" && mt.rule.Uses(FieldEmail) {
+			if key == "" {
+				key = EmailKey(u.Email)
+			}
+			ch.primary = EmailKey(cc.Primary) == key
+		}
+		switch {
+		case mt.linkedUser[g.Contact] != 0: // CRM-9091
+			mt.taken = append(mt.taken, ch)
+		case bestAt < 0 || prefer(ch, best):
+			best, bestAt = ch, g.Contact
+		}
+	}
+	return mt.take(u, l, best, bestAt)
+}
+
+// take links the user to the chosen candidate, if there is one.
+func (mt *matcher) take(u *User, l *Link, best choice, bestAt int32) bool {
 	if bestAt < 0 {
 		return false
 	}
-	l.ContactID, l.Score, l.kind = best.id, int32(best.score), kindEmail
-	if mt.opt.Rule == RuleSupervised {
-		l.kind = kindSupervised
-	}
+	l.ContactID, l.Score, l.Fields, l.kind = best.id, int32(best.score), best.fields, mt.kind
 	mt.linkedUser[bestAt] = u.UID
 	mt.m.Found++
 	return true
 }
 
-// The rule's threshold, and its score for a contact that shares the
-// user's e-mail: the e-mail step's two questions to a dedupe rule.
-func threshold(rule string) int {
-	if rule == RuleSupervised {
-		return 20
-	}
-	return 10
-}
-
-// ruleScore is the dedupe rule's weight sum for a contact that shares the
-// user's e-mail.
-func ruleScore(rule string, c *Contact, first, last string) int {
-	score := 10
-	if rule == RuleSupervised {
-		if first != "" && strings.EqualFold(first, c.First) {
-			score += 5
-		}
-		if last != "" && strings.EqualFold(last, c.Last) {
-			score += 7
-		}
-	}
-	return score
-}
-
 // choice is a candidate contact of the e-mail step.
 type choice struct {
-	score   int   // the rule's score
-	primary bool  // the e-mail matched is the contact's primary
-	id      int64 // contact id
+	score   int    // the rule's score
+	fields  uint32 // the rule's fields that matched
+	primary bool   // the e-mail matched is the contact's primary
+	id      int64  // contact id
 }
 
 // prefer reports whether candidate a wins over b: the higher rule score,
@@ -337,12 +375,18 @@ func (mt *matcher) newContact(u *User, l *Link) {
 	m.New = append(m.New, NewContact{UID: u.UID, First: u.First, Last: u.Last, Email: u.Email, ExternalID: externalID(mt.opt.ExternalIDPrefix, u.UID)})
 	l.New, l.kind = int32(len(m.New)), kindNew
 	m.Created++
+	r := mt.rule
 	if taken := byPreference(mt.taken); len(taken) > 0 {
+		what := "with this e-mail"
+		if !r.EmailOnly() {
+			what = fmt.Sprintf("matching by rule %s (%s: %d)", r.Name, r.matchedFields(taken[0].fields), taken[0].score)
+		}
 		mt.rev.Add(KindContactLinkedElsewhere, u.Src, u.UID, taken[0].id,
-			fmt.Sprintf("contact %s with this e-mail is linked to another user; a new contact is made", joinIDs(taken)))
+			fmt.Sprintf("contact %s %s is linked to another user; a new contact is made", joinIDs(taken), what))
 	} else if mismatch := byPreference(mt.mismatch); len(mismatch) > 0 {
 		mt.rev.Add(KindNameMismatch, u.Src, u.UID, mismatch[0].id,
-			fmt.Sprintf("contact %s has this e-mail but not the user's first and last name (rule %s); a new contact is made", joinIDs(mismatch), mt.opt.Rule))
+			fmt.Sprintf("contact %s has this e-mail but scores %d of the %d rule %s needs (matched: %s; not: %s); a new contact is made",
+				joinIDs(mismatch), mismatch[0].score, r.Threshold, r.Name, r.matchedFields(mismatch[0].fields), r.matchedFields(r.allFields()&^mismatch[0].fields)))
 	}
 }
 
@@ -371,14 +415,23 @@ type matcher struct {
 	contacts    *contactList
 	byKey       *emailIndex
 	opt         MatchOptions
-	threshold   int
+	rule        *Rule
+	kind        matchKind // how a contact the rule found is named: email, or the rule's name
 	rev         *Review
 	contactOfUF dense.Index[int32] // uid -> its linked contact (step 2)
 	linkedUser  []int64            // contact -> the user it is linked to (step 4), 0 if none
 	at          int32              // the index in Links of the user being matched
+	// The rule's comparisons. An e-mail-only rule (the reserved
+	// unsupervised one) weighs nothing: every candidate has the e-mail.
+	emailOnly   bool
+	emailWeight int
+	emailFields uint32
+	ruleKeys    *ruleKeys
+	index       *ruleIndex // for a rule that can match without the e-mail
 	// Scratch of the e-mail step, reused user after user.
 	cands           []candidate
 	taken, mismatch []choice
+	keys            []string
 }
 
 func newMatcher(uk *userKeys, contacts *contactList, byKey *emailIndex, opt MatchOptions, rev *Review) *matcher {
@@ -391,8 +444,33 @@ func newMatcher(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 		}
 	}
 	m.byUID = dense.New[int32](m.uids)
-	mt := &matcher{m: m, uk: uk, contacts: contacts, byKey: byKey, opt: opt, threshold: threshold(opt.Rule), rev: rev,
-		contactOfUF: dense.New[int32](m.uids), linkedUser: make([]int64, contacts.n)}
+	rule := opt.Dedupe
+	if rule == nil {
+		rule, _ = BuiltinRule(opt.Rule)
+	}
+	m.Rule = rule
+	mt := &matcher{m: m, uk: uk, contacts: contacts, byKey: byKey, opt: opt, rule: rule, rev: rev,
+		contactOfUF: dense.New[int32](m.uids), linkedUser: make([]int64, contacts.n),
+		emailOnly: rule.EmailOnly(), ruleKeys: newRuleKeys(rule), kind: kindRule}
+	if rule.Name == MatchEmail && rule.EmailOnly() {
+		mt.kind = kindEmail
+	}
+	if mt.emailOnly {
+		mt.emailWeight, mt.emailFields = rule.Fields[0].Weight, 1
+	}
+	if !rule.emailRequired() {
+		mt.index = newRuleIndex(rule, func(yield func(valuesOf)) {
+			for i := range users {
+				yield(userValues(&users[i]))
+			}
+		}, contacts.n, func(i int32) valuesOf {
+			c := contacts.at(i)
+			if c.Deleted || !c.IsIndividual() {
+				return nil
+			}
+			return contactValues(c)
+		})
+	}
 	mt.readLinks()
 	return mt
 }

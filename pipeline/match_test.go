@@ -21,7 +21,7 @@ type link struct {
 func linksOf(m *Matching) []link {
 	out := make([]link, len(m.Links))
 	for i, l := range m.Links {
-		out[i] = link{l.UID, l.ContactID, int(l.New), l.Match(), int(l.Score)}
+		out[i] = link{l.UID, l.ContactID, int(l.New), m.MatchOf(&l), int(l.Score)}
 	}
 	return out
 }

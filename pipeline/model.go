@@ -25,6 +25,7 @@ type User struct {
 	First    string
 	Last     string
 	Blocked  bool
+	More     *More // phone, birth date, address ... for dedupe rules; nil if none
 	Src
 }
 
@@ -45,6 +46,7 @@ type Contact struct {
 	// against the known group titles because a title may hold a comma.
 	GroupsRaw string
 	Groups    []string // exact titles (--group-contacts), status Added
+	More      *More    // phones, birth date, address ... for dedupe rules; nil if none
 	Src
 }
 

@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/mem"
 )
 
 // More holds a person's values of the rule fields beyond names and
@@ -31,15 +33,15 @@ func hasMore(b *formats.Binding) bool {
 	return len(b.Multi("other_phones")) > 0
 }
 
-// readMore reads a row's More, nil when it has none. copyText keeps a cell
-// (the row may borrow the reader's buffer).
-func readMore(b *formats.Binding, rec []string, copyText func(string) string) *More {
+// readMore reads a row's More, nil when it has none. Its cells may borrow
+// the reader's buffer: copyInto keeps them.
+func readMore(b *formats.Binding, rec []string) *More {
 	cell := func(f string) string {
 		v := strings.TrimSpace(formats.Cell(rec, b.Col(f)))
-		if v == "" || v == "NULL" || v == `\N` {
+		if v == "NULL" || v == `\N` {
 			return ""
 		}
-		return copyText(v)
+		return v
 	}
 	m := More{Middle: cell("middle_name"), Nick: cell("nick_name"), BirthDate: cell("birth_date"),
 		Street: cell("street_address"), City: cell("city"), PostalCode: cell("postal_code"), ExternalID: cell("external_identifier")}
@@ -48,13 +50,26 @@ func readMore(b *formats.Binding, rec []string, copyText func(string) string) *M
 	}
 	for _, i := range b.Multi("other_phones") {
 		if p := strings.TrimSpace(formats.Cell(rec, i)); p != "" && p != "NULL" {
-			m.Phones = append(m.Phones, copyText(p))
+			m.Phones = append(m.Phones, p)
 		}
 	}
 	if m.Middle == "" && m.Nick == "" && m.BirthDate == "" && len(m.Phones) == 0 && m.Street == "" && m.City == "" && m.PostalCode == "" && m.ExternalID == "" {
 		return nil
 	}
 	return &m
+}
+
+// copyInto copies m's text into the kept rows' blocks.
+func (m *More) copyInto(text *mem.Text) *More {
+	if m == nil {
+		return nil
+	}
+	m.Middle, m.Nick, m.BirthDate = text.Copy(m.Middle), text.Copy(m.Nick), text.Copy(m.BirthDate)
+	m.Street, m.City, m.PostalCode, m.ExternalID = text.Copy(m.Street), text.Copy(m.City), text.Copy(m.PostalCode), text.Copy(m.ExternalID)
+	for i, p := range m.Phones {
+		m.Phones[i] = text.Copy(p)
+	}
+	return m
 }
 
 // moreValues yields More's values of a rule field.
@@ -109,4 +124,23 @@ func suppliedFields(b *formats.Binding) map[string]bool {
 		got[FieldFirstName] = true
 	}
 	return got
+}
+
+// suppliedBy refuses a rule comparing fields a file has no column for: it
+// could never match on them, which is not what whoever wrote it meant.
+func (r *Rule) suppliedBy(file string, supplied map[string]bool) error {
+	if r.reserved {
+		return nil
+	}
+	var missing []string
+	for _, f := range r.Needs() {
+		if !supplied[f] {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return &formats.Error{File: file, Line: 1, Err: fmt.Errorf("%w: rule %q compares %s, which this file has no column for (name one with --map %s=HEADER)",
+		ErrBadRule, r.Title, strings.Join(missing, ", "), missing[0])}
 }

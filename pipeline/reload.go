@@ -35,6 +35,7 @@ func LoadDir(dir string, out *formats.OutputSet, opt LoadOptions) error {
 		{FileMembers, "groups", formats.HeaderOf[MemberRow](), gi.rows(records(o.members), memberTitles(o.members))},
 		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), gi.rows(records(o.admins), memberTitles(o.admins))},
 		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), gi.rows(records(o.ogRows), ogTitles(o.ogRows))},
+		{FileDuplicates, "", formats.HeaderOf[PossibleDuplicateRow](), plainRows(records(o.duplicates))},
 	}
 	w := &loader{out: out, opt: opt, review: reviewOf(o.review), slugs: groupSlugs(gi.civi)}
 	if err := w.writeAll(tables); err != nil {
@@ -53,6 +54,7 @@ type outputs struct {
 	groups          []GroupRow
 	members, admins []MemberRow
 	ogRows          []OGRow
+	duplicates      []PossibleDuplicateRow
 	review          []ReviewRow
 }
 
@@ -70,6 +72,10 @@ func (o *outputs) read(dir string) error {
 	read(func() (e error) { o.admins, e = readTable[MemberRow](dir, FileACLAdmins); return })
 	read(func() (e error) { o.ogRows, e = readTable[OGRow](dir, FileOGImport); return })
 	read(func() (e error) { o.review, e = readTable[ReviewRow](dir, FileReview); return })
+	// Outputs of a transform before likely duplicates have none.
+	if _, statErr := os.Stat(filepath.Join(dir, FileDuplicates+".csv")); statErr == nil {
+		read(func() (e error) { o.duplicates, e = readTable[PossibleDuplicateRow](dir, FileDuplicates); return })
+	}
 	return err
 }
 

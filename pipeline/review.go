@@ -23,7 +23,8 @@ const (
 	KindUnknownContact         = "unknown-contact"        // an e-mail, link or group row names no contact
 	KindLinkConflict           = "link-conflict"          // two contacts claim the same user
 	KindLinkedContactDeleted   = "linked-contact-deleted" // the user's existing contact is in the trash
-	KindNameMismatch           = "name-mismatch"          // supervised rule: e-mail matches but names differ
+	KindNameMismatch           = "name-mismatch"          // a weighted rule: e-mail matches but too few other fields
+	KindPossibleDuplicate      = "possible-duplicate"     // a user given a new contact looks like an existing one
 	KindNoGroupID              = "no-group-id"            // a group known by title only
 	KindUnknownStatus          = "unknown-status"         // a status or state word we do not know
 	KindFormulaLike            = "formula-like"           // an output cell a spreadsheet would run

@@ -37,7 +37,7 @@ func TestRowsMatchGocsv(t *testing.T) {
 			t.Errorf("%s:\n got %q\nwant %q", name, buf.String(), want)
 		}
 	}
-	uc := []UserContactRow{{"1", "admin", tricky, "2", MatchLinked, ""}, {"3", "x", "x@example.org", "", MatchNew, "10"}}
+	uc := []UserContactRow{{"1", "admin", tricky, "2", MatchLinked, "", ""}, {"3", "x", "x@example.org", "", MatchNew, "10", "first_name, email"}}
 	check("UserContactRow", &uc, records(uc), formats.HeaderOf[UserContactRow]())
 	nc := []NewContactRow{{"Individual", "Zoë", tricky, "z@example.org", "drupal-3"}}
 	check("NewContactRow", &nc, records(nc), formats.HeaderOf[NewContactRow]())

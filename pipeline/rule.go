@@ -72,6 +72,9 @@ type Rule struct {
 	Fields    []RuleField
 	// Source says where the rule came from, for messages.
 	Source string
+	// reserved: one of CiviCRM's reserved rules, which every site has
+	// columns for; users without names are simply never matched by name.
+	reserved bool
 }
 
 // The reserved rules, as data.
@@ -90,9 +93,11 @@ func BuiltinRule(name string) (*Rule, bool) {
 	switch name {
 	case "", RuleUnsupervised:
 		r := UnsupervisedRule
+		r.reserved = true
 		return &r, true
 	case RuleSupervised:
 		r := SupervisedRule
+		r.reserved = true
 		return &r, true
 	}
 	return nil, false

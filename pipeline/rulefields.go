@@ -10,6 +10,8 @@ func userValues(u *User) valuesOf {
 			yield(u.First)
 		case FieldLastName:
 			yield(u.Last)
+		default:
+			moreValues(u.More, field, yield)
 		}
 	}
 }
@@ -32,13 +34,17 @@ func contactValues(c *Contact) valuesOf {
 			yield(c.Last)
 		case FieldExternalIdentifier:
 			yield(c.ExternalID)
+		default:
+			moreValues(c.More, field, yield)
 		}
 	}
 }
 
 // dupOfUser and dupOfContact are what likely-duplicate suggestions compare.
 func dupOfUser(u *User) dupPerson {
-	return dupPerson{ID: u.UID, First: u.First, Last: u.Last, Emails: []string{u.Email}, Src: u.Src}
+	p := dupPerson{ID: u.UID, First: u.First, Last: u.Last, Emails: []string{u.Email}, Src: u.Src}
+	p.addMore(u.More)
+	return p
 }
 
 func dupOfContact(c *Contact, p *dupPerson) {
@@ -47,4 +53,13 @@ func dupOfContact(c *Contact, p *dupPerson) {
 		p.Emails = append(p.Emails, c.Primary)
 	}
 	p.Emails = append(p.Emails, c.Others...)
+	p.addMore(c.More)
+}
+
+func (p *dupPerson) addMore(m *More) {
+	if m == nil {
+		return
+	}
+	p.Phones = append(p.Phones, m.Phones...)
+	p.BirthDate, p.PostalCode, p.City, p.Street = m.BirthDate, m.PostalCode, m.City, m.Street
 }

@@ -118,6 +118,9 @@ func (r *Rule) matchedFields(matched uint32) string {
 	return strings.Join(names, ", ")
 }
 
+// allFields is every slot's bit.
+func (r *Rule) allFields() uint32 { return 1<<len(r.Fields) - 1 }
+
 // emailRequired reports whether no contact can reach the threshold without
 // its e-mail matching: then a rule's candidates are among the e-mail
 // index's, and only they need weighing.
@@ -193,11 +196,11 @@ type ruleIndex struct {
 	got  []dedupe.Candidate
 }
 
-// newRuleIndex indexes n contacts for the users' keys (one list per user,
-// one key per rule field: ruleKeys.userKeys); contact(i) yields contact
+// newRuleIndex indexes n contacts for the keys of the users users yields;
+// contact(i) yields contact
 // i's values, or nil for a contact no user may match (deleted, not an
 // Individual). Contacts' keys are computed on every core.
-func newRuleIndex(r *Rule, userKeys [][]string, n int, contact func(i int32) valuesOf) *ruleIndex {
+func newRuleIndex(r *Rule, users func(yield func(valuesOf)), n int, contact func(i int32) valuesOf) *ruleIndex {
 	ri := &ruleIndex{keys: newRuleKeys(r)}
 	weights := make([]int, len(r.Fields))
 	for i, f := range r.Fields {
@@ -208,13 +211,15 @@ func newRuleIndex(r *Rule, userKeys [][]string, n int, contact func(i int32) val
 	for slot := range wanted {
 		wanted[slot] = map[string]bool{}
 	}
-	for _, keys := range userKeys {
+	var keys []string
+	users(func(u valuesOf) {
+		keys = ri.keys.userKeys(u, keys)
 		for slot, k := range keys {
 			if k != "" {
 				wanted[slot][k] = true
 			}
 		}
-	}
+	})
 	type hit struct {
 		slot    int
 		contact int32

@@ -80,7 +80,7 @@ func TestRuleIndexAndPrefer(t *testing.T) {
 		{15, "ÁNN", "SMITH", "", "ab1 2cd", false},
 	}
 	user := testValues("Ann", "Smith", []string{"ann@x.org"}, map[string][]string{FieldPostalCode: {"AB1 2CD"}})
-	ri := newRuleIndex(r, [][]string{newRuleKeys(r).userKeys(user, nil)}, len(contacts), func(i int32) valuesOf {
+	ri := newRuleIndex(r, func(yield func(valuesOf)) { yield(user) }, len(contacts), func(i int32) valuesOf {
 		c := contacts[i]
 		if c.deleted {
 			return nil

@@ -218,6 +218,9 @@ type contactSieve struct {
 	kept    int32 // contacts kept so far: the next one's index
 	lastID  int64
 	ordered bool // the kept contacts came in ascending id order
+	// individuals keeps every non-deleted Individual too: a rule that can
+	// match without the e-mail, or likely duplicates, may need any of them.
+	individuals bool
 }
 
 func newContactSieve(uk *userKeys) *contactSieve {
@@ -227,7 +230,7 @@ func newContactSieve(uk *userKeys) *contactSieve {
 // keep reports whether c matters, adding it to the index if so; hits are
 // its e-mails that are users' keys (uk.probeRows).
 func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
-	if len(hits) == 0 && c.UFID == 0 && !c.inGroups() {
+	if len(hits) == 0 && c.UFID == 0 && !c.inGroups() && !(s.individuals && !c.Deleted && c.IsIndividual()) {
 		return false
 	}
 	s.ix.addHits(s.kept, hits)

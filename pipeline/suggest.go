@@ -30,7 +30,6 @@ type Suggestion struct {
 // No single name signal reaches SuggestListed by itself: a shared surname or
 // first name says little, and even a whole name shared needs a second sign.
 const (
-	pointsSameEmail      = 65 // the very address (the contact was passed over)
 	pointsSameMailbox    = 60 // gmail.com = googlemail.com, dots, +tags
 	pointsEmailTypo      = 50 // one typo apart, in a local part of 5 or more
 	pointsEmailTypoShort = 30 // one typo apart in a short local part: jon@, jan@
@@ -147,7 +146,8 @@ type signal struct {
 }
 
 // judge scores a user against a contact: the signals that link them and
-// the score they add up to.
+// the score they add up to; -1 for a contact with the user's very e-mail,
+// which the matching itself passed over and reviewed.
 func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
 	sig = sig[:0]
 	// The e-mails: only the strongest link counts.
@@ -157,7 +157,10 @@ func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
 			var s signal
 			switch {
 			case a.Key == b.Key:
-				s = signal{pointsSameEmail, fmt.Sprintf("the same e-mail %s", a.Key)}
+				// The matching passed this contact over (linked to another
+				// user, or too few fields for the rule) and says so in its
+				// own review item: not a suggestion.
+				return -1, sig
 			case a.Mailbox == b.Mailbox:
 				s = signal{pointsSameMailbox, fmt.Sprintf("e-mails %s and %s reach the same mailbox", a.Key, b.Key)}
 			case a.Domain == b.Domain && similar.WithinOneEdit(a.Key, b.Key),
@@ -406,4 +409,28 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 		w++
 	}
 	return out[:w]
+}
+
+// likelyDuplicates looks for existing contacts that are probably the same
+// person as each user given a new contact, and lists each as a
+// possible-duplicate review item. Links are left as they are.
+func likelyDuplicates(m *Matching, contacts *contactList, rev *Review) []Suggestion {
+	var users []dupPerson
+	for i := range m.Links {
+		if l := &m.Links[i]; l.kind == kindNew {
+			users = append(users, dupOfUser(&m.Users[l.User]))
+		}
+	}
+	sugg := suggestDuplicates(users, contacts.n, func(i int, p *dupPerson) bool {
+		c := contacts.at(int32(i))
+		if c.Deleted || !c.IsIndividual() {
+			return false
+		}
+		dupOfContact(c, p)
+		return true
+	})
+	for _, s := range sugg {
+		rev.Add(KindPossibleDuplicate, s.Src, s.UID, s.ContactID, fmt.Sprintf("contact %d may be the same person (Score %d): %s", s.ContactID, s.Score, s.Why))
+	}
+	return sugg
 }

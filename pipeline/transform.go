@@ -38,11 +38,14 @@ func (c *Config) HasOG() bool {
 
 // Result is everything transform produces and load writes.
 type Result struct {
-	Match    *Matching
-	Groups   *GroupSync // nil when no OG input was given
-	OGImport []OGImportRow
-	Review   *Review
-	Stats    []*FileStats
+	Match *Matching
+	// Suggestions are the likely duplicates of users given new contacts
+	// (suggest.go); none with MatchOptions.NoSuggestions.
+	Suggestions []Suggestion
+	Groups      *GroupSync // nil when no OG input was given
+	OGImport    []OGImportRow
+	Review      *Review
+	Stats       []*FileStats
 }
 
 // Transform extracts every input and runs the users-to-contacts sync, the
@@ -59,7 +62,7 @@ func Transform(cfg *Config) (*Result, error) {
 	t := newTransform(cfg)
 	t.tick.stage("reading", 0)
 	og := t.extractOG()
-	m, grouped, err := t.match()
+	m, grouped, sugg, err := t.match()
 	ogData, ogErr := og()
 	t.tick.stage("grouping", 0)
 	if err == nil {
@@ -68,7 +71,7 @@ func Transform(cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Review: &Review{}, Match: m}
+	res := &Result{Review: &Review{}, Match: m, Suggestions: sugg}
 	for _, x := range t.xs {
 		res.Review.Items = append(res.Review.Items, x.Review.Items...)
 		res.Stats = append(res.Stats, x.Stats...)
@@ -81,15 +84,20 @@ func Transform(cfg *Config) (*Result, error) {
 	return res, nil
 }
 
-// checkRule defaults the rule and refuses one not known.
+// checkRule defaults the rule and refuses one not known: a rule other
+// than the reserved ones comes as Dedupe (read by the caller: rule.go).
 func (o *MatchOptions) checkRule() error {
-	switch o.Rule {
-	case "":
+	if o.Rule == "" {
 		o.Rule = RuleUnsupervised
-	case RuleUnsupervised, RuleSupervised:
-	default:
+	}
+	if o.Dedupe != nil {
+		return o.Dedupe.check()
+	}
+	r, ok := BuiltinRule(o.Rule)
+	if !ok {
 		return fmt.Errorf("unknown rule %q (want %s or %s)", o.Rule, RuleUnsupervised, RuleSupervised)
 	}
+	o.Dedupe = r
 	return nil
 }
 
@@ -135,19 +143,29 @@ func (t *transform) extractOG() func() (*OGData, error) {
 
 // match reads the users, then the contacts, and matches them. Only
 // contacts having a user's e-mail key (or a link, or groups) are kept, so
-// a large contacts export is sifted as it is read instead of held whole.
-// It returns the contacts in CiviCRM groups, all the CiviCRM → OG step
-// needs of them.
-func (t *transform) match() (*Matching, []Contact, error) {
+// a large contacts export is sifted as it is read instead of held whole;
+// every non-deleted Individual is kept when the rule can match without the
+// e-mail or likely duplicates are looked for. It returns the contacts in
+// CiviCRM groups, all the CiviCRM → OG step needs of them, and the likely
+// duplicates.
+func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	users, err := t.xs[0].ExtractUsers(t.cfg.Users)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	opt := t.cfg.Match
+	if err := opt.Dedupe.suppliedBy(t.cfg.Users.Path, t.xs[0].supplied); err != nil {
+		return nil, nil, nil, err
 	}
 	uk := newUserKeys(users, t.matchRev)
 	sieve := newContactSieve(uk)
+	sieve.individuals = !opt.NoSuggestions || !opt.Dedupe.emailRequired()
 	contacts, err := t.xs[1].extractContacts(t.cfg.Contacts, sieve)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if err := opt.Dedupe.suppliedBy(t.cfg.Contacts.Contacts.Path, t.xs[1].supplied); err != nil {
+		return nil, nil, nil, err
 	}
 	index := sieve.index(&contacts)
 	uk.done()
@@ -155,14 +173,18 @@ func (t *transform) match() (*Matching, []Contact, error) {
 	// serves the links and new contacts instead of fresh pages, which cost
 	// more than the collection.
 	mem.Collect()
-	m := matchUsers(uk, &contacts, index, t.cfg.Match, t.matchRev)
+	m := matchUsers(uk, &contacts, index, opt, t.matchRev)
+	var sugg []Suggestion
+	if !opt.NoSuggestions {
+		sugg = likelyDuplicates(m, &contacts, t.matchRev)
+	}
 	grouped := withGroups(&contacts)
 	// The contacts and their index, with the users the run's largest
 	// tables, die here (the caller keeps none of them). A collection now,
 	// beside the group sync, brings the heap back down before groups and
 	// outputs are built, where waiting would let it grow on from its peak.
 	mem.CollectBeside()
-	return m, grouped, nil
+	return m, grouped, sugg, nil
 }
 
 // withGroups keeps the contacts that are in some CiviCRM group, the only ones

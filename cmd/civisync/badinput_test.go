@@ -122,7 +122,7 @@ func TestBadInput(t *testing.T) {
 			check: func(t *testing.T, out string, r result) {
 				wantSummary(t, r, "Checked one user record. Found 0 matching contact records. Created one new contact record.\n")
 				wantRows(t, out, "new_contacts.csv", [][]string{{"Individual", "An\x00n", "Lee", "nul@example.org", ""}})
-				wantRows(t, out, "user_contacts.csv", [][]string{{"9", "nu\x00ll", "nul@example.org", "", "new", ""}})
+				wantRows(t, out, "user_contacts.csv", [][]string{{"9", "nu\x00ll", "nul@example.org", "", "new", "", ""}})
 			}},
 		{name: "8 MiB cells in a data column and a name",
 			files: map[string][]byte{"users.csv": []byte(bigCSV)},
@@ -354,13 +354,15 @@ const (
 
 // outputHeaders are the column titles of every output (SPEC §5).
 var outputHeaders = map[string][]string{
-	"user_contacts":  {"User ID", "Username", "Email", "Contact ID", "Match", "Rule Score"},
+	"user_contacts":  {"User ID", "Username", "Email", "Contact ID", "Match", "Rule Score", "Matched Fields"},
 	"new_contacts":   {"Contact Type", "First Name", "Last Name", "Email", "External Identifier"},
 	"groups":         {"Name", "Title", "Group Type", "Source"},
 	"group_members":  {"Group Title", "Contact ID", "Email", "Status"},
 	"acl_admins":     {"Group Title", "Contact ID", "Email", "Status"},
 	"user_import_og": {"Group", "Email", "First Name", "Last Name", "Username"},
 	"review":         {"Kind", "File", "Line", "User ID", "Contact ID", "Detail"},
+	// written even when empty, with its header
+	"possible_duplicates": {"User ID", "Contact ID", "Score", "Why"},
 }
 
 // checkOutputSet: out holds summary.json and one CSV or XLSX file of every

@@ -33,15 +33,7 @@ func explainCommand() *cli.Command {
 					return usagef("explain reads its inputs twice: give files, not - (standard input)")
 				}
 			}
-			ro, err := readOptions(c)
-			if err != nil {
-				return err
-			}
-			rule, err := resolveRule(c, ro, cfg.Overrides)
-			if err != nil {
-				return err
-			}
-			return pipeline.Explain(cfg, rule, c.Int64("uid"), c.App.Writer)
+			return pipeline.Explain(cfg, cfg.Match.Dedupe, c.Int64("uid"), c.App.Writer)
 		},
 	}
 }

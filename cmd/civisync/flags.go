@@ -44,7 +44,7 @@ func ogFlags() []cli.Flag {
 
 func matchFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "rule", Value: pipeline.RuleUnsupervised, Usage: "dedupe rule `NAME`: unsupervised (CiviCRM \"Email (reserved)\") or supervised (\"Name and Email (reserved)\")", Category: "Matching"},
+		&cli.StringFlag{Name: "rule", Value: pipeline.RuleUnsupervised, Usage: ruleUsage, Category: "Matching"},
 		&cli.BoolFlag{Name: "skip-blocked", Usage: "leave blocked users out (CiviCRM syncs them)", Category: "Matching"},
 		&cli.StringFlag{Name: "external-id-prefix", Usage: "give new contacts External Identifier `PREFIX`<uid>", Category: "Matching"},
 	}
@@ -204,12 +204,13 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 		return nil, err
 	}
 	cfg := &pipeline.Config{Overrides: ov, Strict: c.Bool("strict"),
-		Match: pipeline.MatchOptions{Rule: c.String("rule"), SkipBlocked: c.Bool("skip-blocked"), ExternalIDPrefix: c.String("external-id-prefix")}}
-	switch cfg.Match.Rule {
-	case pipeline.RuleUnsupervised, pipeline.RuleSupervised:
-	default:
-		return nil, usagef("--rule %q: want %s", cfg.Match.Rule, strings.Join(pipeline.Rules, " or "))
+		Match: pipeline.MatchOptions{Rule: c.String("rule"), SkipBlocked: c.Bool("skip-blocked"), ExternalIDPrefix: c.String("external-id-prefix"),
+			NoSuggestions: c.Bool("no-suggestions")}}
+	rule, err := resolveRule(c, ro, ov)
+	if err != nil {
+		return nil, err
 	}
+	cfg.Match.Dedupe = rule
 	users, contacts := input(c, "users", ro), input(c, "contacts", ro)
 	if users == nil || contacts == nil {
 		return nil, usagef("--users FILE and --contacts FILE are required (see civisync %s --help)", c.Command.Name)

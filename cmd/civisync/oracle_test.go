@@ -145,7 +145,10 @@ func TestOracle(t *testing.T) {
 			}
 			return sorted(out)
 		}
-		check(t, users(c, "views_users.csv"), users(main, "users.csv"))
+		// The Views export has names: user 10, Rob Brown, given a new
+		// contact, is named like contact 15 (Rob Brown at another
+		// address), a likely duplicate the nameless users table cannot see.
+		check(t, users(c, "views_users.csv"), sorted(append(users(main, "users.csv"), []string{"possible-duplicate", "10", "15"})))
 	})
 
 	t.Run("friendly", func(t *testing.T) {
@@ -174,7 +177,7 @@ func TestOracle(t *testing.T) {
 		check(t, linked(t, c), [][]string{{"44", "4"}, {"45", "6"}, {"46", "13"}, {"50", "5"}})
 		check(t, columns(t, c, "new_contacts.csv", 1, 2), [][]string{
 			{"Super", "User"}, {"Mary Ann", "Smith"}, {"Ngozi", "Okafor"}, {"", "Cher"}, {"Rob", "Brown"}})
-		check(t, columns(t, c, "review.csv", 0, 3, 4), [][]string{{"contact-linked-elsewhere", "49", "9"}})
+		check(t, columns(t, c, "review.csv", 0, 3, 4), [][]string{{"contact-linked-elsewhere", "49", "9"}, {"possible-duplicate", "49", "15"}})
 	})
 
 	t.Run("wordpress", func(t *testing.T) {

@@ -21,7 +21,7 @@ func ruleFlags() []cli.Flag {
 }
 
 // ruleUsage is --rule's help.
-const ruleUsage = "dedupe rule: unsupervised (CiviCRM \"Email (reserved)\"), supervised (\"Name and Email (reserved)\"), " +
+const ruleUsage = "dedupe rule `NAME`: unsupervised (CiviCRM \"Email (reserved)\"), supervised (\"Name and Email (reserved)\"), " +
 	"site (the site's Individual Unsupervised rule, from --dedupe-rules and --dedupe-rule-fields), a rule group's NAME or title, or a rule FILE.yaml"
 
 // resolveRule turns --rule into a rule: a reserved one, a rule file, or a
