@@ -171,6 +171,31 @@ func TestOracle(t *testing.T) {
 		}))
 	})
 
+	t.Run("rules", func(t *testing.T) {
+		// samples/rules (samples/README.md): the postcode rule reaches José
+		// Núñez by accent-free name and postcode, and Li Wei's second
+		// contact, the first being linked to user 9 (CRM-9091); the site's
+		// own Unsupervised rule is the same rule, named as the site names it.
+		check(t, columns(t, "rule-yaml", "user_contacts.csv", 0, 3, 4, 5, 6), [][]string{
+			{"1", "", "new", "", ""}, {"2", "1", "postcode", "15", "first_name, last_name, postal_code"},
+			{"3", "", "new", "", ""}, {"4", "", "new", "", ""}, {"5", "", "new", "", ""}, {"6", "", "new", "", ""},
+			{"7", "", "new", "", ""}, {"8", "8", "postcode", "15", "first_name, last_name, postal_code"}, {"9", "7", "linked", "", ""},
+		})
+		check(t, linked(t, "rule-site"), linked(t, "rule-yaml"))
+		check(t, columns(t, "rule-by-name", "user_contacts.csv", 0, 3, 4, 6)[2], []string{"3", "2", "NameAndPhone", "last_name, phone"})
+		// Likely duplicates: the Gmail alias with Bob for Robert, the same
+		// local part at another domain, the typo; never the shared surname
+		// Smith (user 6) nor the shared first name Ann (user 7).
+		var likely [][]string
+		for _, r := range columns(t, "likely-duplicates", "possible_duplicates.csv", 0, 1, 2) {
+			if n, _ := strconv.Atoi(r[2]); n >= 50 {
+				likely = append(likely, r[:2])
+			}
+		}
+		check(t, likely, [][]string{{"2", "1"}, {"3", "2"}, {"4", "3"}, {"5", "4"}, {"8", "7"}, {"8", "8"}})
+		check(t, columns(t, "no-suggestions", "possible_duplicates.csv"), [][]string{})
+	})
+
 	t.Run("joomla", func(t *testing.T) {
 		c := "joomla"
 		check(t, firstLine(golden(t, c, "stdout")), "Checked 9 user records. Found 4 matching contact records. Created 5 new contact records.")
