@@ -163,8 +163,8 @@ func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
 				return -1, sig
 			case a.Mailbox == b.Mailbox:
 				s = signal{pointsSameMailbox, fmt.Sprintf("e-mails %s and %s reach the same mailbox", a.Key, b.Key)}
-			case a.Domain == b.Domain && similar.WithinOneEdit(a.Key, b.Key),
-				a.Local == b.Local && similar.WithinOneEdit(a.Domain, b.Domain) && (similar.WellKnown(a.Domain) || similar.WellKnown(b.Domain)):
+			case a.Domain == b.Domain && similar.OneTypo(a.Key, b.Key),
+				a.Local == b.Local && similar.OneTypo(a.Domain, b.Domain) && (similar.WellKnown(a.Domain) || similar.WellKnown(b.Domain)):
 				// A typo in the domain only of a provider's well-known
 				// one (gmial.com): two small domains a letter apart are
 				// two domains.

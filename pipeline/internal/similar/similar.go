@@ -101,6 +101,30 @@ func WithinOneEdit(a, b string) bool {
 	return a[i:] == b[i+1:] // inserted
 }
 
+// OneTypo reports whether a and b differ by one typo (WithinOneEdit, not
+// equal) that touches no digit: user12345 and user12346, or chloe7 and
+// chloe8, are two accounts numbered apart, not one mistyped.
+func OneTypo(a, b string) bool {
+	if a == b || !WithinOneEdit(a, b) {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	isDigit := func(c byte) bool { return '0' <= c && c <= '9' }
+	switch {
+	case len(a) < len(b): // b has one more byte, at i
+		return !isDigit(b[i])
+	case a[i+1:] == b[i+1:]: // replaced
+		return !isDigit(a[i]) && !isDigit(b[i])
+	}
+	return !isDigit(a[i]) && !isDigit(a[i+1]) // swapped
+}
+
 // Hash is FNV-1a of the strings, each ended by a zero byte.
 func Hash(parts ...string) uint64 {
 	h := uint64(14695981039346656037)
@@ -140,10 +164,10 @@ func WholeHash(s string) uint64 {
 }
 
 // DeletionHashes yields the hash of s with each one of its first n bytes
-// left out (n <= len(s); an e-mail's local part): two strings one typo
-// apart there share one of these or each other's WholeHash, so they meet
-// in an index without comparing all pairs. suf is scratch, returned for
-// reuse.
+// left out (n <= len(s); an e-mail's local part), digits kept: two strings
+// one typo apart there (OneTypo) share one of these or each other's
+// WholeHash, so they meet in an index without comparing all pairs.
+// scratch is returned for reuse.
 func DeletionHashes(s string, n int, scratch []uint64, yield func(uint64)) []uint64 {
 	// suf[j] is the hash of s[j:], pow[j] the base to the j.
 	if need := 2 * (len(s) + 1); cap(scratch) < need {
@@ -159,7 +183,7 @@ func DeletionHashes(s string, n int, scratch []uint64, yield func(uint64)) []uin
 	}
 	pre := uint64(0) // the hash of s[:k]
 	for k := 0; k < n && k < len(s); k++ {
-		if k == 0 || s[k] != s[k-1] { // leaving out either of two equal bytes gives the same
+		if (k == 0 || s[k] != s[k-1]) && (s[k] < '0' || s[k] > '9') { // leaving out either of two equal bytes gives the same
 			yield(finish(pre*pow[len(s)-1-k]+suf[k+1], len(s)-1))
 		}
 		pre = pre*polyBase + uint64(s[k]) + 1
