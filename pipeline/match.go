@@ -320,7 +320,7 @@ func (mt *matcher) ruleMatch(u *User, l *Link) bool {
 	for _, g := range mt.index.candidates(userValues(u)) {
 		cc := mt.contacts.at(g.Contact)
 		ch := choice{score: g.Score, fields: g.Matched, id: cc.ID}
-		if cc.Primary != "" && mt.rule.Uses(FieldEmail) {
+		if g.Matched&mt.emailSlots != 0 && cc.Primary != "" { // matched by an e-mail: its primary one?
 			if key == "" {
 				key = EmailKey(u.Email)
 			}
@@ -426,6 +426,7 @@ type matcher struct {
 	emailOnly   bool
 	emailWeight int
 	emailFields uint32
+	emailSlots  uint32 // the rule's e-mail fields
 	ruleKeys    *ruleKeys
 	index       *ruleIndex // for a rule that can match without the e-mail
 	// Scratch of the e-mail step, reused user after user.
@@ -457,6 +458,11 @@ func newMatcher(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 	}
 	if mt.emailOnly {
 		mt.emailWeight, mt.emailFields = rule.Fields[0].Weight, 1
+	}
+	for slot, f := range rule.Fields {
+		if f.Field == FieldEmail {
+			mt.emailSlots |= 1 << slot
+		}
 	}
 	if !rule.emailRequired() {
 		mt.index = newRuleIndex(rule, func(yield func(valuesOf)) {

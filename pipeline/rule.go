@@ -148,8 +148,8 @@ func (r *Rule) check() error {
 	if len(r.Fields) == 0 {
 		return errors.New("the rule has no fields")
 	}
-	if len(r.Fields) > 32 {
-		return fmt.Errorf("the rule has %d fields; at most 32", len(r.Fields))
+	if len(r.Fields) > 16 {
+		return fmt.Errorf("the rule has %d fields; at most 16", len(r.Fields))
 	}
 	if r.Threshold <= 0 {
 		return fmt.Errorf("threshold %d: want a number above 0", r.Threshold)

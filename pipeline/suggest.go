@@ -79,12 +79,31 @@ type dupPrepared struct {
 	birth        string
 	postal, city string
 	street       string
+	folded       bool // first and last are set
 	scratch      []uint64
 }
 
+// keyKinds says which blocking keys are worth making: none of a kind no
+// user has (names, phones) can meet anything.
+type keyKinds struct {
+	names, phones bool
+	typoAddrs     int // how many addresses' one-deletion forms: all a user's, a contact's first
+}
+
 func (d *dupPrepared) prepare(p *dupPerson) {
+	d.prepareKeys(p, true)
+	d.prepareRest()
+}
+
+// prepareKeys prepares what the blocking keys need: addresses, phones, and
+// with names the names. A contact's other values wait for prepareRest,
+// needed only when a key meets some user's.
+func (d *dupPrepared) prepareKeys(p *dupPerson, names bool) {
 	d.p = p
-	d.first, d.last = similar.Fold(p.First), similar.Fold(p.Last)
+	d.first, d.last, d.folded = "", "", false
+	if names {
+		d.first, d.last, d.folded = similar.Fold(p.First), similar.Fold(p.Last), true
+	}
 	d.addrs, d.phones, d.phonesRaw = d.addrs[:0], d.phones[:0], d.phonesRaw[:0]
 	for _, e := range p.Emails {
 		if a, ok := similar.ParseAddress(EmailKey(e)); ok && !slices.ContainsFunc(d.addrs, func(b similar.Address) bool { return b.Key == a.Key }) {
@@ -96,6 +115,14 @@ func (d *dupPrepared) prepare(p *dupPerson) {
 			d.phones = append(d.phones, digits)
 			d.phonesRaw = append(d.phonesRaw, strings.TrimSpace(ph))
 		}
+	}
+}
+
+// prepareRest prepares the values only judging compares.
+func (d *dupPrepared) prepareRest() {
+	p := d.p
+	if !d.folded {
+		d.first, d.last, d.folded = similar.Fold(p.First), similar.Fold(p.Last), true
 	}
 	d.birth, d.postal, d.city, d.street = isoDate(p.BirthDate), similar.Fold(p.PostalCode), similar.Fold(p.City), similar.Fold(p.Street)
 }
@@ -119,8 +146,8 @@ func phoneDigits(s string) string {
 // address and its one-deletion forms, the phone's last 7 digits, the
 // surname's phonetic code with each form of the first name. Two people a
 // signal links share one of these keys.
-func (d *dupPrepared) keys(yield func(key uint64, name bool)) {
-	for _, a := range d.addrs {
+func (d *dupPrepared) keys(kinds keyKinds, yield func(key uint64, name bool)) {
+	for i, a := range d.addrs {
 		yield(similar.Hash("m", a.Mailbox), false)
 		if len(a.Local) >= 3 {
 			yield(similar.Hash("l", a.Local), false)
@@ -128,12 +155,16 @@ func (d *dupPrepared) keys(yield func(key uint64, name bool)) {
 		// Typos in the local part meet here; in the domain, by the local
 		// part's key.
 		yield(similar.WholeHash(a.Key), false)
-		d.scratch = similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, d.scratch, func(h uint64) { yield(h, false) })
+		if i < kinds.typoAddrs {
+			d.scratch = similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, d.scratch, func(h uint64) { yield(h, false) })
+		}
 	}
-	for _, p := range d.phones {
-		yield(similar.Hash("p", p[len(p)-7:]), false)
+	if kinds.phones {
+		for _, p := range d.phones {
+			yield(similar.Hash("p", p[len(p)-7:]), false)
+		}
 	}
-	if d.first != "" && d.last != "" {
+	if kinds.names && d.first != "" && d.last != "" {
 		last := similar.Soundex(d.last)
 		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f), true) })
 	}
@@ -326,16 +357,23 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 	prepared := make([]dupPrepared, len(users))
 	idx := similar.NewIndex(1 << 20)
 	names := similar.NewIndex(nameBlockCap)
+	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
+	var contactKinds keyKinds // what contacts' keys can meet
 	for i := range users {
 		prepared[i].prepare(&users[i])
-		prepared[i].keys(func(k uint64, name bool) {
+		prepared[i].keys(all, func(k uint64, name bool) {
 			if name {
 				names.Add(k, int32(i))
+				contactKinds.names = true
 			} else {
 				idx.Add(k, int32(i))
 			}
 		})
+		contactKinds.phones = contactKinds.phones || len(prepared[i].phones) > 0
 	}
+	// A contact's first address is its primary one: only its typos are
+	// looked for, which keeps a contact's keys to one address's letters.
+	contactKinds.typoAddrs = 1
 	idx.Freeze()
 	names.Freeze()
 	workers := min(runtime.GOMAXPROCS(0), 8)
@@ -364,9 +402,9 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 					if !contact(i, &p) {
 						continue
 					}
-					c.prepare(&p)
+					c.prepareKeys(&p, contactKinds.names)
 					hits = hits[:0]
-					c.keys(func(key uint64, name bool) {
+					c.keys(contactKinds, func(key uint64, name bool) {
 						if name {
 							hits = names.Lookup(key, hits)
 						} else {
@@ -376,6 +414,7 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 					if len(hits) == 0 {
 						continue
 					}
+					c.prepareRest()
 					for _, u := range similar.Sorted(hits) {
 						var score int
 						score, sig = judge(&prepared[u], &c, sig)

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"encoding/binary"
 	"slices"
 )
 
@@ -16,6 +17,17 @@ type Index struct {
 	threshold int
 	n         int32 // contacts: one more than the highest added
 	slots     []slotIndex
+	// sets are the minimal sets of fields whose weights reach the
+	// threshold: a contact can only be a candidate by matching all of one.
+	// Each has its own index of contacts by the set's keys together.
+	sets []fieldSet
+}
+
+// fieldSet is one minimal set of slots and its contacts by the slots'
+// key numbers together.
+type fieldSet struct {
+	slots    []int
+	contacts map[string][]int32
 }
 
 // slotIndex is one field's keys: key -> key number, and per key number the
@@ -57,6 +69,7 @@ func (x *Index) Add(slot int, contact int32, key string) {
 
 // Build lays the keys out for lookups; call it once, after every Add.
 func (x *Index) Build() {
+	x.buildSets()
 	for i := range x.slots {
 		s := &x.slots[i]
 		s.start = make([]int32, len(s.ids)+1)
@@ -114,11 +127,11 @@ type Candidate struct {
 type Matcher struct {
 	x      *Index
 	stamp  []uint32
-	score  []int32
-	mask   []uint32
 	cur    uint32
 	found  []int32
 	fields []probe
+	ids    []int32 // per slot: the user's key number, -1 if none
+	key    []byte
 }
 
 type probe struct {
@@ -128,61 +141,64 @@ type probe struct {
 
 // NewMatcher returns a Matcher over x.
 func (x *Index) NewMatcher() *Matcher {
-	return &Matcher{x: x, stamp: make([]uint32, x.n), score: make([]int32, x.n), mask: make([]uint32, x.n)}
+	return &Matcher{x: x, stamp: make([]uint32, x.n)}
 }
 
 // Candidates appends to dst the contacts whose fields matching keys (one
 // key per slot, "" for none) weigh at least the threshold, ascending.
 //
-// A contact can only reach the threshold through fields whose weights sum
-// to it, so the fields left unprobed must weigh less than the threshold
-// together: the fields with the most contacts for these keys (a common
-// surname) are left out while they can be, the others' contacts are the
-// candidates, and a candidate's unprobed fields are then checked by binary
-// search. No contact outside the probed fields' lists can score enough.
+// A contact reaches the threshold only by matching every field of some
+// minimal set (fields whose weights reach it, and lose it without any one
+// of them), so the candidates are the contacts filed under the user's keys
+// of each such set together: first name and last name as one key, not
+// every contact named Smith. Each candidate's other fields are then
+// checked by binary search.
 func (m *Matcher) Candidates(keys []string, dst []Candidate) []Candidate {
 	x := m.x
 	m.fields = m.fields[:0]
-	total := 0
+	ids := m.ids[:0]
 	for slot, k := range keys {
-		if c := x.Contacts(slot, k); len(c) > 0 {
-			m.fields = append(m.fields, probe{slot, c})
-			total += x.weights[slot]
+		id := int32(-1)
+		if k != "" {
+			if v, ok := x.slots[slot].ids[k]; ok {
+				id = v
+				s := &x.slots[slot]
+				m.fields = append(m.fields, probe{slot, s.list[s.start[id]:s.start[id+1]]})
+			}
 		}
+		ids = append(ids, id)
 	}
-	if total < x.threshold {
-		return dst
-	}
-	slices.SortStableFunc(m.fields, func(a, b probe) int { return len(b.contacts) - len(a.contacts) })
-	skipped, firstProbed := 0, len(m.fields)
-	for i, f := range m.fields {
-		if skipped+x.weights[f.slot] >= x.threshold {
-			firstProbed = i
-			break
-		}
-		skipped += x.weights[f.slot]
-	}
+	m.ids = ids
 	m.cur++
 	if m.cur == 0 { // wrapped: clear the stamps once in four billion queries
 		clear(m.stamp)
 		m.cur = 1
 	}
 	m.found = m.found[:0]
-	for _, f := range m.fields[firstProbed:] {
-		w := int32(x.weights[f.slot])
-		for _, c := range f.contacts {
+	for _, set := range x.sets {
+		m.key = m.key[:0]
+		complete := true
+		for _, slot := range set.slots {
+			if ids[slot] < 0 {
+				complete = false
+				break
+			}
+			m.key = binary.LittleEndian.AppendUint32(m.key, uint32(ids[slot]))
+		}
+		if !complete {
+			continue
+		}
+		for _, c := range set.contacts[string(m.key)] {
 			if m.stamp[c] != m.cur {
-				m.stamp[c], m.score[c], m.mask[c] = m.cur, 0, 0
+				m.stamp[c] = m.cur
 				m.found = append(m.found, c)
 			}
-			m.score[c] += w
-			m.mask[c] |= 1 << f.slot
 		}
 	}
 	slices.Sort(m.found)
 	for _, c := range m.found {
-		score, mask := int(m.score[c]), m.mask[c]
-		for _, f := range m.fields[:firstProbed] {
+		score, mask := 0, uint32(0)
+		for _, f := range m.fields {
 			if _, ok := slices.BinarySearch(f.contacts, c); ok {
 				score += x.weights[f.slot]
 				mask |= 1 << f.slot
@@ -193,4 +209,84 @@ func (m *Matcher) Candidates(keys []string, dst []Candidate) []Candidate {
 		}
 	}
 	return dst
+}
+
+// minimalSets lists the sets of slots whose weights reach the threshold
+// and lose it without any one of them.
+func minimalSets(weights []int, threshold int) [][]int {
+	var sets [][]int
+	n := len(weights)
+	if n > 16 {
+		n = 16 // a rule of more fields than this is unheard of; the rest only add to scores
+	}
+	for mask := 1; mask < 1<<n; mask++ {
+		sum, least := 0, int(^uint(0)>>1)
+		for i := range n {
+			if mask&(1<<i) != 0 {
+				sum += weights[i]
+				least = min(least, weights[i])
+			}
+		}
+		if sum >= threshold && sum-least < threshold {
+			var set []int
+			for i := range n {
+				if mask&(1<<i) != 0 {
+					set = append(set, i)
+				}
+			}
+			sets = append(sets, set)
+		}
+	}
+	return sets
+}
+
+// buildSets indexes every contact by each minimal set's keys together
+// (every combination, for a field with several values), from the pairs
+// Add filed.
+func (x *Index) buildSets() {
+	byContact := make([][][]int32, x.n) // contact -> slot -> key numbers
+	for slot := range x.slots {
+		for _, p := range x.slots[slot].pairs {
+			ks := byContact[p.contact]
+			if ks == nil {
+				ks = make([][]int32, len(x.slots))
+				byContact[p.contact] = ks
+			}
+			ks[slot] = append(ks[slot], p.key)
+		}
+	}
+	var key []byte
+	for _, set := range minimalSets(x.weights, x.threshold) {
+		fs := fieldSet{slots: set, contacts: map[string][]int32{}}
+		for c, ks := range byContact {
+			if ks == nil {
+				continue
+			}
+			complete := true
+			for _, slot := range set {
+				complete = complete && len(ks[slot]) > 0
+			}
+			if !complete {
+				continue
+			}
+			// every combination of the set's keys (usually one)
+			var walk func(i int)
+			walk = func(i int) {
+				if i == len(set) {
+					l := fs.contacts[string(key)]
+					if len(l) == 0 || l[len(l)-1] != int32(c) {
+						fs.contacts[string(key)] = append(l, int32(c))
+					}
+					return
+				}
+				for _, k := range ks[set[i]] {
+					key = binary.LittleEndian.AppendUint32(key, uint32(k))
+					walk(i + 1)
+					key = key[:len(key)-4]
+				}
+			}
+			walk(0)
+		}
+		x.sets = append(x.sets, fs)
+	}
 }
