@@ -302,6 +302,47 @@ func TestMatchUsers(t *testing.T) {
 			review:   []string{"contact-linked-elsewhere 1"},
 		},
 		{
+			// The postcode-less part of SPEC §2's example: e-mail 15, or first
+			// name (3 letters) and last name 5 each, threshold 10. Names alone
+			// reach it: the rule's own index, not the e-mail's.
+			name: "weighted rule: names without the e-mail, accents aside, CRM-9091, ties",
+			users: []User{
+				named(usr(1, "jose@home.org"), "JOSE", "NUNEZ"), // names only: contact 10
+				named(usr(2, "ann@x.org"), "Ann", "Lee"),        // 11 is linked to user 9: 12
+				named(usr(3, "kim@x.org"), "Kimberly", "Ng"),    // 13 and 14 tie at 10: lowest id
+				named(usr(4, "zed@x.org"), "Zed", "Q"),          // its only candidate is linked to user 8: new
+				usr(5, ""),
+				named(usr(6, "bob@x.org"), "", ""), // e-mail alone: 15
+			},
+			contacts: []Contact{
+				withNames(ind(10, "jose@work.org"), "José", "Núñez"),
+				linkedTo(withNames(ind(11, "a@y.org"), "Annabel", "Lee"), 9),
+				withNames(ind(12, "lee@y.org"), "Ann", "Lee"),
+				withNames(ind(13, "k1@y.org"), "Kim", "Ng"),
+				withNames(ind(14, "k2@y.org"), "Kimberly", "NG"),
+				linkedTo(withNames(ind(15, "z@y.org"), "Zed", "Q"), 8),
+				withNames(ind(16, "bob@x.org"), "Robert", "Other"),
+				func() Contact { c := withNames(ind(17, "x@y.org"), "Jos", "Nunez"); c.Deleted = true; return c }(),
+			},
+			opt: MatchOptions{Rule: "names", Dedupe: &Rule{Name: "names", Title: "E-mail or names", Threshold: 10,
+				Fields: []RuleField{{FieldEmail, 15, 0}, {FieldFirstName, 5, 3}, {FieldLastName, 5, 0}}}},
+			links: []link{
+				{1, 10, 0, "names", 10}, {2, 12, 0, "names", 10}, {3, 13, 0, "names", 10},
+				{4, 0, 1, MatchNew, 0}, {6, 16, 0, "names", 15},
+			},
+			new:    []NewContact{{UID: 4, First: "Zed", Last: "Q", Email: "zed@x.org"}},
+			counts: [4]int{5, 4, 1, 0},
+			review: []string{"contact-linked-elsewhere 4", "no-email 5"},
+		},
+		{
+			name:     "weighted rule needing the e-mail: CRM-9091 passes over to the next",
+			users:    []User{named(usr(1, "a@x.org"), "Ann", "Lee")},
+			contacts: []Contact{linkedTo(withNames(ind(10, "a@x.org"), "ANN", "LÉE"), 50), withNames(ind(11, "", "a@x.org"), "Ann", "Lee"), withNames(ind(12, "a@x.org"), "Bea", "Lee")},
+			opt:      MatchOptions{Rule: RuleSupervised},
+			links:    []link{{1, 11, 0, RuleSupervised, 22}},
+			counts:   [4]int{1, 1, 0, 0},
+		},
+		{
 			name:   "external identifier prefix",
 			users:  []User{named(usr(42, "a@x.org"), "A", "B")},
 			opt:    MatchOptions{ExternalIDPrefix: "drupal-"},
