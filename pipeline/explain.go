@@ -150,7 +150,14 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 		}
 		p("%s", line)
 	}
-	for _, s := range below {
+	// Contacts sharing a common surname can be thousands: the first few say
+	// enough.
+	const shown = 10
+	for i, s := range below {
+		if i == shown {
+			p("  … and %d more contacts below the threshold", len(below)-shown)
+			break
+		}
 		p("  %s: below the threshold %d", s, rule.Threshold)
 	}
 	for _, s := range never {
