@@ -220,6 +220,7 @@ var (
 		{Name: "birth_date", Headers: []string{"birth date", "birth_date", "date of birth"}},
 		{Name: "phone", Headers: []string{"phone", "phone (primary)", "primary phone", "phone_numeric", "phone numeric"}},
 		{Name: "other_phones", Multi: IsOtherPhone},
+		{Name: "other_phones_list", Headers: []string{"other phones", "other_phones"}}, // canonical: ';'-separated
 		{Name: "street_address", Headers: []string{"street address", "street_address"}},
 		{Name: "city", Headers: []string{"city"}},
 		{Name: "postal_code", Headers: []string{"postal code", "postal_code", "postcode", "zip code"}},

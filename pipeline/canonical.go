@@ -13,12 +13,21 @@ import (
 // an export; source_file and source_line keep pointing at the original row.
 type (
 	CanonicalUser struct {
-		UID        string `csv:"uid"`
-		Username   string `csv:"username"`
-		Email      string `csv:"email"`
-		FirstName  string `csv:"first_name"`
-		LastName   string `csv:"last_name"`
-		Blocked    string `csv:"blocked"`
+		UID       string `csv:"uid"`
+		Username  string `csv:"username"`
+		Email     string `csv:"email"`
+		FirstName string `csv:"first_name"`
+		LastName  string `csv:"last_name"`
+		Blocked   string `csv:"blocked"`
+		// The fields a dedupe rule may compare besides names and e-mail.
+		MiddleName string `csv:"middle_name"`
+		NickName   string `csv:"nick_name"`
+		BirthDate  string `csv:"birth_date"`
+		Phone      string `csv:"phone"`
+		Street     string `csv:"street_address"`
+		City       string `csv:"city"`
+		PostalCode string `csv:"postal_code"`
+		ExternalID string `csv:"external_identifier"`
 		SourceFile string `csv:"source_file"`
 		SourceLine string `csv:"source_line"`
 	}
@@ -33,6 +42,14 @@ type (
 		ExternalID string `csv:"external_identifier"`
 		UFID       string `csv:"uf_id"`
 		Groups     string `csv:"groups"` // ','-separated, as CiviCRM exports them
+		MiddleName string `csv:"middle_name"`
+		NickName   string `csv:"nick_name"`
+		BirthDate  string `csv:"birth_date"`
+		Phone      string `csv:"phone"`
+		OtherPhone string `csv:"other_phones"` // ';'-separated
+		Street     string `csv:"street_address"`
+		City       string `csv:"city"`
+		PostalCode string `csv:"postal_code"`
 		SourceFile string `csv:"source_file"`
 		SourceLine string `csv:"source_line"`
 	}
@@ -48,10 +65,12 @@ type (
 )
 
 func (r CanonicalUser) AppendFields(d []string) []string {
-	return append(d, r.UID, r.Username, r.Email, r.FirstName, r.LastName, r.Blocked, r.SourceFile, r.SourceLine)
+	return append(d, r.UID, r.Username, r.Email, r.FirstName, r.LastName, r.Blocked,
+		r.MiddleName, r.NickName, r.BirthDate, r.Phone, r.Street, r.City, r.PostalCode, r.ExternalID, r.SourceFile, r.SourceLine)
 }
 func (r CanonicalContact) AppendFields(d []string) []string {
-	return append(d, r.ContactID, r.Type, r.FirstName, r.LastName, r.Email, r.Others, r.Deleted, r.ExternalID, r.UFID, r.Groups, r.SourceFile, r.SourceLine)
+	return append(d, r.ContactID, r.Type, r.FirstName, r.LastName, r.Email, r.Others, r.Deleted, r.ExternalID, r.UFID, r.Groups,
+		r.MiddleName, r.NickName, r.BirthDate, r.Phone, r.OtherPhone, r.Street, r.City, r.PostalCode, r.SourceFile, r.SourceLine)
 }
 func (r CanonicalMembership) AppendFields(d []string) []string {
 	return append(d, r.GID, r.Group, r.UID, r.State, r.Admin, r.SourceFile, r.SourceLine)
@@ -69,7 +88,9 @@ func WriteCanonicalUsers(tw formats.TableWriter, users []User) error {
 	sort.SliceStable(users, func(i, j int) bool { return users[i].UID < users[j].UID })
 	var buf []string
 	for _, u := range users {
-		buf = CanonicalUser{fmt.Sprint(u.UID), u.Username, u.Email, u.First, u.Last, bit(u.Blocked), u.File, itoa0(int64(u.Line))}.AppendFields(buf[:0])
+		m := moreOrNone(u.More)
+		buf = CanonicalUser{fmt.Sprint(u.UID), u.Username, u.Email, u.First, u.Last, bit(u.Blocked),
+			m.Middle, m.Nick, m.BirthDate, firstOf(m.Phones), m.Street, m.City, m.PostalCode, m.ExternalID, u.File, itoa0(int64(u.Line))}.AppendFields(buf[:0])
 		if err := tw.Write(buf); err != nil {
 			return err
 		}
@@ -85,8 +106,14 @@ func WriteCanonicalContacts(tw formats.TableWriter, contacts []Contact) error {
 		if len(c.Groups) > 0 {
 			groups = strings.Join(append(nonEmpty(groups), c.Groups...), ", ")
 		}
+		m := moreOrNone(c.More)
+		others := ""
+		if len(m.Phones) > 1 {
+			others = strings.Join(m.Phones[1:], ";")
+		}
 		buf = CanonicalContact{fmt.Sprint(c.ID), c.Type, c.First, c.Last, c.Primary, strings.Join(c.Others, ";"),
-			bit(c.Deleted), c.ExternalID, itoa0(c.UFID), groups, c.File, itoa0(int64(c.Line))}.AppendFields(buf[:0])
+			bit(c.Deleted), c.ExternalID, itoa0(c.UFID), groups,
+			m.Middle, m.Nick, m.BirthDate, firstOf(m.Phones), others, m.Street, m.City, m.PostalCode, c.File, itoa0(int64(c.Line))}.AppendFields(buf[:0])
 		if err := tw.Write(buf); err != nil {
 			return err
 		}
@@ -157,4 +184,19 @@ func WriteCanonicalMemberships(tw formats.TableWriter, og *OGData) error {
 		}
 	}
 	return nil
+}
+
+// moreOrNone is m, or an empty More.
+func moreOrNone(m *More) *More {
+	if m == nil {
+		return &More{}
+	}
+	return m
+}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
 }

@@ -30,7 +30,7 @@ func hasMore(b *formats.Binding) bool {
 			return true
 		}
 	}
-	return len(b.Multi("other_phones")) > 0
+	return len(b.Multi("other_phones")) > 0 || b.Col("other_phones_list") >= 0
 }
 
 // readMore reads a row's More, nil when it has none. Its cells may borrow
@@ -50,6 +50,11 @@ func readMore(b *formats.Binding, rec []string) *More {
 	}
 	for _, i := range b.Multi("other_phones") {
 		if p := strings.TrimSpace(formats.Cell(rec, i)); p != "" && p != "NULL" {
+			m.Phones = append(m.Phones, p)
+		}
+	}
+	for _, p := range strings.Split(formats.Cell(rec, b.Col("other_phones_list")), ";") {
+		if p = strings.TrimSpace(p); p != "" {
 			m.Phones = append(m.Phones, p)
 		}
 	}

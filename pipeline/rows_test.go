@@ -49,9 +49,9 @@ func TestRowsMatchGocsv(t *testing.T) {
 	check("OGRow", &og, records(og), formats.HeaderOf[OGRow]())
 	rv := []ReviewRow{{KindBadRow, "users.csv", "3", "", "", tricky}}
 	check("ReviewRow", &rv, records(rv), formats.HeaderOf[ReviewRow]())
-	cu := []CanonicalUser{{"1", "admin", "a@example.org", "Ann", "Lee", "0", "users.csv", "2"}}
+	cu := []CanonicalUser{{"1", "admin", "a@example.org", "Ann", "Lee", "0", "", "", "1980-01-31", "555 1234", "", "", "AB1 2CD", "", "users.csv", "2"}}
 	check("CanonicalUser", &cu, records(cu), formats.HeaderOf[CanonicalUser]())
-	cc := []CanonicalContact{{"2", "Individual", "Ann", "Lee", "a@example.org", "b@example.org;c@example.org", "0", "", "1", tricky, "contacts.csv", "2"}}
+	cc := []CanonicalContact{{"2", "Individual", "Ann", "Lee", "a@example.org", "b@example.org;c@example.org", "0", "", "1", tricky, "", "Annie", "", "555 1234", "555 9999;555 0000", "", "", "", "contacts.csv", "2"}}
 	check("CanonicalContact", &cc, records(cc), formats.HeaderOf[CanonicalContact]())
 	cm := []CanonicalMembership{{"7", "Choir", "1", "active", "1", "og.csv", "2"}}
 	check("CanonicalMembership", &cm, records(cm), formats.HeaderOf[CanonicalMembership]())
