@@ -105,7 +105,11 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 	}
 	keys := newRuleKeys(rule)
 	uk := keys.userKeys(userValues(u), nil)
-	var cands []ruleCandidate
+	type candidate struct {
+		choice
+		contact int32
+	}
+	var cands []candidate
 	var below, never []string
 	for i := range contacts {
 		c := &contacts[i]
@@ -122,17 +126,17 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 		case score < rule.Threshold:
 			below = append(below, scored)
 		default:
-			cands = append(cands, ruleCandidate{contact: int32(i), id: c.ID, score: score, matched: matched,
-				primary: c.Primary != "" && EmailKey(c.Primary) == key && rule.Uses(FieldEmail)})
+			cands = append(cands, candidate{contact: int32(i), choice: choice{id: c.ID, score: score, fields: matched,
+				primary: c.Primary != "" && EmailKey(c.Primary) == key && rule.Uses(FieldEmail)}})
 		}
 	}
-	slices.SortFunc(cands, preferCandidate)
+	slices.SortFunc(cands, func(a, b candidate) int { return byPrefer(a.choice, b.choice) })
 	p("Step 3, candidates: the non-deleted Individuals scoring %d or more, best first (best score, then a primary e-mail, then the lowest contact id): %d.", rule.Threshold, len(cands))
-	var winner *ruleCandidate
+	var winner *candidate
 	for i := range cands {
 		cd := &cands[i]
 		c := &contacts[cd.contact]
-		line := fmt.Sprintf("  contact %d (%s:%d): %s", c.ID, c.File, c.Line, fieldScores(rule, cd.matched, cd.score))
+		line := fmt.Sprintf("  contact %d (%s:%d): %s", c.ID, c.File, c.Line, fieldScores(rule, cd.fields, cd.score))
 		if cd.primary {
 			line += ", its primary e-mail"
 		}
@@ -145,7 +149,7 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 			winner = cd
 			line += ": the winner"
 			if i+1 < len(cands) {
-				line += " (" + whyWon(cd, &cands[i+1]) + ")"
+				line += " (" + whyWon(cd.choice, cands[i+1].choice) + ")"
 			}
 		}
 		p("%s", line)
@@ -202,7 +206,7 @@ func fieldScores(r *Rule, matched uint32, score int) string {
 }
 
 // whyWon says what put a ahead of b, the next candidate.
-func whyWon(a, b *ruleCandidate) string {
+func whyWon(a, b choice) string {
 	switch {
 	case a.score > b.score:
 		return fmt.Sprintf("score %d beats %d", a.score, b.score)

@@ -152,32 +152,12 @@ func isoDate(s string) string {
 	return s
 }
 
-// ruleCandidate is a contact a weighted rule reaches: its index in the
-// contact list, score, the fields that matched, and whether its matching
-// e-mail is its primary one.
-type ruleCandidate struct {
-	contact int32
-	id      int64
-	score   int
-	matched uint32
-	primary bool
-}
-
-// preferCandidate orders candidates as CiviCRM picks among them: the best
-// score, then a primary e-mail, then the lowest contact id. Negative: a
-// comes first.
-func preferCandidate(a, b ruleCandidate) int {
+// byPrefer orders choices as prefer picks among them, best first.
+func byPrefer(a, b choice) int {
 	switch {
-	case a.score != b.score:
-		return b.score - a.score
-	case a.primary != b.primary:
-		if a.primary {
-			return -1
-		}
-		return 1
-	case a.id < b.id:
+	case prefer(a, b):
 		return -1
-	case a.id > b.id:
+	case prefer(b, a):
 		return 1
 	}
 	return 0

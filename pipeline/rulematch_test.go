@@ -89,21 +89,21 @@ func TestRuleIndexAndPrefer(t *testing.T) {
 	})
 	got := ri.candidates(user)
 	var ids []int64
-	var cands []ruleCandidate
+	var cands []choice
 	for _, c := range got {
 		ids = append(ids, contacts[c.Contact].id)
-		cands = append(cands, ruleCandidate{contact: c.Contact, id: contacts[c.Contact].id, score: c.Score, matched: c.Matched})
+		cands = append(cands, choice{id: contacts[c.Contact].id, score: c.Score, fields: c.Matched})
 	}
 	if want := []int64{10, 12, 15}; !slices.Equal(ids, want) {
 		t.Fatalf("candidates %v, want %v", ids, want)
 	}
-	slices.SortFunc(cands, preferCandidate)
+	slices.SortFunc(cands, byPrefer)
 	if cands[0].id != 12 || cands[0].score != 30 || cands[1].id != 10 || cands[2].id != 15 {
 		t.Errorf("preferred order %+v: want 12 (score 30), then 10 and 15 (15 each, lowest id first)", cands)
 	}
 	// Same score: a primary e-mail before a lower id.
-	tie := []ruleCandidate{{id: 3, score: 20}, {id: 7, score: 20, primary: true}, {id: 1, score: 20}}
-	slices.SortFunc(tie, preferCandidate)
+	tie := []choice{{id: 3, score: 20}, {id: 7, score: 20, primary: true}, {id: 1, score: 20}}
+	slices.SortFunc(tie, byPrefer)
 	if tie[0].id != 7 || tie[1].id != 1 || tie[2].id != 3 {
 		t.Errorf("ties: %+v, want 7 (primary), 1, 3", tie)
 	}
