@@ -3,11 +3,11 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline/internal/similar"
 )
 
@@ -342,6 +342,81 @@ func why(sig []signal, score int) string {
 	return out
 }
 
+// dupFinder holds the users given new contacts by their blocking keys, and
+// judges the contacts that share one: the likely duplicates, never all
+// pairs. Its lookups may run on several goroutines at once.
+type dupFinder struct {
+	users      []dupPerson
+	prepared   []dupPrepared
+	idx, names *similar.Index
+	kinds      keyKinds // the keys a contact's are worth making: what users have
+	mu         sync.Mutex
+	found      []Suggestion // by the contacts read as a stream (dupSifter)
+}
+
+func newDupFinder(users []dupPerson) *dupFinder {
+	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users)),
+		idx: similar.NewIndex(1 << 20), names: similar.NewIndex(nameBlockCap)}
+	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
+	var scratch []uint64 // one for every user's deletion hashes, not one each
+	for i := range users {
+		d := &f.prepared[i]
+		d.prepare(&users[i])
+		d.scratch = scratch
+		d.keys(all, func(k uint64, name bool) {
+			if name {
+				f.names.Add(k, int32(i))
+				f.kinds.names = true
+			} else {
+				f.idx.Add(k, int32(i))
+			}
+		})
+		scratch, d.scratch = d.scratch, nil
+		f.kinds.phones = f.kinds.phones || len(d.phones) > 0
+	}
+	// A contact's first address is its primary one: only its typos are
+	// looked for, which keeps a contact's keys to one address's letters.
+	f.kinds.typoAddrs = 1
+	f.idx.Freeze()
+	f.names.Freeze()
+	return f
+}
+
+// dupScratch is one goroutine's scratch for judging contacts.
+type dupScratch struct {
+	p    dupPerson
+	c    dupPrepared
+	hits []int32
+	sig  []signal
+}
+
+// judgeContact appends to out the users p (a contact) is a likely
+// duplicate of.
+func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion {
+	c := &sc.c
+	c.prepareKeys(&sc.p, f.kinds.names)
+	sc.hits = sc.hits[:0]
+	c.keys(f.kinds, func(key uint64, name bool) {
+		if name {
+			sc.hits = f.names.Lookup(key, sc.hits)
+		} else {
+			sc.hits = f.idx.Lookup(key, sc.hits)
+		}
+	})
+	if len(sc.hits) == 0 {
+		return out
+	}
+	c.prepareRest()
+	for _, u := range similar.Sorted(sc.hits) {
+		var score int
+		score, sc.sig = judge(&f.prepared[u], c, sc.sig)
+		if score >= SuggestListed {
+			out = append(out, Suggestion{UID: f.users[u].ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: f.users[u].Src})
+		}
+	}
+	return out
+}
+
 // suggestDuplicates finds, for each of users (those given a new contact),
 // the contacts that are likely the same person. contact(i, p) fills p with
 // contact i and reports whether a user may be matched to it (a non-deleted
@@ -354,88 +429,32 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 	if len(users) == 0 || n == 0 {
 		return nil
 	}
-	prepared := make([]dupPrepared, len(users))
-	idx := similar.NewIndex(1 << 20)
-	names := similar.NewIndex(nameBlockCap)
-	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
-	var contactKinds keyKinds // what contacts' keys can meet
-	for i := range users {
-		prepared[i].prepare(&users[i])
-		prepared[i].keys(all, func(k uint64, name bool) {
-			if name {
-				names.Add(k, int32(i))
-				contactKinds.names = true
-			} else {
-				idx.Add(k, int32(i))
-			}
-		})
-		contactKinds.phones = contactKinds.phones || len(prepared[i].phones) > 0
-	}
-	// A contact's first address is its primary one: only its typos are
-	// looked for, which keeps a contact's keys to one address's letters.
-	contactKinds.typoAddrs = 1
-	idx.Freeze()
-	names.Freeze()
-	workers := min(runtime.GOMAXPROCS(0), 8)
+	f := newDupFinder(users)
 	const chunk = 4096
-	chunks := (n + chunk - 1) / chunk
-	found := make([][]Suggestion, chunks)
-	var next int
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			var p dupPerson
-			var c dupPrepared
-			var hits []int32
-			var sig []signal
-			for {
-				mu.Lock()
-				k := next
-				next++
-				mu.Unlock()
-				if k >= chunks {
-					return
-				}
-				for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
-					p = dupPerson{Emails: p.Emails[:0], Phones: p.Phones[:0]}
-					if !contact(i, &p) {
-						continue
-					}
-					c.prepareKeys(&p, contactKinds.names)
-					hits = hits[:0]
-					c.keys(contactKinds, func(key uint64, name bool) {
-						if name {
-							hits = names.Lookup(key, hits)
-						} else {
-							hits = idx.Lookup(key, hits)
-						}
-					})
-					if len(hits) == 0 {
-						continue
-					}
-					c.prepareRest()
-					for _, u := range similar.Sorted(hits) {
-						var score int
-						score, sig = judge(&prepared[u], &c, sig)
-						if score >= SuggestListed {
-							found[k] = append(found[k], Suggestion{UID: users[u].ID, ContactID: p.ID, Score: score, Why: why(sig, score), Src: users[u].Src})
-						}
-					}
-				}
+	found := make([][]Suggestion, (n+chunk-1)/chunk)
+	eachChunk(len(found), func(k int) {
+		var sc dupScratch
+		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
+			sc.p = dupPerson{Emails: sc.p.Emails[:0], Phones: sc.p.Phones[:0]}
+			if contact(i, &sc.p) {
+				found[k] = f.judgeContact(&sc, found[k])
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
 	var out []Suggestion
-	for _, f := range found {
-		out = append(out, f...)
+	for _, s := range found {
+		out = append(out, s...)
 	}
+	return bestSuggestions(out)
+}
+
+// bestSuggestions orders suggestions by user, best score first, then
+// contact id, keeping at most suggestPerUser per user and one row per
+// contact (a contact repeated in the export).
+func bestSuggestions(out []Suggestion) []Suggestion {
 	slices.SortFunc(out, func(a, b Suggestion) int {
 		return cmp.Or(cmp.Compare(a.UID, b.UID), cmp.Compare(b.Score, a.Score), cmp.Compare(a.ContactID, b.ContactID))
 	})
-	// At most suggestPerUser per user, and one row per contact (a contact
-	// repeated in the export).
 	w := 0
 	for i, s := range out {
 		if i > 0 && s.UID == out[i-1].UID && s.ContactID == out[i-1].ContactID {
@@ -450,17 +469,72 @@ func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerso
 	return out[:w]
 }
 
-// likelyDuplicates looks for existing contacts that are probably the same
-// person as each user given a new contact, and lists each as a
-// possible-duplicate review item. Links are left as they are.
-func likelyDuplicates(m *Matching, contacts *contactList, rev *Review) []Suggestion {
+// dupSifter reads a contacts export once more as a stream, judging each
+// contact on the parsing workers and keeping none: likely duplicates
+// without holding every contact through the run.
+type dupSifter struct{ f *dupFinder }
+
+func (d dupSifter) probe(rows []contactRow) {
+	var sc dupScratch
+	var out []Suggestion
+	for i := range rows {
+		c := &rows[i].c
+		if c.Deleted || !c.IsIndividual() {
+			continue
+		}
+		sc.p = dupPerson{Emails: sc.p.Emails[:0], Phones: sc.p.Phones[:0]}
+		dupOfContact(c, &sc.p)
+		out = d.f.judgeContact(&sc, out)
+	}
+	if len(out) > 0 {
+		d.f.mu.Lock()
+		d.f.found = append(d.f.found, out...)
+		d.f.mu.Unlock()
+	}
+}
+
+func (dupSifter) warm([]contactRow)            {}
+func (dupSifter) keep(*Contact, []keyHit) bool { return false }
+
+// newUsersOf lists the users given new contacts, as suggestions compare them.
+func newUsersOf(m *Matching) []dupPerson {
 	var users []dupPerson
 	for i := range m.Links {
 		if l := &m.Links[i]; l.kind == kindNew {
 			users = append(users, dupOfUser(&m.Users[l.User]))
 		}
 	}
-	sugg := suggestDuplicates(users, contacts.n, func(i int, p *dupPerson) bool {
+	return users
+}
+
+// streamDuplicates reads the contacts export again to find the likely
+// duplicates of the users given new contacts (see dupSifter).
+func streamDuplicates(m *Matching, in ContactInputs, ov formats.Overrides, rev *Review) ([]Suggestion, error) {
+	users := newUsersOf(m)
+	if len(users) == 0 {
+		return nil, nil
+	}
+	f := newDupFinder(users)
+	x := &Extractor{Overrides: ov, Review: &Review{}} // the first reading reviewed every row
+	if _, err := x.extractContacts(in, dupSifter{f}); err != nil {
+		return nil, err
+	}
+	sugg := bestSuggestions(f.found)
+	reviewSuggestions(sugg, rev)
+	return sugg, nil
+}
+
+func reviewSuggestions(sugg []Suggestion, rev *Review) {
+	for _, s := range sugg {
+		rev.Add(KindPossibleDuplicate, s.Src, s.UID, s.ContactID, fmt.Sprintf("contact %d may be the same person (Score %d): %s", s.ContactID, s.Score, s.Why))
+	}
+}
+
+// likelyDuplicates looks for existing contacts that are probably the same
+// person as each user given a new contact, and lists each as a
+// possible-duplicate review item. Links are left as they are.
+func likelyDuplicates(m *Matching, contacts *contactList, rev *Review) []Suggestion {
+	sugg := suggestDuplicates(newUsersOf(m), contacts.n, func(i int, p *dupPerson) bool {
 		c := contacts.at(int32(i))
 		if c.Deleted || !c.IsIndividual() {
 			return false
@@ -468,8 +542,6 @@ func likelyDuplicates(m *Matching, contacts *contactList, rev *Review) []Suggest
 		dupOfContact(c, p)
 		return true
 	})
-	for _, s := range sugg {
-		rev.Add(KindPossibleDuplicate, s.Src, s.UID, s.ContactID, fmt.Sprintf("contact %d may be the same person (Score %d): %s", s.ContactID, s.Score, s.Why))
-	}
+	reviewSuggestions(sugg, rev)
 	return sugg
 }

@@ -159,7 +159,11 @@ func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	}
 	uk := newUserKeys(users, t.matchRev)
 	sieve := newContactSieve(uk)
-	sieve.individuals = !opt.NoSuggestions || !opt.Dedupe.emailRequired()
+	// Likely duplicates read the contacts again as a stream when they can
+	// (a file, no dumps folded in), instead of holding every contact.
+	in := t.cfg.Contacts
+	stream := !opt.NoSuggestions && in.Contacts.Path != "-" && in.Emails == nil && in.UFMatch == nil && in.GroupContacts == nil
+	sieve.individuals = !opt.Dedupe.emailRequired() || (!opt.NoSuggestions && !stream)
 	contacts, err := t.xs[1].extractContacts(t.cfg.Contacts, sieve)
 	if err != nil {
 		return nil, nil, nil, err
@@ -175,10 +179,18 @@ func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	mem.Collect()
 	m := matchUsers(uk, &contacts, index, opt, t.matchRev)
 	var sugg []Suggestion
-	if !opt.NoSuggestions {
+	if !opt.NoSuggestions && !(stream && !sieve.individuals) {
 		sugg = likelyDuplicates(m, &contacts, t.matchRev)
 	}
 	grouped := withGroups(&contacts)
+	if !opt.NoSuggestions && stream && !sieve.individuals {
+		// The contacts read are let go first: the stream needs none of them.
+		contacts, index, sieve = contactList{}, nil, nil
+		mem.Collect()
+		if sugg, err = streamDuplicates(m, in, t.cfg.Overrides, t.matchRev); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	// The contacts and their index, with the users the run's largest
 	// tables, die here (the caller keeps none of them). A collection now,
 	// beside the group sync, brings the heap back down before groups and

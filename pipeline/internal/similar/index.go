@@ -56,7 +56,7 @@ func (x *Index) Freeze() {
 		laid[next[e.key>>x.shift]] = e
 		next[e.key>>x.shift]++
 	}
-	x.pending = nil
+	x.pending, next = nil, nil
 	// Each bucket's entries by key (records stay in the order added),
 	// keys over Cap left out.
 	x.start = start
