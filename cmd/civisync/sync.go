@@ -20,7 +20,7 @@ func syncCommand() *cli.Command {
 			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
 		Flags: concat(
 			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
-			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
+			contactFlags(), ogFlags(), dumpFlags(), matchFlags(), readFlags(), outFlags("csv"),
 			[]cli.Flag{&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)

@@ -13,7 +13,7 @@ func transformCommand() *cli.Command {
 			"`civisync load` reads, and that a pipeline may inspect or edit in between.\n\n" + exitCodesHelp,
 		Flags: concat(
 			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
-			contactFlags(), ogFlags(), matchFlags(), readFlags(),
+			contactFlags(), ogFlags(), dumpFlags(), matchFlags(), readFlags(),
 			[]cli.Flag{
 				&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "civisync-out", Usage: "output `DIR`", Category: "Output"},
 				&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success", Category: "Output"},
