@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -155,7 +156,7 @@ func (d *dumpReader) Next() ([]string, error) {
 			case c == '(':
 				d.line = l.lineNow()
 				row, err := d.tuple()
-				if err != nil && err != errBadTuple {
+				if err != nil && err != errBadTuple && !errors.Is(err, ErrBadRow) {
 					return nil, err
 				}
 				l.skipBlank()
@@ -175,6 +176,9 @@ func (d *dumpReader) Next() ([]string, error) {
 				}
 				if err == errBadTuple {
 					return nil, RowError(d.name, d.line, 0, "a row of the INSERT into %s cannot be read (not a list of values)", d.t.name)
+				}
+				if err != nil {
+					return nil, err
 				}
 				if row == nil {
 					continue

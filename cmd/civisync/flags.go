@@ -199,7 +199,7 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 		return nil, err
 	}
 	if users == nil || contacts == nil {
-		return nil, usagef("--users FILE (or --site DUMP) and --contacts FILE (or --civicrm DUMP) are required (see civisync %s --help)", c.Command.Name)
+		return nil, usagef("--users FILE and --contacts FILE are required (or --site and --civicrm dumps; see civisync %s --help)", c.Command.Name)
 	}
 	cfg.Users = *users
 	cfg.Contacts.Contacts = *contacts
