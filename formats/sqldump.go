@@ -433,8 +433,12 @@ func (d *dumpReader) value() (bool, error) {
 		return d.bits(c == '0')
 	}
 	// a number, NULL, TRUE/FALSE or another bare word
+	l.fill(64) // as far as the dump goes: bare words are short
 	n := 0
-	for l.fill(n+1) && (isIdent(l.buf[l.pos+n]) || l.buf[l.pos+n] == '-' || l.buf[l.pos+n] == '+' || l.buf[l.pos+n] == '.') {
+	for l.pos+n < l.end && bareChar[l.buf[l.pos+n]] {
+		n++
+	}
+	for l.pos+n == l.end && l.fill(n+1) && bareChar[l.buf[l.pos+n]] {
 		n++
 	}
 	if n == 0 {
@@ -455,6 +459,13 @@ func (d *dumpReader) value() (bool, error) {
 	d.cast()
 	return true, nil
 }
+
+var bareChar = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isIdent(byte(c)) || c == '-' || c == '+' || c == '.'
+	}
+	return
+}()
 
 // cast passes a PostgreSQL ::type after a value.
 func (d *dumpReader) cast() {

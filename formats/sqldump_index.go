@@ -167,7 +167,7 @@ var dumpKinds = map[string][]dumpForm{
 	"og_role_names":  {{base: "og_role", schema: &OGRoleNamesSchema}},
 	"groups":         {{base: "node", schema: &GroupsSchema, cols: []string{"nid", "title"}}},
 	"og_groups":      {{base: "og", cols: []string{"nid"}}, {base: "field_data_group_group", cols: []string{"entity_id", "group_group_value"}}},
-	"contacts":       {{base: "civicrm_contact", schema: &ContactsSchema, cols: []string{"id", "contact_type"}}},
+	"contacts":       {{base: "civicrm_contact", schema: &ContactsSchema}},
 	"emails":         {{base: "civicrm_email", schema: &EmailsSchema}},
 	"uf_match":       {{base: "civicrm_uf_match", schema: &UFMatchSchema}},
 	"group_contacts": {{base: "civicrm_group_contact", cols: []string{"group_id", "contact_id", "status"}}},

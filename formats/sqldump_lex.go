@@ -41,6 +41,10 @@ func newSQLLexer(r io.Reader, off int64, line int, st dumpState) *sqlLexer {
 
 // fill makes at least n bytes available at pos, unless the dump ends first.
 func (l *sqlLexer) fill(n int) bool {
+	return l.end-l.pos >= n || l.fillSlow(n)
+}
+
+func (l *sqlLexer) fillSlow(n int) bool {
 	for l.end-l.pos < n {
 		if l.eof {
 			return false
@@ -82,7 +86,14 @@ func (l *sqlLexer) offset() int64 { return l.base + int64(l.pos) }
 
 // peek is the byte at pos+i, or 0 at the end of the dump.
 func (l *sqlLexer) peek(i int) byte {
-	if !l.fill(i + 1) {
+	if l.pos+i < l.end {
+		return l.buf[l.pos+i]
+	}
+	return l.peekSlow(i)
+}
+
+func (l *sqlLexer) peekSlow(i int) byte {
+	if !l.fillSlow(i + 1) {
 		return 0
 	}
 	return l.buf[l.pos+i]
