@@ -63,6 +63,8 @@ type dumpReader struct {
 	row    []string
 	vals   []int // ends of the values in text
 	text   []byte
+	cells  []string
+	spans  []span
 	join   *dumpJoin
 	lend   bool
 }
@@ -270,6 +272,12 @@ var errBadTuple = fmt.Errorf("bad tuple")
 // makes the row; nil for a row left to the caller's error.
 func (d *dumpReader) tuple() ([]string, error) {
 	l := d.l
+	if l.end-l.pos < 1<<16 {
+		l.fill(1 << 16) // as far as the dump goes: most tuples then lie whole in the buffer
+	}
+	if d.tupleFast() {
+		return d.placeRow(d.cells, "values")
+	}
 	l.pos++ // (
 	d.text, d.vals = d.text[:0], d.vals[:0]
 	for {
@@ -313,6 +321,154 @@ func (d *dumpReader) tuple() ([]string, error) {
 	return d.makeRow("values")
 }
 
+// tupleFast reads a tuple of plain quoted strings, numbers and NULLs that
+// lies whole in the buffer, straight from it: a value without escapes is
+// cut from the buffer itself (copied once per row, or not at all when rows
+// borrow the buffer). It reports false, having moved nothing, for anything
+// else (literals with a prefix, casts, text to convert from
+// Windows-1252, a tuple cut by the buffer's end): tuple's slower path reads
+// those.
+func (d *dumpReader) tupleFast() bool {
+	l := d.l
+	if d.enc == encLatin1 {
+		return false
+	}
+	b := l.buf[l.pos:l.end]
+	esc, pg := !l.st.std, l.st.pg
+	text, spans := d.text[:0], d.spans[:0]
+	i := 1 // past (
+	for {
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i >= len(b) {
+			return false
+		}
+		switch c := b[i]; {
+		case c == '\'':
+			i++
+			j := i
+			for j < len(b) && b[j] != '\'' && b[j] != '\\' {
+				j++
+			}
+			if j+1 >= len(b) {
+				return false
+			}
+			if b[j] == '\'' && b[j+1] != '\'' { // no escapes: the value is in the buffer
+				spans = append(spans, span{i, j, false})
+				i = j + 1
+				break
+			}
+			start := len(text)
+			for {
+				text = append(text, b[i:j]...)
+				if j+1 >= len(b) {
+					return false
+				}
+				if b[j] == '\\' {
+					if !esc {
+						text = append(text, '\\')
+						i = j + 1
+					} else {
+						switch e := b[j+1]; e {
+						case 'n':
+							text = append(text, '\n')
+						case 't':
+							text = append(text, '\t')
+						case 'r':
+							text = append(text, '\r')
+						case '0':
+							if pg {
+								return false
+							}
+							text = append(text, 0)
+						case '\'', '"', '\\':
+							text = append(text, e)
+						default:
+							return false // the rarer escapes: the slow path knows them
+						}
+						i = j + 2
+					}
+				} else if b[j+1] == '\'' { // doubled
+					text = append(text, '\'')
+					i = j + 2
+				} else {
+					i = j + 1
+					break
+				}
+				j = i
+				for j < len(b) && b[j] != '\'' && b[j] != '\\' {
+					j++
+				}
+			}
+			spans = append(spans, span{start, len(text), true})
+		case bareChar[c] && c != '_':
+			j := i
+			for j < len(b) && bareChar[b[j]] {
+				j++
+			}
+			if j >= len(b) || b[j] == '\'' || c == '0' && j > i+1 && (b[i+1]|0x20 == 'x' || b[i+1] == 'b') {
+				return false
+			}
+			w := b[i:j]
+			switch {
+			case len(w) == 4 && (w[0]|0x20) == 'n' && (w[1]|0x20) == 'u' && (w[2]|0x20) == 'l' && (w[3]|0x20) == 'l':
+				spans = append(spans, span{0, 0, true})
+			case c > '9' && !(c == '-' || c == '+' || c == '.'):
+				return false // TRUE, FALSE and other words: the slow path
+			default:
+				spans = append(spans, span{i, j, false})
+			}
+			i = j
+		default:
+			return false
+		}
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i >= len(b) {
+			return false
+		}
+		if b[i] == ',' {
+			i++
+			continue
+		}
+		if b[i] != ')' {
+			return false
+		}
+		i++
+		break
+	}
+	// Values that are not UTF-8 are Windows-1252 (or --encoding says):
+	// the slow path converts them.
+	if d.enc == encAuto && (!utf8.Valid(b[:i]) || !utf8.Valid(text)) {
+		return false
+	}
+	var bs, ts string
+	if d.lend {
+		bs, ts = unsafeString(b[:i]), unsafeString(text)
+	} else {
+		bs, ts = string(b[:i]), string(text)
+	}
+	cells := d.cells[:0]
+	for _, sp := range spans {
+		if sp.inText {
+			cells = append(cells, ts[sp.start:sp.end])
+		} else {
+			cells = append(cells, bs[sp.start:sp.end])
+		}
+	}
+	d.cells, d.text, d.spans, d.vals = cells, text, spans, d.vals[:0]
+	l.pos += i
+	return true
+}
+
+// span is where tupleFast found a value: in the buffer or in d.text.
+type span struct {
+	start, end int
+	inText     bool
+}
+
 // skipTuple passes the rest of a tuple that cannot be read, up to its
 // closing parenthesis; false when the dump ends first.
 func (d *dumpReader) skipTuple() bool {
@@ -342,38 +498,47 @@ func (d *dumpReader) skipTuple() bool {
 	return false
 }
 
-// makeRow turns the values read into the row, in header order.
+// makeRow turns the values read into d.text (ending at d.vals) into the
+// row, in header order.
 func (d *dumpReader) makeRow(what string) ([]string, error) {
-	h := d.header
-	n := len(d.t.header())
-	if d.perm == nil && len(d.vals) != n || d.perm != nil && len(d.vals) != len(d.perm) {
-		want := n
-		if d.perm != nil {
-			want = len(d.perm)
-		}
-		return nil, RowError(d.name, d.line, 0, "%d %s, the table has %d columns", len(d.vals), what, want)
-	}
-	if cap(d.row) < len(h) {
-		d.row = make([]string, len(h))
-	}
-	row := d.row[:len(h)]
 	var s string
 	if d.lend {
 		s = unsafeString(d.text)
 	} else {
 		s = string(d.text)
 	}
-	start := 0
-	if d.perm != nil {
-		clear(row)
-	}
-	for i, end := range d.vals {
-		v := s[start:end]
+	cells, start := d.cells[:0], 0
+	for _, end := range d.vals {
+		cells = append(cells, s[start:end])
 		start = end
-		if d.perm == nil {
-			row[i] = v
-		} else if j := d.perm[i]; j >= 0 {
-			row[j] = v
+	}
+	d.cells = cells
+	return d.placeRow(cells, what)
+}
+
+// placeRow puts a statement's values into the row, in header order.
+func (d *dumpReader) placeRow(cells []string, what string) ([]string, error) {
+	h := d.header
+	n := len(d.t.header())
+	if d.perm == nil && len(cells) != n || d.perm != nil && len(cells) != len(d.perm) {
+		want := n
+		if d.perm != nil {
+			want = len(d.perm)
+		}
+		return nil, RowError(d.name, d.line, 0, "%d %s, the table has %d columns", len(cells), what, want)
+	}
+	if cap(d.row) < len(h) {
+		d.row = make([]string, len(h))
+	}
+	row := d.row[:len(h)]
+	if d.perm == nil {
+		copy(row, cells)
+	} else {
+		clear(row)
+		for i, v := range cells {
+			if j := d.perm[i]; j >= 0 {
+				row[j] = v
+			}
 		}
 	}
 	if d.join != nil {

@@ -72,6 +72,10 @@ func (s *dumpSource) open(off int64) (io.Reader, io.Closer, error) {
 func buildDumpIndex(file string, r io.Reader, src *dumpSource) (*dumpIndex, error) {
 	idx := &dumpIndex{file: file, src: src, tables: map[string]*dumpTable{}}
 	l := newSQLLexer(r, 0, 1, dumpState{})
+	if l.fill(512) || l.end > 0 {
+		head := l.buf[:min(l.end, 512)]
+		l.st.mysqldump = bytes.Contains(head, []byte("-- MySQL dump ")) || bytes.Contains(head, []byte("-- MariaDB dump "))
+	}
 	table := func(name string) *dumpTable {
 		k := strings.ToLower(name)
 		t := idx.tables[k]
@@ -116,7 +120,9 @@ func buildDumpIndex(file string, r io.Reader, src *dumpSource) (*dumpIndex, erro
 			}
 			last = t
 			var done bool
-			if h.kind == stmtInsert {
+			if h.kind == stmtInsert && l.st.mysqldump && l.st.delim == ";" {
+				done = l.skipValueLines(&t.rows)
+			} else if h.kind == stmtInsert {
 				done = l.skipValues(&t.rows)
 			} else {
 				done = l.skipCopy(&t.rows)

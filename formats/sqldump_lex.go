@@ -28,6 +28,9 @@ type dumpState struct {
 	pg     bool   // PostgreSQL: -- comments anywhere, $$ quoting
 	std    bool   // standard_conforming_strings: no backslash escapes in '...'
 	delim  string // the statement delimiter (DELIMITER ;; in trigger sections)
+	// mysqldump: the dump says it was made by mysqldump or mariadb-dump,
+	// which write no line break inside a string (see skipValueLines)
+	mysqldump bool
 }
 
 const lexBufSize = 256 << 10
@@ -334,48 +337,114 @@ func (l *sqlLexer) skipDollar(keep *[]byte, max int) bool {
 }
 
 // skipValues passes the tuples of an INSERT (from after VALUES to its
-// delimiter) without decoding them: a scan for quotes and the delimiter.
-// It counts the tuples (each opens with a parenthesis at depth 0).
+// delimiter) without decoding them: a scan for quotes and the delimiter,
+// straight over the buffer. It counts the tuples (each opens with a
+// parenthesis at depth 0).
 func (l *sqlLexer) skipValues(rows *int) bool {
 	d0 := l.st.delim[0]
 	esc := !l.st.std
-	depth := 0
+	depth, n := 0, 0
+	defer func() { *rows += n }()
+	need := 1
+	for {
+		if !l.fill(need) {
+			return false
+		}
+		need = 1
+		b := l.buf[l.pos:l.end]
+		i := 0
+	scan:
+		for i < len(b) {
+			c := b[i]
+			if !valueSpecial[c] && c != d0 {
+				i++
+				continue
+			}
+			switch c {
+			case '\'', '"':
+				j := i + 1
+				for {
+					for j < len(b) && b[j] != c && b[j] != '\\' {
+						j++
+					}
+					if j+1 >= len(b) { // the string goes on past the buffer
+						need = len(b) - i + 1
+						break scan
+					}
+					if b[j] == '\\' {
+						if esc {
+							j += 2
+						} else {
+							j++
+						}
+						continue
+					}
+					if b[j+1] == c { // doubled
+						j += 2
+						continue
+					}
+					break
+				}
+				i = j + 1
+			case '(':
+				if depth == 0 {
+					n++
+				}
+				depth++
+				i++
+			case ')':
+				depth--
+				i++
+			default:
+				l.pos += i
+				if l.atDelim() {
+					l.pos += len(l.st.delim)
+					return true
+				}
+				l.pos++
+				i = 0
+				b = l.buf[l.pos:l.end]
+			}
+		}
+		l.pos += i
+	}
+}
+
+// skipValueLines is skipValues for a dump made by mysqldump (or
+// mariadb-dump), which escapes every newline and carriage return inside a
+// string: each line break is outside strings, so a line ending in ; ends
+// the statement, and a line is passed with one IndexByte. Tuples are
+// counted as the openings of lines and the "),(" between tuples.
+func (l *sqlLexer) skipValueLines(rows *int) bool {
 	for {
 		if !l.fill(1) {
 			return false
 		}
 		b := l.buf[l.pos:l.end]
-		i := 0
-		for i < len(b) && !valueSpecial[b[i]] && b[i] != d0 {
-			i++
-		}
-		l.pos += i
-		if i == len(b) {
-			continue
-		}
-		switch c := b[i]; c {
-		case '\'', '"':
-			if !l.skipQuoted(c, esc, nil, 0) {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			if !l.fill(len(b) + 1) { // a line longer than the buffer, or the last one
+				if l.end-l.pos > 0 && l.buf[l.end-1] == ';' {
+					l.pos = l.end
+					return true
+				}
 				return false
 			}
-		case '(':
-			if depth == 0 {
-				*rows++
-			}
-			depth++
-			l.pos++
-		case ')':
-			depth--
-			l.pos++
-		default:
-			if c == d0 && l.atDelim() {
-				l.pos += len(l.st.delim)
-				return true
-			}
-			l.pos++
+			continue
+		}
+		line := b[:i]
+		if bytes.IndexByte(line, '(') >= 0 {
+			*rows += 1 + bytes.Count(line, tupleSep)
+		}
+		l.pos += i + 1
+		line = bytes.TrimRight(line, "\r \t")
+		if len(line) > 0 && line[len(line)-1] == ';' {
+			return true
 		}
 	}
 }
+
+var tupleSep = []byte("),(")
 
 var valueSpecial = func() (t [256]bool) {
 	for _, c := range []byte("'\"();") {

@@ -44,6 +44,10 @@ var siteTables = map[string]bool{"users": true, "memberships": true, "og_roles":
 // contacts table in the CiviCRM dump; the others are read when there.
 func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users, contacts **pipeline.Input) error {
 	prefix := c.String("table-prefix")
+	if civi := c.String("civicrm"); civi != "" && c.String("site") != "" && civi != c.String("site") {
+		// the two dumps are indexed at once; the calls below get the results
+		go formats.OpenDump(civi, ro)
+	}
 	if prefix != "" {
 		// explicit per-table flags may name a dump too: they take the prefix
 		for _, in := range []*pipeline.Input{*users, cfg.OG.Memberships, cfg.OG.Roles, cfg.OG.RoleNames, cfg.OG.Groups} {
