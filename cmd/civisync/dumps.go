@@ -138,6 +138,9 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 func stdinFlags(c *cli.Context) int {
 	n := 0
 	for _, f := range []string{"users", "contacts", "emails", "uf-match", "group-contacts", "memberships", "og-roles", "og-role-names", "groups", "site", "civicrm"} {
+		if f == "civicrm" && c.String("site") == "-" {
+			continue // one dump of both databases
+		}
 		if c.String(f) == "-" {
 			n++
 		}
