@@ -122,11 +122,16 @@ func (d *dumpReader) Next() ([]string, error) {
 				}
 			}
 			h, ok, cut := d.l.readHead()
-			if cut || !ok {
-				if d.l.rerr != nil {
-					return nil, &Error{File: d.file, Err: fmt.Errorf("%w: %w", ErrBadFile, d.l.rerr)}
-				}
+			if d.l.rerr != nil {
+				return nil, &Error{File: d.file, Err: fmt.Errorf("%w: %w", ErrBadFile, d.l.rerr)}
+			}
+			if cut {
 				return nil, d.cutError()
+			}
+			if !ok { // the dump ends here, between statements
+				d.Close()
+				d.l, d.seg = nil, len(d.t.segs)
+				return nil, io.EOF
 			}
 			mine := strings.EqualFold(h.table, d.t.name)
 			switch {

@@ -211,11 +211,11 @@ func kindName(kind string) string {
 // fits reports whether t is a table of form f, and the prefix before its
 // base name.
 func (f *dumpForm) fits(t *dumpTable) (prefix string, ok bool) {
-	n := strings.ToLower(t.name)
-	if !strings.HasSuffix(n, f.base) {
+	cut := len(t.name) - len(f.base)
+	if cut < 0 || !asciiEqualFold(t.name[cut:], f.base) {
 		return "", false
 	}
-	prefix = t.name[:len(n)-len(f.base)]
+	prefix = t.name[:cut]
 	if prefix != "" && !strings.HasSuffix(prefix, "_") {
 		return "", false
 	}
@@ -234,6 +234,24 @@ func (f *dumpForm) fits(t *dumpTable) (prefix string, ok bool) {
 		}
 	}
 	return prefix, true
+}
+
+// asciiEqualFold compares a name with an ASCII base name, ignoring ASCII
+// case only (Unicode folding could change a name's length).
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func hasColumn(h []string, c string) bool {

@@ -422,6 +422,11 @@ func (l *sqlLexer) skipValueLines(rows *int) bool {
 		}
 		b := l.buf[l.pos:l.end]
 		i := bytes.IndexByte(b, '\n')
+		if i < 0 && len(b) >= 1<<20 { // a long line: passed a buffer at a time, not held whole
+			*rows += bytes.Count(b, tupleSep)
+			l.pos += len(b) - 2 // the last bytes may end the statement
+			continue
+		}
 		if i < 0 {
 			if !l.fill(len(b) + 1) { // a line longer than the buffer, or the last one
 				if l.end-l.pos > 0 && l.buf[l.end-1] == ';' {

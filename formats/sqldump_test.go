@@ -161,6 +161,19 @@ func TestDumpDialects(t *testing.T) {
 			opt:  Options{Table: "groups"},
 			dump: "CREATE TABLE `term_node` (`nid` int, `vid` int, `tid` int);\nCREATE TABLE `tracker_node` (`nid` int, `published` int, `changed` int);\nCREATE TABLE `node` (`nid` int, `type` varchar(32), `title` varchar(255), `uid` int);\nINSERT INTO `node` VALUES (5,'group','Garden',1);\n",
 			want: []string{"nid|type|title|uid", "4:5|group|Garden|1"}},
+		{name: "Joomla: jos_users with block, name and username",
+			dump: "-- phpMyAdmin SQL Dump\nSET SQL_MODE = \"NO_AUTO_VALUE_ON_ZERO\";\nCREATE TABLE IF NOT EXISTS `jos_users` (\n  `id` int(11) NOT NULL auto_increment,\n  `name` varchar(255) NOT NULL default '',\n  `username` varchar(150) NOT NULL default '',\n  `email` varchar(100) NOT NULL default '',\n  `block` tinyint(4) NOT NULL default '0',\n  `params` text NOT NULL,\n  PRIMARY KEY  (`id`)\n) TYPE=MyISAM;\nINSERT INTO `jos_users` VALUES(62, 'Administrator', 'admin', 'admin@example.org', 0, 'admin_language=\\neditor=\\n');\n" +
+				"CREATE TABLE IF NOT EXISTS `jos_core_log_searches` (`search_term` varchar(128), `hits` int);\n",
+			want: []string{"id|name|username|email|block|params", "12:62|Administrator|admin|admin@example.org|0|admin_language=\neditor=\n"}},
+		{name: "CiviCRM's civicrm_generated.mysql: data only, column lists, tuples on lines of their own",
+			opt: Options{Table: "contacts"},
+			dump: "-- MySQL dump 10.13  Distrib 8.0.27, for Linux (x86_64)\n/*!50503 SET NAMES utf8mb4 */;\n\n--\n-- Dumping data for table `civicrm_contact`\n--\n\nLOCK TABLES `civicrm_contact` WRITE;\n/*!40000 ALTER TABLE `civicrm_contact` DISABLE KEYS */;\n" +
+				"INSERT INTO `civicrm_contact` (`id`, `contact_type`, `first_name`, `last_name`, `is_deleted`) VALUES\n (1,'Organization',NULL,NULL,0),\n (172,'Individual','Brzęczysław','Nielsen',0);\n/*!40000 ALTER TABLE `civicrm_contact` ENABLE KEYS */;\nUNLOCK TABLES;\n" +
+				"LOCK TABLES `civicrm_contact_type` WRITE;\nINSERT INTO `civicrm_contact_type` (`id`, `name`) VALUES\n (1,'Individual');\nUNLOCK TABLES;\n",
+			want: []string{"id|contact_type|first_name|last_name|is_deleted", "11:1|Organization|||0", "12:172|Individual|Brzęczysław|Nielsen|0"}},
+		{name: "a mysqldump INSERT on one line longer than the buffer",
+			dump: "-- MySQL dump 10.13\nCREATE TABLE `watchdog` (`wid` int, `message` text);\nINSERT INTO `watchdog` VALUES " + strings.Repeat("(1,'a;\\n'),", 150000) + "(2,'end');\n" + usersCreate + "INSERT INTO users VALUES (1,'a','a@x');\n",
+			want: []string{"uid|name|mail", "12:1|a|a@x"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
