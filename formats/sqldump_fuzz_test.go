@@ -2,11 +2,14 @@ package formats
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzDumpReader: whatever the bytes, reading a dump ends, without a
@@ -18,6 +21,13 @@ func FuzzDumpReader(f *testing.F) {
 	f.Add([]byte("/*!40101 SET NAMES latin1 */;\nCREATE TABLE `wp_users` (`ID` int, `user_email` text);\nINSERT INTO wp_users VALUES (1,'\xe9');\nCREATE TABLE `wp_usermeta` (`user_id` int, `meta_key` text, `meta_value` text);\nINSERT INTO wp_usermeta VALUES (1,'first_name','A');\n"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// a reader that never ends is a failure too: say where it loops
+		watchdog := time.AfterFunc(20*time.Second, func() {
+			buf := make([]byte, 1<<20)
+			n := runtime.Stack(buf, true)
+			panic(fmt.Sprintf("reading %q never ended:\n%s", data, buf[:n]))
+		})
+		defer watchdog.Stop()
 		path := filepath.Join(dir, "f.sql")
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)

@@ -94,6 +94,9 @@ func buildDumpIndex(file string, r io.Reader, src *dumpSource) (*dumpIndex, erro
 		if !ok {
 			break
 		}
+		if statements == 0 && !h.passed && h.kind != stmtInsert && strings.HasPrefix(h.word, "PGDMP") {
+			return nil, &Error{File: file, Err: fmt.Errorf("%w: a pg_dump archive in its custom format, not SQL: make a plain dump (pg_dump without -Fc), or turn this one into SQL with pg_restore -f site.sql FILE", ErrBadFile)}
+		}
 		if statements == 0 && !h.passed && !stmtWords[strings.ToUpper(h.word)] && h.kind != stmtInsert {
 			return nil, &Error{File: file, Line: h.line, Err: fmt.Errorf("%w: not a SQL dump (it does not start with SQL statements such as CREATE TABLE, INSERT or SET)", ErrBadFile)}
 		}

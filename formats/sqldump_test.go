@@ -138,6 +138,9 @@ func TestDumpDialects(t *testing.T) {
 		{name: "garbage",
 			dump: "\x00\x01\x02PK garbage; 'not sql",
 			err:  "not a SQL dump"},
+		{name: "a pg_dump custom-format archive",
+			dump: "PGDMP\x01\x0e\x00\x04\x08\x01\x01\x01",
+			err:  "pg_restore -f"},
 		{name: "a .sql file that is a CSV",
 			dump: "uid,name,mail\n1,a,a@x\n",
 			err:  "not a SQL dump"},
@@ -236,6 +239,20 @@ func TestStdinSniffing(t *testing.T) {
 			}
 		})
 	}
+	t.Run("xlsx", func(t *testing.T) {
+		path := makeXLSX(t, "users.xlsx", sheet{name: "Sheet1", rows: map[int][]any{1: {"uid", "name", "mail"}, 2: {1, "a", "a@x"}}})
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readDumpRows("-", Options{Stdin: bytes.NewReader(data)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, "\n") != "uid|name|mail\n2:1|a|a@x" {
+			t.Fatalf("got %q", got)
+		}
+	})
 	t.Run("a dump read twice from one standard input", func(t *testing.T) {
 		in := strings.NewReader(dump)
 		for i := 0; i < 2; i++ {

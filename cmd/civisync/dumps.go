@@ -31,6 +31,10 @@ func dumpTable(flag string) string {
 		return "og_roles"
 	case "og-role-names":
 		return "og_role_names"
+	case "og-groups": // SPEC §1.2's --og-groups and --civicrm-groups, when they come
+		return "og_groups"
+	case "civicrm-groups":
+		return "civicrm_groups"
 	}
 	return ""
 }
