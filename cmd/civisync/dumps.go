@@ -89,13 +89,13 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 				cfg.OG.Memberships = from(site, "memberships")
 			}
 		}
-		if cfg.OG.Memberships != nil && og == nil {
+		if cfg.OG.Memberships != nil { // each table a flag did not give comes from the site
 			for _, t := range []struct {
 				kind string
 				in   **pipeline.Input
 			}{{"og_roles", &cfg.OG.Roles}, {"og_role_names", &cfg.OG.RoleNames}, {"groups", &cfg.OG.Groups}} {
-				if *t.in != nil {
-					continue
+				if *t.in != nil || t.kind == "og_role_names" && cfg.OG.Roles == nil {
+					continue // role names serve the roles only
 				}
 				ok, err := has(t.kind)
 				if err != nil {
@@ -104,9 +104,6 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 				if ok {
 					*t.in = from(site, t.kind)
 				}
-			}
-			if cfg.OG.Roles == nil {
-				cfg.OG.RoleNames = nil
 			}
 		}
 	}

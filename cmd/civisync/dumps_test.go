@@ -16,6 +16,7 @@ func TestDumpGoldensMatchExports(t *testing.T) {
 		"dump-drupal7-site":       "drupal7-raw-dumps", // a prefixed mysqldump + a latin1 CiviCRM dump
 		"dump-drupal6-pg":         "drupal6",           // pg_dump's COPY blocks
 		"dump-wordpress-gz-stdin": "wordpress",         // gzip on standard input, usermeta names
+		"dump-flag-wins":          "drupal7-raw-dumps", // --memberships and --group-contacts CSVs beside the dumps
 	}
 	for dump, export := range pairs {
 		for _, f := range []string{"user_contacts.csv", "new_contacts.csv", "group_members.csv", "acl_admins.csv", "groups.csv", "user_import_og.csv", "stdout", "exit"} {
