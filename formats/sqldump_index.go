@@ -286,6 +286,19 @@ func (idx *dumpIndex) find(kind, prefix string) (*dumpTable, string, error) {
 			}
 		}
 	}
+	if strings.HasPrefix(forms[0].base, "civicrm_") && len(cands) > 1 {
+		// CiviCRM's tables carry no site prefix; its logging copies
+		// (log_civicrm_contact ...) are no tables of their kind.
+		var plain []cand
+		for _, c := range cands {
+			if c.prefix == "" {
+				plain = append(plain, c)
+			}
+		}
+		if len(plain) > 0 {
+			cands = plain
+		}
+	}
 	if prefix != "" {
 		var picked []cand
 		for _, c := range cands {
