@@ -118,6 +118,13 @@ func (l *sqlLexer) readHead() (h stmtHead, ok, cut bool) {
 		l.applySet(string(text))
 		h.passed = true
 		return h, true, false
+	case "PRAGMA": // SQLite's .dump (Drupal 7 on SQLite): standard strings, no backslash escapes
+		l.st.std = true
+		if !l.skipStatement(nil, 0) {
+			return h, true, true
+		}
+		h.passed = true
+		return h, true, false
 	case "DELIMITER":
 		l.skipBlank()
 		d := l.word()
