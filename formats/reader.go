@@ -129,7 +129,7 @@ func Open(path string, opt Options) (Reader, error) {
 	}
 	if filepath.Ext(name) == ".sql" || LooksLikeSQL(sample) {
 		f.Close()
-		idx, err := loadDump(path, opt, true)
+		idx, err := loadDump(path, opt)
 		if err != nil {
 			return nil, err
 		}

@@ -106,7 +106,7 @@ func BenchmarkDumpIndex(b *testing.B) {
 	b.SetBytes(st.Size())
 	for b.Loop() {
 		forgetDump(sqlPath)
-		if _, err := loadDump(sqlPath, Options{}, true); err != nil {
+		if _, err := loadDump(sqlPath, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -371,7 +371,7 @@ func (idx *dumpIndex) cutError() error {
 // OpenDump indexes the SQL dump at path ("-": standard input), so its
 // tables can be asked for; it is an error if the file is not a SQL dump.
 func OpenDump(path string, opt Options) (*Dump, error) {
-	idx, err := loadDump(path, opt, true)
+	idx, err := loadDump(path, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -392,7 +392,6 @@ type dumpEntry struct {
 	err  error
 	// standard input that is not a dump, sniffed: read once, by one input
 	plain    io.Reader
-	plainGz  bool
 	plainZip bool
 	taken    bool
 }
@@ -414,9 +413,8 @@ func entryFor(key any) *dumpEntry {
 	return e
 }
 
-// loadDump indexes the dump at path once per run. sure: the caller knows
-// it is meant to be a dump (--site, a .sql name).
-func loadDump(path string, opt Options, sure bool) (*dumpIndex, error) {
+// loadDump indexes the dump at path ("-": standard input) once per run.
+func loadDump(path string, opt Options) (*dumpIndex, error) {
 	if path == "-" {
 		e := stdinEntry(opt)
 		if e.err != nil {
@@ -482,7 +480,7 @@ func stdinEntry(opt Options) *dumpEntry {
 				return
 			}
 			zb := bufio.NewReaderSize(z, 64<<10)
-			r, e.plainGz = zb, true
+			r = zb
 			if h, _ := zb.Peek(sniffBytes); !LooksLikeSQL(h) {
 				e.plain = zb
 				return
