@@ -191,7 +191,7 @@ func (d *dumpReader) Next() ([]string, error) {
 					continue
 				}
 				return row, nil
-			case c == 0:
+			case c == 0 && !l.fill(1): // the end, not a NUL byte
 				return nil, d.cutError()
 			case l.atDelim():
 				l.pos += len(l.st.delim)
@@ -315,7 +315,7 @@ func (d *dumpReader) tuple() ([]string, error) {
 			l.pos++
 			break
 		}
-		if c == 0 {
+		if c == 0 && !l.fill(1) {
 			return nil, d.cutError()
 		}
 		if !d.skipTuple() {
@@ -865,7 +865,10 @@ func (d *dumpReader) copyLine() ([]string, error) {
 				d.text = append(d.text, '\r')
 			}
 		case '\\':
-			e := l.peek(0)
+			if !l.fill(1) {
+				return nil, d.cutError()
+			}
+			e := l.buf[l.pos]
 			l.pos++
 			switch e {
 			case 'N':
@@ -884,8 +887,6 @@ func (d *dumpReader) copyLine() ([]string, error) {
 				d.text = append(d.text, '\v')
 			case 'x':
 				d.pgHex()
-			case 0:
-				return nil, d.cutError()
 			default:
 				if e >= '0' && e <= '7' {
 					d.pgOctal(e)

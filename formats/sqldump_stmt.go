@@ -161,9 +161,12 @@ func (l *sqlLexer) nameList() []string {
 		case 0:
 			return cols
 		}
+		at := l.offset()
 		n := l.name()
 		if n == "" { // not a name list after all
-			l.pos++
+			if l.offset() == at {
+				l.pos++
+			}
 			continue
 		}
 		cols = append(cols, n)
