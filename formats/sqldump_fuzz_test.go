@@ -19,6 +19,9 @@ func FuzzDumpReader(f *testing.F) {
 	f.Add([]byte("SET standard_conforming_strings = on;\nCOPY public.users (uid, name, mail) FROM stdin;\n1\ta\\tb\t\\N\n\\.\n"))
 	f.Add([]byte("DELIMITER ;;\nCREATE TRIGGER t BEGIN SET @a = 1; END;;\nDELIMITER ;\nINSERT INTO `users` (`uid`,`mail`) VALUES (1,'x');\n"))
 	f.Add([]byte("/*!40101 SET NAMES latin1 */;\nCREATE TABLE `wp_users` (`ID` int, `user_email` text);\nINSERT INTO wp_users VALUES (1,'\xe9');\nCREATE TABLE `wp_usermeta` (`user_id` int, `meta_key` text, `meta_value` text);\nINSERT INTO wp_usermeta VALUES (1,'first_name','A');\n"))
+	f.Add([]byte("-- MySQL dump 10.13\n/*!40101 SET NAMES utf8mb4 */;\nCREATE TABLE `users` (`uid` int, `mail` text);\nINSERT INTO `users` VALUES\n (1,'a;'),\n (2,_binary 'b');\nCREATE TABLE `civicrm_group` (`id` int, `title` text);\nINSERT INTO `civicrm_group` VALUES (1,'T');\nCREATE TABLE `civicrm_group_contact` (`id` int, `group_id` int, `contact_id` int, `status` text);\nINSERT INTO `civicrm_group_contact` VALUES (1,1,2,'Added');\n"))
+	f.Add([]byte("PRAGMA foreign_keys=OFF;\nCREATE TABLE users (uid INTEGER, mail TEXT);\nINSERT INTO users VALUES(1,E'a\\tb'::text);\n"))
+	f.Add([]byte(gz("CREATE TABLE users (uid int, mail text);\nINSERT INTO users VALUES (1,'x');\n")))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// a reader that never ends is a failure too: say where it loops
