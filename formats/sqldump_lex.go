@@ -119,6 +119,8 @@ func (l *sqlLexer) skipBlank() {
 		switch {
 		case isSpace(c):
 			l.pos++
+		case c == 0xEF && l.offset() == 0 && l.peek(1) == 0xBB && l.peek(2) == 0xBF: // a BOM an editor added
+			l.pos += 3
 		case c == '#' && !l.st.pg:
 			l.skipLine()
 		case c == '-' && l.peek(1) == '-' && (l.st.pg || isSpace(l.peek(2)) || l.peek(2) == 0 || l.peek(2) == '-'):
