@@ -78,6 +78,9 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 		if err != nil {
 			return err
 		}
+		if _, err := d.Has("users"); err != nil { // two sites: said of the users first
+			return err
+		}
 		has := func(kind string) (bool, error) { return d.Has(kind) }
 		og := cfg.OG.Memberships
 		if og == nil {
