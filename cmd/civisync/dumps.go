@@ -138,16 +138,19 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 }
 
 // stdinFlags counts the inputs given as - (standard input), which can be
-// read by one of them only; --site - gives several tables of one dump.
+// read by one of them only; --site - gives several tables of one dump, and
+// may give the CiviCRM tables too.
 func stdinFlags(c *cli.Context) int {
 	n := 0
-	for _, f := range []string{"users", "contacts", "emails", "uf-match", "group-contacts", "memberships", "og-roles", "og-role-names", "groups", "site", "civicrm"} {
-		if f == "civicrm" && c.String("site") == "-" {
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0]
+		if _, ok := f.(*cli.StringFlag); !ok || name == "out" || c.String(name) != "-" {
+			continue
+		}
+		if name == "civicrm" && c.String("site") == "-" {
 			continue // one dump of both databases
 		}
-		if c.String(f) == "-" {
-			n++
-		}
+		n++
 	}
 	return n
 }
