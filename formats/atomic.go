@@ -214,6 +214,7 @@ func CreateAtomic(path string, inputs []string) (*AtomicFile, error) {
 	if err != nil {
 		return nil, &Error{File: path, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
 	}
+	tmp.Chmod(0o644) // CreateTemp makes it 0600; outputs are for others to read too
 	return &AtomicFile{Writer: tmp, path: path, tmp: tmp}, nil
 }
 
