@@ -224,6 +224,7 @@ func (e *syntaxError) Error() string { return e.what() }
 // any other record is parsed by readRecord.
 func (c *csvReader) read() ([]string, error) {
 	for {
+		c.skipBlank()
 		line, err := c.peekLine()
 		if err == io.EOF && len(line) == 0 {
 			return nil, io.EOF
@@ -247,6 +248,26 @@ func (c *csvReader) read() ([]string, error) {
 		}
 		return c.split(string(line)), nil
 	}
+}
+
+// skipBlank reads past the blank lines (\n or \r\n alone) at the front of
+// the buffer in one go: a file of millions of them costs a pass over its
+// bytes, not a call per line.
+func (c *csvReader) skipBlank() {
+	buf, _ := c.tb.Peek(c.tb.Buffered())
+	k := 0
+	for k < len(buf) {
+		if buf[k] == '\n' {
+			c.n++
+			k++
+		} else if buf[k] == '\r' && k+1 < len(buf) && buf[k+1] == '\n' {
+			c.n++
+			k += 2
+		} else {
+			break
+		}
+	}
+	c.tb.Discard(k)
 }
 
 // trimEOL cuts a line's \n, then a \r before it (or at the end of input).
@@ -779,6 +800,14 @@ func (r *recordCounter) add(b []byte) {
 		r.prev = '\n'
 	}
 	for len(b) > 0 {
+		if b[0] == '\n' && !r.inQ { // runs of blank lines, a byte at a time
+			if r.data {
+				r.n++
+			}
+			r.data, r.prev, r.closed = false, '\n', false
+			b = b[1:]
+			continue
+		}
 		i := bytes.IndexByte(b, '\n')
 		line := b
 		if i >= 0 {
