@@ -142,7 +142,7 @@ func startCSV(name string, tb *bufio.Reader, delim rune, mysql bool) (*csvReader
 	}
 	if se := (*syntaxError)(nil); errors.As(err, &se) {
 		// FILE:LINE(:COL) like any other error, the line where the header starts
-		return nil, &Error{File: name, Line: se.start, Column: se.col, Err: fmt.Errorf("%w: header: %s", ErrBadFile, se.what())}
+		return nil, &Error{File: name, Line: se.start, Column: se.column(), Err: fmt.Errorf("%w: header: %s", ErrBadFile, se.what())}
 	}
 	if err != nil {
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: header: %w", ErrBadFile, err)}
@@ -180,7 +180,7 @@ func (c *csvReader) Next() ([]string, error) {
 		}
 		var se *syntaxError
 		if errors.As(err, &se) {
-			return nil, RowError(c.name, se.start, se.col, "%s", se.what())
+			return nil, RowError(c.name, se.start, se.column(), "%s", se.what())
 		}
 		var le *lateUTF8Error
 		if errors.As(err, &le) {
@@ -215,6 +215,15 @@ func (e *syntaxError) what() string {
 }
 
 func (e *syntaxError) Error() string { return e.what() }
+
+// column is the column to report beside the record's first line: none
+// when the error is on a later line (what says where).
+func (e *syntaxError) column() int {
+	if e.line != e.start {
+		return 0
+	}
+	return e.col
+}
 
 // read returns the next record and sets c.line to the line where it
 // starts. Physical lines end in \n, \r\n, or the end of the input (a \r

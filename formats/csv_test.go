@@ -583,3 +583,28 @@ func TestRowsHint(t *testing.T) {
 		})
 	}
 }
+
+// TestCSVSyntaxErrors: the one-line messages of records that cannot be read
+// name the record's first line, and the column where it is on that line.
+func TestCSVSyntaxErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"text after closing quote", "a,b\n1,\"x\"y\n", `in.csv:2:5: bad row: text after the closing quote of a field`},
+		{"on a later line", "a,b\n1,\"x\ny\"z\n", `in.csv:2: bad row: text after the closing quote of a field, at line 3 column 2`},
+		{"never closed", "a,b\n1,\"x\n2,3\n", `in.csv:2: bad row: the quote opened here is never closed (the reader gave up at line 3, the end of the file); the lines in between are not read`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, "in.csv", []byte(tc.data))
+			r, err := Open(path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			_, err = r.Next()
+			if !errors.Is(err, ErrBadRow) || strings.TrimPrefix(err.Error(), filepath.Dir(path)+"/") != tc.want {
+				t.Errorf("error %v, want %s", err, tc.want)
+			}
+		})
+	}
+}
