@@ -608,3 +608,44 @@ func TestCSVSyntaxErrors(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCountRecords is the record count that sizes the callers' slices,
+// taken while a file is checked for UTF-8, beside the line count it
+// replaced.
+func BenchmarkCountRecords(b *testing.B) {
+	for _, quoteEvery := range []int{0, 20} {
+		data := usersCSVQuoted(100_000, quoteEvery)
+		b.Run(fmt.Sprintf("quotes-1in%d/records", quoteEvery), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				var c recordCounter
+				c.add(data)
+				if c.total() != 100_001 {
+					b.Fatal(c.total())
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("quotes-1in%d/lines", quoteEvery), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if bytes.Count(data, []byte{'\n'}) != 100_001 {
+					b.Fatal()
+				}
+			}
+		})
+	}
+}
+
+func TestHasBlankLine(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		for _, pat := range []string{"\n\n", "\n\r\n", "\n", "\r\n", "\n\r", "\nx\n"} {
+			for at := 0; at+len(pat) <= n+len(pat); at++ {
+				b := []byte(strings.Repeat("a", at) + pat + strings.Repeat("b", n-at))
+				want := bytes.Contains(b, []byte("\n\n")) || bytes.Contains(b, []byte("\n\r\n"))
+				if got := hasBlankLine(b); got != want {
+					t.Fatalf("hasBlankLine(%q) = %v", b, got)
+				}
+			}
+		}
+	}
+}
