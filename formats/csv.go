@@ -26,11 +26,11 @@ const sniffBytes = 64 << 10
 const stdinProbe = 1 << 20
 
 type csvReader struct {
-	lines  int // records counted while checking the encoding, 0 if unknown
-	name   string
-	closer io.Closer
-	header []string
-	line   int
+	records int // records counted while checking the encoding, 0 if unknown
+	name    string
+	closer  io.Closer
+	header  []string
+	line    int
 
 	tb    *bufio.Reader
 	comma byte
@@ -76,8 +76,8 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 	if !seekable {
 		br = bufio.NewReaderSize(rc, stdinProbe) // room to Peek the whole probe
 	}
-	lines := 0
-	text, err := decode(br, rc, seekable, opt.Encoding, &lines)
+	records := 0
+	text, err := decode(br, rc, seekable, opt.Encoding, &records)
 	if err != nil {
 		rc.Close()
 		return nil, &Error{File: name, Err: err}
@@ -103,7 +103,7 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		rc.Close()
 		return nil, err
 	}
-	c.closer, c.lines = rc, lines
+	c.closer, c.records = rc, records
 	return c, nil
 }
 
@@ -171,7 +171,7 @@ func (c *csvReader) Close() error     { return c.closer.Close() }
 // RowsHint is about how many rows the file has (its records, not its
 // physical lines: blank lines and the line breaks inside quoted cells do
 // not count), so callers can size their slices once; 0 when unknown.
-func (c *csvReader) RowsHint() int { return c.lines }
+func (c *csvReader) RowsHint() int { return c.records }
 
 func (c *csvReader) Next() ([]string, error) {
 	rec, err := c.read()
@@ -611,10 +611,11 @@ func allEmpty(fs []string) bool {
 	return true
 }
 
-// decode returns the input as UTF-8 text. A BOM decides; otherwise the
-// whole input must be valid UTF-8 or it is read as Windows-1252, the
-// encoding Excel writes "CSV" in on Western Windows machines.
-func decode(br *bufio.Reader, src io.Reader, seekable bool, enc string, lines *int) (io.Reader, error) {
+// decode returns the input as UTF-8 text. A BOM decides; otherwise a file
+// must be valid UTF-8 throughout or it is read as Windows-1252, the
+// encoding Excel writes "CSV" in on Western Windows machines (a stream:
+// see lateUTF8). A file's records are counted into *records on the way.
+func decode(br *bufio.Reader, src io.Reader, seekable bool, enc string, records *int) (io.Reader, error) {
 	if enc != "" {
 		e, err := lookupEncoding(enc)
 		if err != nil {
@@ -648,7 +649,7 @@ func decode(br *bufio.Reader, src io.Reader, seekable bool, enc string, lines *i
 		}
 		return &lateUTF8{r: br, ascii: isASCII(sample)}, nil
 	} else {
-		valid, err := isUTF8(br, f, lines)
+		valid, err := isUTF8(br, f, records)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrBadFile, err)
 		}
