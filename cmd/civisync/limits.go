@@ -68,22 +68,46 @@ func parseSize(s string) (int64, error) {
 }
 
 // defaultCeiling is the memory a run may take without --max-memory:
-// GOMEMLIMIT when set; else under a ulimit -v (Go reserves address space
-// beyond what it uses, hence 3/4) or a cgroup's memory.max (whose excess
-// is a silent kill, hence 9/10); else none.
+// GOMEMLIMIT when set; else under a ulimit -v a third of the address space
+// left when civisync starts (Go reserves much more address space than it
+// uses, and a reservation refused is a crash with a stack trace, so the
+// address space is watched too, see startCeiling) or 9/10 of a cgroup's
+// memory.max (whose excess is a silent kill); else none.
 func defaultCeiling() (int64, string) {
 	if lim := debug.SetMemoryLimit(-1); lim != math.MaxInt64 {
 		return lim, "GOMEMLIMIT"
 	}
 	best, source := int64(0), ""
-	var rl syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_AS, &rl) == nil && rl.Cur < math.MaxInt64 {
-		best, source = int64(rl.Cur/4*3), "ulimit -v"
+	if as := addressLimit(); as > 0 {
+		best, source = max((as-vmSize())/3, 1), "ulimit -v"
 	}
 	if n := cgroupMemoryMax(); n > 0 && (best == 0 || n/10*9 < best) {
 		best, source = n/10*9, "the cgroup's memory.max"
 	}
 	return best, source
+}
+
+// addressLimit is the ulimit -v (RLIMIT_AS) in bytes, 0 if none.
+func addressLimit() int64 {
+	var rl syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_AS, &rl) != nil || rl.Cur >= math.MaxInt64 {
+		return 0
+	}
+	return int64(rl.Cur)
+}
+
+// vmSize is the process's address space in bytes (/proc/self/statm), 0 if
+// unknown.
+func vmSize() int64 {
+	data, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	pages, err := strconv.ParseInt(strings.Fields(string(data))[0], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
 }
 
 // cgroupMemoryMax is this process's cgroup v2 memory.max, 0 if none.
@@ -116,20 +140,24 @@ var exitProcess = os.Exit
 // startCeiling watches the memory the Go runtime holds (heap, stacks and
 // their overhead, less what it gave back: about the resident size) and
 // ends the run with one line and exit status 2 once it passes limit. The
-// collector is told the limit too, so it works harder before that.
-// Printing a Go stack trace is left off: an allocation too big to be seen
-// in time, refused by the system, ends in one line too.
+// collector is told the limit too, so it works harder before that. Under a
+// ulimit -v the address space is watched as well, stopping the run while
+// the next reservations (64 MiB heap arenas) still fit.
 func startCeiling(limit int64, source string, stderr io.Writer) {
 	debug.SetMemoryLimit(limit)
-	debug.SetTraceback("none")
+	as := addressLimit()
 	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 	go func() {
 		for range time.Tick(5 * time.Millisecond) {
 			metrics.Read(samples)
 			used := samples[0].Value.Uint64() - samples[1].Value.Uint64()
-			if used > uint64(limit) {
-				fmt.Fprintf(stderr, "civisync: out of memory: the run needs more than the %s that %s allows; raise it (e.g. --max-memory %s) or give smaller inputs\n",
-					sizeString(limit), source, sizeString(limit*2))
+			if used > uint64(limit) || as > 0 && vmSize() > as-256<<20 {
+				hint := ""
+				if source == "--max-memory" || source == "GOMEMLIMIT" {
+					hint = " (e.g. --max-memory " + sizeString(limit*2) + ")"
+				}
+				fmt.Fprintf(stderr, "civisync: out of memory: the run needs more than the %s that %s allows; raise it%s or give smaller inputs\n",
+					sizeString(limit), source, hint)
 				exitProcess(exitInput)
 			}
 		}
