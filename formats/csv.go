@@ -794,90 +794,81 @@ func isUTF8(br *bufio.Reader, f *os.File, records *int) (bool, error) {
 	return valid, nil
 }
 
-// recordCounter counts the records of a CSV (of any of the delimiters
-// sniffed) as it streams by: the lines with something on them, outside
-// quoted fields. It sizes slices, so blank lines and the line breaks of
-// a multi-line cell must cost nothing; close is enough.
+// recordCounter counts the records of a CSV as it streams by: the lines
+// with something on them, outside quoted fields. It sizes slices, so blank
+// lines and the line breaks of a multi-line cell must cost nothing; close
+// is enough. A line with an odd number of quotes opens (or closes) a
+// quoted field: a stray quote inside a field (O"Brien) makes the count low,
+// which costs a slice growing, never memory.
 type recordCounter struct {
-	n      int
-	inQ    bool // in a quoted field
-	closed bool // the byte before closed a quoted field (a quote next is "")
-	data   bool // the line so far has something on it
-	prev   byte // the byte before; '\n' at the start
+	n       int
+	inQ     bool // in a quoted field
+	data    bool // the line so far has something on it
+	midLine bool // the last chunk ended inside a line
+	quoted  bool // the last line held a quote: the next likely does too
 }
 
 func (r *recordCounter) add(b []byte) {
-	if r.prev == 0 {
-		r.prev = '\n'
-	}
 	for len(b) > 0 {
-		if r.inQ { // line breaks inside quotes are data
-			i := bytes.IndexByte(b, '"')
-			if i < 0 {
-				return
+		if !r.inQ && !r.midLine {
+			if b[0] == '\n' { // runs of blank lines, a byte at a time
+				b = b[1:]
+				continue
 			}
-			r.inQ, r.closed, r.prev = false, true, '"'
-			b = b[i+1:]
-			continue
-		}
-		if r.closed && b[0] == '"' { // "" inside a quoted field
-			r.inQ, r.closed = true, false
-			b = b[1:]
-			continue
-		}
-		r.closed = false
-		q := bytes.IndexByte(b, '"')
-		if q < 0 {
-			r.lines(b)
-			return
-		}
-		r.lines(b[:q])
-		// A quote opens a quoted field where a field starts.
-		r.inQ, r.data, r.prev = fieldStart(r.prev), true, '"'
-		b = b[q+1:]
-	}
-}
-
-// lines counts the lines with something on them in a stretch outside
-// quoted fields.
-func (r *recordCounter) lines(b []byte) {
-	for len(b) > 0 {
-		if b[0] == '\n' { // runs of blank lines, a byte at a time
-			if r.data {
-				r.n++
+			if !r.quoted {
+				r.bulk(&b)
+				if len(b) == 0 {
+					return
+				}
 			}
-			r.data, r.prev = false, '\n'
-			b = b[1:]
-			continue
 		}
 		i := bytes.IndexByte(b, '\n')
 		line := b
 		if i >= 0 {
 			line = b[:i]
 		}
-		if len(line) > 1 || line[0] != '\r' {
+		r.quoted = bytes.IndexByte(line, '"') >= 0
+		if r.quoted {
+			r.data = true
+			if bytes.Count(line, []byte{'"'})%2 == 1 {
+				r.inQ = !r.inQ
+			}
+		} else if len(line) > 1 || len(line) == 1 && line[0] != '\r' {
 			r.data = true
 		}
-		r.prev = line[len(line)-1]
 		if i < 0 {
+			r.midLine = true
 			return
 		}
-		if r.data {
-			r.n++
-		}
-		r.data, r.prev = false, '\n'
-		b = b[i+1:]
-		// The complete lines that follow are counted in one pass when
-		// none is blank, or when they are 32 bytes long on average: the
-		// blank lines among those can add at most one slot per 32 bytes,
-		// and looking for them would cost more than the count.
-		if last := bytes.LastIndexByte(b, '\n'); last > 0 && b[0] != '\n' && b[0] != '\r' {
-			span := b[:last+1]
-			if nl := bytes.Count(span, []byte{'\n'}); len(span) >= 32*nl || !hasBlankLine(span) {
-				r.n += nl
-				b = b[last+1:]
+		if !r.inQ {
+			if r.data {
+				r.n++
 			}
+			r.data = false
 		}
+		r.midLine = false
+		b = b[i+1:]
+	}
+}
+
+// bulk counts, in one pass, the complete lines at the front of *b (which
+// starts a line outside quotes) up to the next quote, when none of them is
+// blank or they are 32 bytes long on average (the blank lines among those
+// add at most one slot per 32 bytes, and looking for them would cost more
+// than the count).
+func (r *recordCounter) bulk(b *[]byte) {
+	end := len(*b)
+	if q := bytes.IndexByte(*b, '"'); q >= 0 {
+		end = q
+	}
+	last := bytes.LastIndexByte((*b)[:end], '\n')
+	if last < 0 || (*b)[0] == '\r' {
+		return
+	}
+	span := (*b)[:last+1]
+	if nl := bytes.Count(span, []byte{'\n'}); len(span) >= 32*nl || !hasBlankLine(span) {
+		r.n += nl
+		*b = (*b)[last+1:]
 	}
 }
 
@@ -906,10 +897,6 @@ func hasBlankLine(b []byte) bool {
 		i -= 2 // the last word's last 2 bytes start windows it did not hold
 	}
 	return bytes.Contains(b[i:], []byte("\n\n")) || bytes.Contains(b[i:], []byte("\n\r\n"))
-}
-
-func fieldStart(prev byte) bool {
-	return prev == '\n' || prev == ',' || prev == ';' || prev == '\t' || prev == '|'
 }
 
 func (r *recordCounter) total() int {

@@ -569,7 +569,9 @@ func TestRowsHint(t *testing.T) {
 		{"blank lines", strings.Repeat("\n", 1000) + "a,b\n" + strings.Repeat("\r\n", 1000) + "1,2\n" + strings.Repeat("\n", 5000), 2},
 		{"multi-line cell", "a,b\n1,\"" + strings.Repeat("x\n\n", 5000) + "\"\n2,3\n", 3},
 		{"doubled quotes in a multi-line cell", "a,b\n1,\"x\"\"\ny\"\"\"\n2,3\n", 3},
-		{"quotes inside fields", "a\tb\n1\ta:1:{s:1:\"k\";}\n2\tx\"\n3\t4\n", 4},
+		{"quotes inside fields", "a\tb\n1\ta:1:{s:1:\"k\";}\n2\t{\"x\":1}\n3\t4\n", 4},
+		{"a stray quote counts low, never high", "a\tb\n1\tO\"Brien\n2\tx\n3\t4\n", 1},
+		{"CRLF and a quoted CRLF", "a,b\r\n\r\n1,\"x\r\ny\"\r\n2,3\r\n", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := Open(writeFile(t, "in.csv", []byte(tc.data)), Options{})
@@ -613,8 +615,11 @@ func TestCSVSyntaxErrors(t *testing.T) {
 // taken while a file is checked for UTF-8, beside the line count it
 // replaced.
 func BenchmarkCountRecords(b *testing.B) {
-	for _, quoteEvery := range []int{0, 20} {
+	for _, quoteEvery := range []int{0, 20, 1} {
 		data := usersCSVQuoted(100_000, quoteEvery)
+		if quoteEvery == 1 {
+			data = usersCSV(100_000, ",")
+		}
 		b.Run(fmt.Sprintf("quotes-1in%d/records", quoteEvery), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {
