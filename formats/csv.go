@@ -427,6 +427,7 @@ fields:
 		fieldStart := len(c.field)
 		if pos < len(body) && body[pos] == '"' {
 			pos++
+			escaped := false
 			for {
 				i := c.indexQuoted(body[pos:])
 				if i < 0 { // the line ends inside the quotes
@@ -453,9 +454,11 @@ fields:
 							return nil, &syntaxError{start: start, line: c.n, unclosed: true}
 						}
 						c.field = append(c.field, '\n')
+						escaped = true
 						continue
 					}
 					c.field = append(c.field, unescape(body[pos+1]))
+					escaped = true
 					pos += 2
 					continue
 				}
@@ -465,10 +468,10 @@ fields:
 					c.field = append(c.field, '"')
 					pos++
 				case pos == len(body):
-					c.ends = append(c.ends, len(c.field))
+					c.endField(fieldStart, escaped)
 					break fields
 				case body[pos] == c.comma:
-					c.ends = append(c.ends, len(c.field))
+					c.endField(fieldStart, escaped)
 					pos++
 					continue fields
 				case c.mysql:
@@ -483,11 +486,11 @@ fields:
 			i := bytes.IndexByte(body[pos:], c.comma)
 			if i < 0 {
 				c.field = append(c.field, body[pos:]...)
-				c.endUnquoted(fieldStart, false)
+				c.endField(fieldStart, false)
 				break fields
 			}
 			c.field = append(c.field, body[pos:pos+i]...)
-			c.endUnquoted(fieldStart, false)
+			c.endField(fieldStart, false)
 			pos += i + 1
 			continue fields
 		}
@@ -505,13 +508,13 @@ fields:
 			i := indexEither(body[pos:], c.comma, '\\')
 			if i < 0 {
 				c.field = append(c.field, body[pos:]...)
-				c.endUnquoted(fieldStart, escaped)
+				c.endField(fieldStart, escaped)
 				break fields
 			}
 			c.field = append(c.field, body[pos:pos+i]...)
 			pos += i
 			if body[pos] == c.comma {
-				c.endUnquoted(fieldStart, escaped)
+				c.endField(fieldStart, escaped)
 				pos++
 				continue fields
 			}
@@ -553,9 +556,10 @@ fields:
 	return rec, nil
 }
 
-// endUnquoted ends the unquoted field that starts at from, empty if it
-// is NULL or \N (in the mysql dialect \N never gets here: it decodes).
-func (c *csvReader) endUnquoted(from int, escaped bool) {
+// endField ends the field that starts at from, empty if it is NULL or \N
+// as written (quoted or not; a NULL decoded from backslash escapes is text,
+// and an unquoted \N in the mysql dialect is caught before it decodes).
+func (c *csvReader) endField(from int, escaped bool) {
 	if c.nulls && !escaped && isNull(string(c.field[from:])) {
 		c.field = c.field[:from]
 	}

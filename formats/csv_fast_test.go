@@ -41,8 +41,8 @@ func syntaxStep(start, line, col int, unclosed bool) step {
 // it closes at a quote followed by the delimiter or the line's end; other
 // text after it is an error (in the mysql dialect, a quote). Blank lines
 // are skipped; a line break inside quotes is \n; an error throws away the
-// rest of its line. Unquoted NULL and \N are empty, except in the first
-// record (the header). mysql: \x is an escape, a \ at a line's end makes
+// rest of its line. NULL and \N as written, quoted or not, are empty,
+// except in the first record (the header). mysql: \x is an escape, a \ at a line's end makes
 // the line break data (at the input's end it is a \).
 func refRecords(data string, comma byte, mysql bool) []step {
 	var lines []string
@@ -79,11 +79,15 @@ func refRecords(data string, comma byte, mysql bool) []step {
 		}
 		start := ln
 		var fields []string
-		var cur, raw []byte
-		quoted := false
+		var cur, raw []byte // raw: an unquoted field as written
+		quoted, escaped := false, false
 		end := func() {
 			f := string(cur)
-			if !header && !quoted && (string(raw) == "NULL" || string(raw) == `\N`) {
+			null := string(raw) == "NULL" || string(raw) == `\N`
+			if quoted {
+				null = !escaped && (f == "NULL" || f == `\N`)
+			}
+			if !header && null {
 				f = ""
 			}
 			fields = append(fields, f)
@@ -99,7 +103,7 @@ func refRecords(data string, comma byte, mysql bool) []step {
 			}
 			switch state {
 			case atStart:
-				cur, raw, quoted = nil, nil, false
+				cur, raw, quoted, escaped = nil, nil, false, false
 				state = unquoted
 				if !eol && ch == '"' {
 					quoted, state = true, inQuotes
@@ -133,9 +137,11 @@ func refRecords(data string, comma byte, mysql bool) []step {
 						break record
 					}
 					cur = append(cur, '\n')
+					escaped = escaped || !eol
 					line, ln, i = lines[ln], ln+1, 0
 				case mysql && ch == '\\':
 					cur = append(cur, decode(line[i+1]))
+					escaped = true
 					i += 2
 				case ch == '"':
 					state = afterQuote
@@ -273,7 +279,8 @@ func TestRefRecords(t *testing.T) {
 		{"multi-line CRLF", "a,b\r\n\"x\r\ny\",z\r\n", false, []step{rec(1, "a", "b"), rec(2, "x\ny", "z")}},
 		{"text after closing quote", "a,b\n\"x\"y,1\n2,3\n", false, []step{rec(1, "a", "b"), syntaxStep(2, 2, 3, false), rec(3, "2", "3")}},
 		{"unclosed", "a,b\n1,\"x\n2,3\n", false, []step{rec(1, "a", "b"), syntaxStep(2, 3, 0, true)}},
-		{"NULL and \\N", "a,b,c,d\nNULL,\\N,\"NULL\",null\n", false, []step{rec(1, "a", "b", "c", "d"), rec(2, "", "", "NULL", "null")}},
+		{"NULL and \\N", "a,b,c,d,e\nNULL,\\N,\"NULL\",\"\\N\",null\n", false, []step{rec(1, "a", "b", "c", "d", "e"), rec(2, "", "", "", "", "null")}},
+		{"mysql: NULL decoded from escapes is text", "a\tb\n\"\\NULL\"\t\"\\\\N\"\n", true, []step{rec(1, "a", "b"), rec(2, "NULL", `\N`)}},
 		{"NULL header kept", "NULL,b\n1,2\n", false, []step{rec(1, "NULL", "b"), rec(2, "1", "2")}},
 		{"blank lines", "\n\r\na,b\n\n1,2\n\n", false, []step{rec(3, "a", "b"), rec(5, "1", "2")}},
 		{"mysql escapes", "a\tb\n\\N\tx\\ty\\nz\\\\w\\0\n", true, []step{rec(1, "a", "b"), rec(2, "", "x\ty\nz\\w\x00")}},
