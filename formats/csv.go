@@ -82,9 +82,6 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		rc.Close()
 		return nil, &Error{File: name, Err: err}
 	}
-	if lr, ok := text.(*lateUTF8); ok {
-		lr.name = name
-	}
 	tb := newBufReader(text)
 	sample, _ := tb.Peek(sniffBytes)
 	delim := opt.Delimiter
@@ -681,7 +678,6 @@ func isASCII(b []byte) bool {
 // UTF-8 is an error that suggests --encoding, never passed on as is.
 type lateUTF8 struct {
 	r      *bufio.Reader
-	name   string
 	ascii  bool      // nothing but ASCII read so far
 	cp1252 io.Reader // set once the stream turned out to be Windows-1252
 	off    int64     // bytes passed on

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -650,6 +651,40 @@ func TestHasBlankLine(t *testing.T) {
 				if got := hasBlankLine(b); got != want {
 					t.Fatalf("hasBlankLine(%q) = %v", b, got)
 				}
+			}
+		}
+	}
+}
+
+// TestLateUTF8 reads streams through a small buffer, so that runes straddle
+// its edge: ASCII then Windows-1252 decodes as Windows-1252 throughout,
+// ASCII then UTF-8 stays UTF-8, UTF-8 then a stray byte is an error at
+// that byte.
+func TestLateUTF8(t *testing.T) {
+	ascii := strings.Repeat("abcdefg\n", 5)
+	for _, tc := range []struct {
+		name, in, want string
+		errAt          int64 // 1-based byte of the error, 0 for none
+	}{
+		{"ASCII", ascii, ascii, 0},
+		{"ASCII then Windows-1252", ascii + "Jos\xe9 O\x92B\n", ascii + "José O’B\n", 0},
+		{"Windows-1252 at the end", ascii + "\xe9", ascii + "é", 0},
+		{"ASCII then UTF-8", ascii + "José Zoë 😀\n", ascii + "José Zoë 😀\n", 0},
+		{"UTF-8 then Windows-1252", ascii + "Zoë\nJos\xe9\n", "", int64(len(ascii) + len("Zoë\nJos") + 1)},
+		{"UTF-8 cut at the end", ascii + "Zoë\xc3", "", int64(len(ascii) + len("Zoë") + 1)},
+	} {
+		for pad := 0; pad < 8; pad++ { // moves every rune across the buffer's edge
+			in := strings.Repeat("x", pad) + tc.in
+			l := &lateUTF8{r: bufio.NewReaderSize(strings.NewReader(in), 16), ascii: true}
+			got, err := io.ReadAll(l)
+			var le *lateUTF8Error
+			switch {
+			case tc.errAt == 0 && err != nil:
+				t.Errorf("%s, pad %d: %v", tc.name, pad, err)
+			case tc.errAt == 0 && string(got) != strings.Repeat("x", pad)+tc.want:
+				t.Errorf("%s, pad %d: %q", tc.name, pad, got)
+			case tc.errAt > 0 && (!errors.As(err, &le) || le.off+1 != tc.errAt+int64(pad) || !utf8.Valid(got)):
+				t.Errorf("%s, pad %d: %q, %v: want an error at byte %d", tc.name, pad, got, err, tc.errAt+int64(pad))
 			}
 		}
 	}
