@@ -422,7 +422,7 @@ func (c *csvReader) readRecord() ([]string, error) {
 fields:
 	for {
 		fieldStart := len(c.field)
-		if pos < len(body) && body[pos] == '"' {
+		if pos < len(body) && body[pos] == '"' && (!c.mysql || c.enclosed(body[pos+1:])) {
 			pos++
 			escaped := false
 			for {
@@ -561,6 +561,32 @@ func (c *csvReader) endField(from int, escaped bool) {
 		c.field = c.field[:from]
 	}
 	c.ends = append(c.ends, len(c.field))
+}
+
+// enclosed reports whether, in the mysql dialect, a quote opening a field
+// followed by rest encloses it: the field closes on this line (a quote
+// followed by the delimiter or the line's end) or goes on past an escaped
+// line break. mysql -B and INTO OUTFILE without ENCLOSED BY never enclose,
+// and enclosed fields never hold a raw line break, so a value that merely
+// starts with a quote is read as it is instead of running on.
+func (c *csvReader) enclosed(rest []byte) bool {
+	for i := 0; i < len(rest); i++ {
+		switch rest[i] {
+		case '\\':
+			if i+1 == len(rest) {
+				return true
+			}
+			i++
+		case '"':
+			if i+1 == len(rest) || rest[i+1] == c.comma {
+				return true
+			}
+			if rest[i+1] == '"' {
+				i++
+			}
+		}
+	}
+	return false
 }
 
 // indexQuoted finds where a quoted field's text stops: a quote, or in the

@@ -105,7 +105,7 @@ func refRecords(data string, comma byte, mysql bool) []step {
 			case atStart:
 				cur, raw, quoted, escaped = nil, nil, false, false
 				state = unquoted
-				if !eol && ch == '"' {
+				if !eol && ch == '"' && (!mysql || encloses(line[i+1:], comma)) {
 					quoted, state = true, inQuotes
 					i++
 				}
@@ -181,6 +181,31 @@ func refRecords(data string, comma byte, mysql bool) []step {
 		out = append(out, step{Fields: fields, Line: start})
 	}
 	return out
+}
+
+// encloses: in the mysql dialect a quote opens an enclosed field only if
+// the rest of its line closes it (a lone quote before the delimiter or the
+// end; "" and \x do not count) or ends in an escaped line break.
+func encloses(rest string, comma byte) bool {
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == '\\' {
+			if i == len(rest)-1 {
+				return true
+			}
+			i++
+			continue
+		}
+		if rest[i] != '"' {
+			continue
+		}
+		if i == len(rest)-1 || rest[i+1] == comma {
+			return true
+		}
+		if rest[i+1] == '"' {
+			i++
+		}
+	}
+	return false
 }
 
 // newTestReader is a reader on data with tb's buffer of size bytes (0: the
@@ -288,6 +313,7 @@ func TestRefRecords(t *testing.T) {
 		{"mysql escaped delimiter", "a\tb\n1\\\t2\t3\n", true, []step{rec(1, "a", "b"), rec(2, "1\t2", "3")}},
 		{"mysql quotes are data after text", "a\tb\n\"x\" y\"\tz\n", true, []step{rec(1, "a", "b"), rec(2, `x" y`, "z")}},
 		{"mysql \\\\N is not NULL", "a\n\\\\N\n", true, []step{rec(1, "a"), rec(2, `\N`)}},
+		{"mysql -B value starting with a quote", "a\tb\n\"Hi\" - me\tx\n2\t3\n", true, []step{rec(1, "a", "b"), rec(2, `"Hi" - me`, "x"), rec(3, "2", "3")}},
 		{"mysql backslash at the end", "a\nx\\", true, []step{rec(1, "a"), rec(2, `x\`)}},
 	}
 	for _, tc := range tests {
