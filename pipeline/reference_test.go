@@ -720,7 +720,7 @@ func reference(w *world, opt MatchOptions) outcome {
 			continue
 		}
 		// Step 7: no @, no contact.
-		if !strings.Contains(key, "@") {
+		if at := strings.Index(key, "@"); at <= 0 || strings.HasSuffix(key, "@") {
 			l.Match = MatchNone
 			out.Skipped++
 			review(KindInvalidEmail, "users.csv", u.Line, u.UID, 0)

@@ -101,7 +101,8 @@ func (kb *keyBatch) reset() { kb.text, kb.keys = kb.text[:0], kb.keys[:0] }
 func (kb *keyBatch) add(row int32, email string, primary bool) {
 	start := len(kb.text)
 	kb.text = appendEmailKey(kb.text, email)
-	valid := bytes.IndexByte(kb.text[start:], '@') >= 0
+	k := kb.text[start:]
+	valid := len(k) > 2 && k[0] != '@' && k[len(k)-1] != '@' && bytes.IndexByte(k, '@') > 0 // text on both sides of an @
 	kb.keys = append(kb.keys, batchKey{end: len(kb.text), row: row, primary: primary, valid: valid})
 }
 

@@ -13,7 +13,7 @@ import (
 
 // Flag groups shared by the commands.
 func readFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter `CHAR`: , ; tab or | (default: detected)", Category: "Reading"},
 		&cli.StringFlag{Name: "encoding", Usage: "CSV encoding `NAME`: utf-8, utf-16le, utf-16be, windows-1252, latin1 (default: detected)", Category: "Reading"},
 		&cli.StringFlag{Name: "sheet", Usage: "XLSX sheet `NAME` to read (default: the first)", Category: "Reading"},
@@ -21,7 +21,7 @@ func readFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "map", Usage: "recognise a column: `FIELD=HEADER`, or SCHEMA.FIELD=HEADER (repeatable)", Category: "Reading"},
 		&cli.StringFlag{Name: "config", Usage: "YAML `FILE` giving any of these flags (command-line flags win)", Category: "Reading"},
 		&cli.BoolFlag{Name: "strict", Usage: "make the first bad row an error instead of a review item", Category: "Reading"},
-	}
+	}, textFlags()...)
 }
 
 func contactFlags() []cli.Flag {
@@ -156,7 +156,7 @@ func readOptions(c *cli.Context) (formats.Options, error) {
 			return opt, usagef("--encoding: %w", err)
 		}
 	}
-	return opt, nil
+	return opt, applyTextFlags(c, &opt)
 }
 
 func overrides(c *cli.Context) (formats.Overrides, error) {
