@@ -1,6 +1,8 @@
 package main
 
 import (
+	"path/filepath"
+
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
 	"github.com/urfave/cli/v2"
@@ -11,6 +13,7 @@ func loadCommand() *cli.Command {
 		Name:      "load",
 		Usage:     "write the CSV outputs of `civisync transform` as final files (XLSX, split per group, formulas escaped)",
 		ArgsUsage: "DIR",
+		UsageText: "civisync load [--out DIR] [--format csv|xlsx] [--split] [options] DIR",
 		Description: "Reads user_contacts, new_contacts, groups, group_members, acl_admins, user_import_og and review\n" +
 			"from DIR (edits included) and writes them into --out, atomically.\n\n" + exitCodesHelp,
 		Flags: outFlags("csv"),
@@ -22,22 +25,33 @@ func loadCommand() *cli.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			if err := refuseStdout(c); err != nil {
+				return err
+			}
 			dir := c.Args().First()
-			if samePath(dir, c.String("out")) {
+			if sameFolder(dir, c.String("out")) {
 				return usagef("load: --out must differ from the input directory %s", dir)
 			}
-			out, err := formats.NewOutputSet(c.String("out"), format, nil)
+			var inputs []string
+			for _, base := range []string{pipeline.FileUserContacts, pipeline.FileNewContacts, pipeline.FileGroups,
+				pipeline.FileMembers, pipeline.FileACLAdmins, pipeline.FileOGImport, pipeline.FileReview} {
+				inputs = append(inputs, filepath.Join(dir, base+".csv"))
+			}
+			out, err := openOutputs(c.String("out"), format, inputs)
 			if err != nil {
 				return err
 			}
-			defer func() { // a bug must not leave a half-written temporary directory behind
-				if r := recover(); r != nil {
-					out.Abort()
-					panic(r)
-				}
-			}()
-			if err := pipeline.LoadDir(dir, out, pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}); err != nil {
-				out.Abort()
+			defer out.Abort() // on an error or a panic; nothing once committed
+			lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
+			b := newBar(c, c.App.ErrWriter)
+			if b != nil {
+				lo.Progress = b
+			}
+			defer b.done()
+			if err := pipeline.LoadDir(dir, out, lo); err != nil {
+				return err
+			}
+			if err := addReport(c, out, b); err != nil {
 				return err
 			}
 			return out.Commit()

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
+	"sort"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
@@ -17,11 +19,13 @@ func syncCommand() *cli.Command {
 		Description: "Matches every user to a CiviCRM contact as CiviCRM's Synchronize Users to Contacts does, turns\n" +
 			"every Organic Group into a members group and an administrators (ACL) group as civicrm_og_sync does,\n" +
 			"lists contacts to add to Organic Groups with user_import_og, and writes the outputs into --out\n" +
-			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
+			"as one set, swapped in at once: a failed or interrupted run leaves the previous outputs as they\n" +
+			"were, a successful one leaves exactly its own (files of earlier runs it did not make are gone).\n" +
+			"One run at a time per --out: a second one fails at once.\n\n" + exitCodesHelp,
+		UsageText: transformUsage("sync"),
 		Flags: concat(
-			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
-			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
-			[]cli.Flag{&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
+			usersFlag(), contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
+			[]cli.Flag{dryRunFlag(), &cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)
 			if err != nil {
@@ -45,32 +49,44 @@ func syncCommand() *cli.Command {
 
 // runSync runs the three stages and prints the summary.
 func runSync(c *cli.Context, cfg *pipeline.Config) error {
+	if err := refuseStdout(c); err != nil {
+		return err
+	}
 	format, err := formats.ParseFormat(c.String("format"))
 	if err != nil {
 		return usageError{err}
 	}
 	lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
-	b := newBar(c, c.App.ErrWriter)
+	b, _ := cfg.Progress.(*bar) // made by buildConfig
 	if b != nil {
-		cfg.Progress, lo.Progress = b, b
+		lo.Progress = b
 	}
 	defer b.done()
+	dryRun := c.Bool("dry-run")
+	// The output folder is taken before the long work: a second run into
+	// it, or an output that is an input, is refused at once. A dry run
+	// writes nothing, so it takes no folder.
+	var out *formats.OutputSet
+	if !dryRun {
+		if out, err = openOutputs(c.String("out"), format, cfg.Inputs()); err != nil {
+			return err
+		}
+		defer out.Abort() // on an error or a panic; nothing once committed
+	}
 	res, err := pipeline.Transform(cfg)
 	if err != nil {
 		return err
 	}
-	out, err := formats.NewOutputSet(c.String("out"), format, cfg.Inputs())
-	if err != nil {
+	b.expectRows("writing", outputRows(res))
+	if dryRun {
+		b.done()
+		printDryRun(c.App.Writer, res)
+		return nil
+	}
+	if err := pipeline.Load(res, out, lo); err != nil {
 		return err
 	}
-	defer func() { // a bug must not leave a half-written temporary directory behind
-		if r := recover(); r != nil {
-			out.Abort()
-			panic(r)
-		}
-	}()
-	if err := pipeline.Load(res, out, lo); err != nil {
-		out.Abort()
+	if err := addReport(c, out, b); err != nil {
 		return err
 	}
 	if err := out.Commit(); err != nil {
@@ -81,4 +97,30 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		fmt.Fprintln(c.App.Writer, pipeline.SummaryText(res))
 	}
 	return nil
+}
+
+// printDryRun tells what a run would write: the summary and the review
+// items by kind.
+func printDryRun(w io.Writer, res *pipeline.Result) {
+	fmt.Fprintln(w, pipeline.SummaryText(res))
+	counts := res.Review.CountByKind()
+	kinds := make([]string, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(w, "Review items: %d\n", len(res.Review.Items))
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  %-26s %d\n", k, counts[k])
+	}
+	fmt.Fprintln(w, "Dry run: nothing was written.")
+}
+
+// outputRows is how many rows Load writes: what its writing stage counts.
+func outputRows(res *pipeline.Result) int64 {
+	n := len(res.Match.Links) + len(res.Match.New) + len(res.Review.Items) + len(res.OGImport)
+	if gs := res.Groups; gs != nil {
+		n += 2*len(gs.Groups) + len(gs.Members) + gs.Admins
+	}
+	return int64(n)
 }
