@@ -1,25 +1,13 @@
 package formats
 
-import (
-	"os"
-	"path/filepath"
-)
+import "os"
 
-// Create creates a plain file rel in the temporary directory, to be written
-// as a stream (File takes the whole content at once). It is moved into place
-// on Commit like the tables.
+// Create creates a plain file rel in the new set, to be written as a
+// stream (File takes the whole content at once).
 func (o *OutputSet) Create(rel string) (*OutputFile, error) {
-	if err := o.Check(rel); err != nil {
-		return nil, err
-	}
-	o.add(rel)
-	tmp := filepath.Join(o.tmp, rel)
-	if err := os.MkdirAll(filepath.Dir(tmp), 0o755); err != nil {
-		return nil, o.wrap(rel, err)
-	}
-	f, err := os.Create(tmp)
+	f, err := o.create(rel)
 	if err != nil {
-		return nil, o.wrap(rel, err)
+		return nil, err
 	}
 	return &OutputFile{f: f, o: o, rel: rel}, nil
 }

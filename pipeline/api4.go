@@ -4,11 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/par"
 )
 
 // api4/ holds, for people with shell access to the CiviCRM site, the
@@ -143,10 +148,18 @@ func (n api4GroupNames) groupContact(r MemberRow) (api4GroupContact, bool) {
 func api4UFMatchOf(r UserContactRow) (api4UFMatch, bool) {
 	uid, err1 := strconv.ParseInt(strings.TrimSpace(r.UserID), 10, 64)
 	cid, err2 := strconv.ParseInt(strings.TrimSpace(r.ContactID), 10, 64)
-	if err1 != nil || err2 != nil || uid <= 0 || cid <= 0 || r.Match == "shared" {
+	if err1 != nil || err2 != nil {
 		return api4UFMatch{}, false
 	}
-	return api4UFMatch{UFID: uid, UFName: r.Email, Contact: cid, Domain: "current_domain"}, true
+	return api4UFMatchOfUser(uid, r.Email, cid, r.Match)
+}
+
+// api4UFMatchOfUser is api4UFMatchOf for a user as matched.
+func api4UFMatchOfUser(uid int64, email string, contactID int64, match string) (api4UFMatch, bool) {
+	if uid <= 0 || contactID <= 0 || match == MatchShared {
+		return api4UFMatch{}, false
+	}
+	return api4UFMatch{UFID: uid, UFName: email, Contact: contactID, Domain: "current_domain"}, true
 }
 
 // api4Writer writes one api4 file as it is given records, one a line:
@@ -161,6 +174,8 @@ type api4Writer struct {
 	enc *json.Encoder
 	n   int
 	err error
+
+	line []byte // the record being laid out
 }
 
 func newAPI4Writer(w io.Writer, f API4File) *api4Writer {
@@ -174,22 +189,27 @@ func newAPI4Writer(w io.Writer, f API4File) *api4Writer {
 	return a
 }
 
-// Add writes one record.
-func (a *api4Writer) Add(record any) error {
+// api4Record is a record that lays itself out as JSON, as encoding/json
+// would (TestAPI4RecordLayout): reflection per record would cost more than
+// the rest of writing, and a large site has millions of memberships.
+type api4Record interface {
+	appendJSON(a *api4Writer, dst []byte) []byte
+}
+
+// add writes one record. (A generic function, not a method taking the
+// interface: boxing each record would allocate.)
+func add[R api4Record](a *api4Writer, r R) error {
 	if a.err != nil {
-		return a.err
-	}
-	a.buf.Reset()
-	if a.err = a.enc.Encode(record); a.err != nil {
 		return a.err
 	}
 	if a.n > 0 {
 		a.w.WriteByte(',')
 	}
 	a.w.WriteByte('\n')
-	a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte{'\n'}))
+	a.line = r.appendJSON(a, a.line[:0])
+	a.w.Write(a.line)
 	a.n++
-	return nil
+	return a.err
 }
 
 // Close ends the file and flushes it.
@@ -261,4 +281,209 @@ func api4Key(entity, key string) error {
 		return fmt.Errorf("%q is not a field of %s", key, entity)
 	}
 	return nil
+}
+
+// api4Rows yields what the api4 files are made of: the rows of groups.csv,
+// new_contacts.csv and user_contacts.csv, and every membership of
+// group_members.csv and acl_admins.csv by its group's name (not title).
+type api4Rows struct {
+	groups   func(yield func(GroupRow) error) error
+	contacts func(yield func(NewContactRow) error) error
+	members  func(yield func(group string, contactID int64, status string) error) error
+	users    func(yield func(uid int64, email string, contactID int64, match string) error) error
+}
+
+// writeAPI4 writes the api4 files side by side. A membership naming a
+// contact still to be created (contact id 0) has no record yet.
+func writeAPI4(out *formats.OutputSet, rows api4Rows) error {
+	jobs := []struct {
+		f     API4File
+		write func(a *api4Writer) error
+	}{
+		{API4Groups, func(a *api4Writer) error {
+			return rows.groups(func(r GroupRow) error { return add(a, api4GroupOf(r)) })
+		}},
+		{API4Contacts, func(a *api4Writer) error {
+			return rows.contacts(func(r NewContactRow) error { return add(a, api4ContactOf(r)) })
+		}},
+		{API4GroupContacts, func(a *api4Writer) error {
+			return rows.members(func(group string, id int64, status string) error {
+				if id <= 0 {
+					return nil
+				}
+				return add(a, api4GroupContact{group, id, status})
+			})
+		}},
+		{API4UFMatches, func(a *api4Writer) error {
+			return rows.users(func(uid int64, email string, contactID int64, match string) error {
+				if rec, ok := api4UFMatchOfUser(uid, email, contactID, match); ok {
+					return add(a, rec)
+				}
+				return nil
+			})
+		}},
+	}
+	errs := make([]error, len(jobs))
+	rescued := make([]par.Rescue, len(jobs))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Go(func() {
+			defer rescued[i].Catch()
+			f, err := out.Create(API4Dir + "/" + job.f.Name)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			a := newAPI4Writer(f, job.f)
+			err = job.write(a)
+			if err == nil {
+				err = a.Close()
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i := range rescued {
+		rescued[i].Rethrow()
+	}
+	return errors.Join(errs...)
+}
+
+// appendString appends s as a JSON string, as Add's encoder writes it.
+func (a *api4Writer) appendString(dst []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\'
+	}
+	if plain {
+		return append(append(append(dst, '"'), s...), '"')
+	}
+	a.buf.Reset()
+	if err := a.enc.Encode(s); err != nil && a.err == nil {
+		a.err = err
+	}
+	return append(dst, bytes.TrimSuffix(a.buf.Bytes(), []byte{'\n'})...)
+}
+
+func (r api4Group) appendJSON(a *api4Writer, b []byte) []byte {
+	b = a.appendString(append(b, `{"name":`...), r.Name)
+	b = a.appendString(append(b, `,"title":`...), r.Title)
+	b = append(b, `,"group_type:name":[`...)
+	for i, t := range r.GroupType {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = a.appendString(b, t)
+	}
+	b = append(b, ']')
+	if r.Source != "" {
+		b = a.appendString(append(b, `,"source":`...), r.Source)
+	}
+	return append(b, '}')
+}
+
+func (r api4Contact) appendJSON(a *api4Writer, b []byte) []byte {
+	b = append(b, '{')
+	if r.First != "" {
+		b = a.appendString(append(b, `"first_name":`...), r.First)
+		b = append(b, ',')
+	}
+	if r.Last != "" {
+		b = a.appendString(append(b, `"last_name":`...), r.Last)
+		b = append(b, ',')
+	}
+	b = a.appendString(append(b, `"email_primary.email":`...), r.Email)
+	if r.ExternalID != "" {
+		b = a.appendString(append(b, `,"external_identifier":`...), r.ExternalID)
+	}
+	return append(b, '}')
+}
+
+func (r api4GroupContact) appendJSON(a *api4Writer, b []byte) []byte {
+	b = a.appendString(append(b, `{"group_id:name":`...), r.Group)
+	b = strconv.AppendInt(append(b, `,"contact_id":`...), r.Contact, 10)
+	b = a.appendString(append(b, `,"status":`...), r.Status)
+	return append(b, '}')
+}
+
+func (r api4UFMatch) appendJSON(a *api4Writer, b []byte) []byte {
+	b = strconv.AppendInt(append(b, `{"uf_id":`...), r.UFID, 10)
+	b = a.appendString(append(b, `,"uf_name":`...), r.UFName)
+	b = strconv.AppendInt(append(b, `,"contact_id":`...), r.Contact, 10)
+	b = a.appendString(append(b, `,"domain_id":`...), r.Domain)
+	return append(b, '}')
+}
+
+// api4 writes the api4 files in the background, beside the tables; the
+// function it returns waits for them.
+func (w *loader) api4(rows api4Rows) func() error {
+	var err error
+	var r par.Rescue
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer r.Catch()
+		err = writeAPI4(w.out, rows)
+	}()
+	return func() error {
+		<-done
+		r.Rethrow()
+		return err
+	}
+}
+
+// api4Of yields a run's result for the api4 files.
+func api4Of(m *Matching, gs *GroupSync) api4Rows {
+	return api4Rows{
+		groups: func(yield func(GroupRow) error) error {
+			for i := range gs.Groups {
+				g := &gs.Groups[i]
+				if err := yield(GroupRow{g.Name, g.Title(), GroupTypeMailing, g.Source}); err != nil {
+					return err
+				}
+				acl := g.ACLName()
+				if err := yield(GroupRow{acl, acl, GroupTypeACL, g.ACLSource()}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		contacts: func(yield func(NewContactRow) error) error {
+			for _, n := range m.New {
+				if err := yield(NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		members: func(yield func(string, int64, string) error) error {
+			for _, mb := range gs.Members {
+				if err := yield(gs.Groups[mb.Group].Name, gs.ContactID(mb), mb.Status()); err != nil {
+					return err
+				}
+			}
+			for _, mb := range gs.Members {
+				if mb.Admin {
+					if err := yield(gs.Groups[mb.Group].ACLName(), gs.ContactID(mb), StatusAdded); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+		users: func(yield func(int64, string, int64, string) error) error {
+			for _, l := range m.Links {
+				if l.ContactID == 0 {
+					continue // a new contact: linked once it exists
+				}
+				if err := yield(l.UID, m.Users[l.User].Email, l.ContactID, l.Match()); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
 }

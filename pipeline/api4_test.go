@@ -3,18 +3,19 @@ package pipeline
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
 )
 
-// writeAPI4 writes records as an api4 file.
-func writeAPI4(t *testing.T, f API4File, records ...any) []byte {
+// api4Bytes writes records as an api4 file.
+func api4Bytes(t *testing.T, f API4File, records ...api4Record) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := newAPI4Writer(&b, f)
 	for _, r := range records {
-		if err := w.Add(r); err != nil {
+		if err := add(w, r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,43 +38,43 @@ func TestAPI4Records(t *testing.T) {
 	tests := []struct {
 		name string
 		f    API4File
-		got  func() (any, bool)
+		got  func() (api4Record, bool)
 		want string // the record's line, "" for none
 	}{
-		{"normal group", API4Groups, func() (any, bool) { return api4GroupOf(groups[0]), true },
+		{"normal group", API4Groups, func() (api4Record, bool) { return api4GroupOf(groups[0]), true },
 			`{"name":"Riverside Tenants and Residents Association Commi","title":"Riverside Tenants and Residents Association Committee (North Block)","group_type:name":["Mailing List"],"source":"OG Sync Group :12:"}`},
-		{"ACL group", API4Groups, func() (any, bool) { return api4GroupOf(groups[1]), true },
+		{"ACL group", API4Groups, func() (api4Record, bool) { return api4GroupOf(groups[1]), true },
 			`{"name":"Riverside Tenants and Residents Association Commi: Administrator","title":"Riverside Tenants and Residents Association Commi: Administrator","group_type:name":["Access Control"],"source":"OG Sync Group ACL :12:"}`},
-		{"group known by title only: no source", API4Groups, func() (any, bool) { return api4GroupOf(groups[2]), true },
+		{"group known by title only: no source", API4Groups, func() (api4Record, bool) { return api4GroupOf(groups[2]), true },
 			`{"name":"Friends & Family","title":"Friends & Family","group_type:name":["Mailing List"]}`},
-		{"new contact", API4Contacts, func() (any, bool) {
+		{"new contact", API4Contacts, func() (api4Record, bool) {
 			return api4ContactOf(NewContactRow{"Individual", "Zoë", "Martin", "zoe@example.org", ""}), true
 		}, `{"first_name":"Zoë","last_name":"Martin","email_primary.email":"zoe@example.org"}`},
-		{"new contact with an external identifier", API4Contacts, func() (any, bool) {
+		{"new contact with an external identifier", API4Contacts, func() (api4Record, bool) {
 			return api4ContactOf(NewContactRow{"Individual", "", "", "sam@example.com", "D7-8"}), true
 		}, `{"email_primary.email":"sam@example.com","external_identifier":"D7-8"}`},
-		{"member by whole title, named by the group's name", API4GroupContacts, func() (any, bool) {
+		{"member by whole title, named by the group's name", API4GroupContacts, func() (api4Record, bool) {
 			return names.groupContact(MemberRow{groups[0].Title, "9", "", StatusAdded})
 		}, `{"group_id:name":"Riverside Tenants and Residents Association Commi","contact_id":9,"status":"Added"}`},
-		{"pending member", API4GroupContacts, func() (any, bool) {
+		{"pending member", API4GroupContacts, func() (api4Record, bool) {
 			return names.groupContact(MemberRow{"Friends & Family", "4", "", StatusPending})
 		}, `{"group_id:name":"Friends & Family","contact_id":4,"status":"Pending"}`},
-		{"ACL admin", API4GroupContacts, func() (any, bool) {
+		{"ACL admin", API4GroupContacts, func() (api4Record, bool) {
 			return names.groupContact(MemberRow{groups[1].Title, "2", "", StatusAdded})
 		}, `{"group_id:name":"Riverside Tenants and Residents Association Commi: Administrator","contact_id":2,"status":"Added"}`},
-		{"member still to be created: none yet", API4GroupContacts, func() (any, bool) {
+		{"member still to be created: none yet", API4GroupContacts, func() (api4Record, bool) {
 			return names.groupContact(MemberRow{"Friends & Family", "", "new@example.org", StatusAdded})
 		}, ""},
-		{"user linked to a contact", API4UFMatches, func() (any, bool) {
+		{"user linked to a contact", API4UFMatches, func() (api4Record, bool) {
 			return api4UFMatchOf(UserContactRow{"2", "msmith", "mary.smith@example.org", "3", "email", "10"})
 		}, `{"uf_id":2,"uf_name":"mary.smith@example.org","contact_id":3,"domain_id":"current_domain"}`},
-		{"user whose contact is new: none yet", API4UFMatches, func() (any, bool) {
+		{"user whose contact is new: none yet", API4UFMatches, func() (api4Record, bool) {
 			return api4UFMatchOf(UserContactRow{"8", "samlee", "sam.lee@example.com", "", "new", ""})
 		}, ""},
-		{"user sharing another's contact: none", API4UFMatches, func() (any, bool) {
+		{"user sharing another's contact: none", API4UFMatches, func() (api4Record, bool) {
 			return api4UFMatchOf(UserContactRow{"9", "Sam Lee", "Sam.Lee@Example.com", "17", "shared", ""})
 		}, ""},
-		{"user with no contact: none", API4UFMatches, func() (any, bool) {
+		{"user with no contact: none", API4UFMatches, func() (api4Record, bool) {
 			return api4UFMatchOf(UserContactRow{"7", "kobrien", "kevin.obrien.example.org", "", "none", ""})
 		}, ""},
 	}
@@ -86,7 +87,7 @@ func TestAPI4Records(t *testing.T) {
 			if !ok {
 				return
 			}
-			data := writeAPI4(t, tt.f, rec)
+			data := api4Bytes(t, tt.f, rec)
 			want := `{"match":` + mustJSON(t, tt.f.Match) + `,"records":[` + "\n" + tt.want + "\n]}\n"
 			if string(data) != want {
 				t.Errorf("got\n%s\nwant\n%s", data, want)
@@ -110,11 +111,11 @@ func mustJSON(t *testing.T, v any) string {
 // TestAPI4WriterLayout holds the file layout: valid JSON whether empty or
 // not, one record a line, and the records in the order given.
 func TestAPI4WriterLayout(t *testing.T) {
-	empty := writeAPI4(t, API4Contacts)
+	empty := api4Bytes(t, API4Contacts)
 	if string(empty) != `{"match":["external_identifier"],"records":[`+"\n]}\n" {
 		t.Errorf("empty file: %q", empty)
 	}
-	data := writeAPI4(t, API4GroupContacts,
+	data := api4Bytes(t, API4GroupContacts,
 		api4GroupContact{"A", 1, StatusAdded}, api4GroupContact{"A", 2, StatusPending}, api4GroupContact{"B", 1, StatusAdded})
 	var params struct {
 		Match   []string
@@ -184,5 +185,55 @@ func TestCheckAPI4File(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, tt.err)
 			}
 		})
+	}
+}
+
+// TestAPI4RecordLayout: every record lays itself out as encoding/json
+// does (escaping <, > and & aside, which the files leave readable).
+func TestAPI4RecordLayout(t *testing.T) {
+	odd := `Friends, Family & "Neighbours" <4> \ tab` + "\t\u2028é\x00"
+	records := []api4Record{
+		api4Group{"Community Garden Volunteers", "Community Garden Volunteers", []string{GroupTypeMailing}, "OG Sync Group :5:"},
+		api4Group{odd, odd + " Kitchen", []string{GroupTypeACL, GroupTypeMailing}, ""},
+		api4Group{"", "", []string{}, ""},
+		api4Contact{"Zoë", "D’Souza-Lamb", "zoe@example.org", "D7-2"},
+		api4Contact{"", odd, "", ""},
+		api4Contact{odd, "", "a@x.org", ""},
+		api4GroupContact{"Saturday Morning Volunteers at the Riverside Café", 3, StatusPending},
+		api4GroupContact{odd, 12345678901, "Añadido"},
+		api4UFMatch{2, "Mary.Smith@Example.org", 3, "current_domain"},
+		api4UFMatch{-1, odd, 0, ""},
+	}
+	a := newAPI4Writer(io.Discard, API4Groups)
+	for _, r := range records {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		got := r.appendJSON(a, nil)
+		if string(got) != strings.TrimSuffix(want.String(), "\n") {
+			t.Errorf("%T:\n got %s\nwant %s", r, got, want.Bytes())
+		}
+		if !json.Valid(got) {
+			t.Errorf("%T: not JSON: %s", r, got)
+		}
+	}
+}
+
+// BenchmarkAPI4GroupContacts: group_contacts.json is the large api4 file,
+// a record per membership.
+func BenchmarkAPI4GroupContacts(b *testing.B) {
+	groups := []string{"Community Garden Volunteers", "Saturday Morning Volunteers at the Riverside Café"}
+	b.ReportAllocs()
+	w := newAPI4Writer(io.Discard, API4GroupContacts)
+	for i := 0; b.Loop(); i++ {
+		if err := add(w, api4GroupContact{groups[i>>10&1], int64(i), StatusAdded}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
 	}
 }

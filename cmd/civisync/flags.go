@@ -39,6 +39,7 @@ func ogFlags() []cli.Flag {
 		&cli.StringFlag{Name: "og-roles", Usage: "D7 og_users_roles `FILE` (uid, gid, rid)", Category: "Inputs"},
 		&cli.StringFlag{Name: "og-role-names", Usage: "D7 og_role `FILE` (rid, name)", Category: "Inputs"},
 		&cli.StringFlag{Name: "groups", Usage: "group nodes `FILE` (nid, title, uid = author)", Category: "Inputs"},
+		ogModuleFlag(),
 	}
 }
 
@@ -217,6 +218,9 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	cfg.Users = *users
 	cfg.Contacts = pipeline.ContactInputs{Contacts: *contacts, Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro)}
 	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro)}
+	if cfg.OG.Module, err = ogModule(c); err != nil {
+		return nil, err
+	}
 	if cfg.OG.RoleNames != nil && cfg.OG.Roles == nil {
 		return nil, usagef("--og-role-names needs --og-roles")
 	}
