@@ -127,6 +127,33 @@ func TestOracle(t *testing.T) {
 		})
 	})
 
+	t.Run("og-module 6", func(t *testing.T) {
+		// The Drupal 7 files under Drupal 6's titles: the Name is cut as
+		// before, the Title is the whole OG title; the collision of 12
+		// and 15 (compared by name) suffixes 15's name, title and ACL name.
+		c := "og-module-6"
+		const (
+			northOG = "Riverside Tenants and Residents Association Committee (North Block)"
+			southOG = "Riverside Tenants and Residents Association Committee (South Block)"
+		)
+		check(t, columns(t, c, "groups.csv", 0, 1), [][]string{
+			{garden, garden}, {garden + ": Administrator", garden + ": Administrator"},
+			{saturday, saturday + " Kitchen"}, {saturday + ": Administrator", saturday + ": Administrator"},
+			{north, northOG}, {north + ": Administrator", north + ": Administrator"},
+			{south, southOG + " (15)"}, {south + ": Administrator", south + ": Administrator"},
+			{g99, g99}, {g99 + ": Administrator", g99 + ": Administrator"},
+		})
+		check(t, columns(t, c, "group_members.csv", 0, 1), [][]string{
+			{garden, "2"}, {garden, "3"}, {garden, "4"}, {garden, "6"}, {garden, ""},
+			{saturday + " Kitchen", "3"}, {saturday + " Kitchen", "5"}, {saturday + " Kitchen", ""},
+			{northOG, "2"}, {northOG, "9"}, {northOG, ""},
+			{southOG + " (15)", "4"}, {southOG + " (15)", "9"}, {southOG + " (15)", ""},
+			{g99, "3"},
+		})
+		check(t, columns(t, c, "user_import_og.csv", 0, 1, 4), columns(t, main, "user_import_og.csv", 0, 1, 4))
+		check(t, reviewKeys(t, c), reviewKeys(t, main))
+	})
+
 	t.Run("user_import_og per OG", func(t *testing.T) {
 		// One import per OG: each OG with rows has its own file, holding
 		// exactly its rows of user_import_og.csv.
