@@ -742,8 +742,9 @@ func (t *ticker) add(n int) {
 func groupSlugs(groups []CiviGroup) []string {
 	out := make([]string, len(groups))
 	used := map[string]bool{}
-	for i, g := range groups {
-		s := Slug(g.Name)
+	for i := range groups {
+		g := &groups[i]
+		s := Slug(g.Title()) // SPEC §5: a slug of the title (Drupal 6: the whole OG title)
 		if s == "" || used[s] {
 			id := g.GID
 			if id == "" {
