@@ -55,7 +55,7 @@ func outFlags(defaultFormat string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "civisync-out", Usage: "output `DIR`", Category: "Output"},
 		&cli.StringFlag{Name: "format", Value: defaultFormat, Usage: "output `FORMAT`: csv or xlsx", Category: "Output"},
-		&cli.BoolFlag{Name: "split", Usage: "also write one file per group under groups/, acl/ and user_import_og/", Category: "Output"},
+		&cli.BoolFlag{Name: "split", Usage: "also write one file per group under groups/ and acl/ (user_import_og/ has one file per OG always)", Category: "Output"},
 		&cli.BoolFlag{Name: "escape-formulas", Usage: "prefix CSV cells starting with = + - @ with ' so spreadsheets do not run them", Category: "Output"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success", Category: "Output"},
 		noReportFlag(),
