@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/civisync/civisync/pipeline"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -370,11 +371,22 @@ func checkOutputSet(t *testing.T, out string) {
 	got := outputs(t, out)
 	var names []string
 	for name, data := range got {
-		names = append(names, name)
+		if dir, file, ok := strings.Cut(name, "/"); ok && dir == pipeline.API4Dir {
+			if err := pipeline.CheckAPI4File(file, data); err != nil {
+				t.Error(err)
+			}
+		} else if !ok {
+			names = append(names, name)
+		} else if dir != pipeline.FileOGImport { // one file per OG, always written
+			names = append(names, name)
+		}
 		if name == "summary.json" {
 			continue
 		}
 		base := strings.TrimSuffix(strings.TrimSuffix(name, ".csv"), ".xlsx")
+		if dir, _, ok := strings.Cut(base, "/"); ok && dir == pipeline.FileOGImport {
+			base = dir
+		}
 		want, ok := outputHeaders[base]
 		if !ok {
 			continue
@@ -469,6 +481,12 @@ func headerOnly(stdout, format string) func(t *testing.T, out string, r result) 
 	return func(t *testing.T, out string, r result) {
 		wantSummary(t, r, stdout)
 		for name, data := range outputs(t, out) {
+			if strings.HasPrefix(name, pipeline.API4Dir+"/") {
+				if !strings.Contains(string(data), `"records":[`+"\n]}") {
+					t.Errorf("%s: records, want none: %.300s", name, data)
+				}
+				continue
+			}
 			if name == "summary.json" {
 				continue
 			}

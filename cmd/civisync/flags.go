@@ -39,6 +39,7 @@ func ogFlags() []cli.Flag {
 		&cli.StringFlag{Name: "og-roles", Usage: "D7 og_users_roles `FILE` (uid, gid, rid)", Category: "Inputs"},
 		&cli.StringFlag{Name: "og-role-names", Usage: "D7 og_role `FILE` (rid, name)", Category: "Inputs"},
 		&cli.StringFlag{Name: "groups", Usage: "group nodes `FILE` (nid, title, uid = author)", Category: "Inputs"},
+		ogModuleFlag(),
 	}
 }
 
@@ -54,7 +55,7 @@ func outFlags(defaultFormat string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "civisync-out", Usage: "output `DIR`", Category: "Output"},
 		&cli.StringFlag{Name: "format", Value: defaultFormat, Usage: "output `FORMAT`: csv or xlsx", Category: "Output"},
-		&cli.BoolFlag{Name: "split", Usage: "also write one file per group under groups/, acl/ and user_import_og/", Category: "Output"},
+		&cli.BoolFlag{Name: "split", Usage: "also write one file per group under groups/ and acl/ (user_import_og/ has one file per OG always)", Category: "Output"},
 		&cli.BoolFlag{Name: "escape-formulas", Usage: "prefix CSV cells starting with = + - @ with ' so spreadsheets do not run them", Category: "Output"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success", Category: "Output"},
 		noReportFlag(),
@@ -222,6 +223,9 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	}
 	cfg.Users = *users
 	cfg.Contacts.Contacts = *contacts
+	if cfg.OG.Module, err = ogModule(c); err != nil {
+		return nil, err
+	}
 	if cfg.OG.RoleNames != nil && cfg.OG.Roles == nil {
 		return nil, usagef("--og-role-names needs --og-roles")
 	}
