@@ -85,8 +85,8 @@ var zipMagic = []byte("PK\x03\x04")
 // its magic bytes) is inflated as it is read. "-" is standard input, told
 // apart by its first bytes: CSV, XLSX, a SQL dump or gzip.
 func Open(path string, opt Options) (Reader, error) {
-	if path == "-" {
-		return openStdin(opt)
+	if isStream(path) {
+		return openStream(path, opt)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -159,9 +159,10 @@ type readCloser struct {
 	io.Closer
 }
 
-// openStdin reads standard input as what its first bytes say it is.
-func openStdin(opt Options) (Reader, error) {
-	e := stdinEntry(opt)
+// openStream reads standard input or a named pipe as what its first bytes
+// say it is.
+func openStream(path string, opt Options) (Reader, error) {
+	e := streamEntry(path, opt)
 	if e.err != nil {
 		return nil, e.err
 	}
@@ -173,20 +174,28 @@ func openStdin(opt Options) (Reader, error) {
 	e.taken = true
 	dumpCache.Unlock()
 	if taken {
-		return nil, &Error{File: "-", Err: fmt.Errorf("%w: standard input is read once, and it is not a SQL dump whose tables could be read again", ErrBadFile)}
+		return nil, &Error{File: path, Err: fmt.Errorf("%w: %s is read once, and it is not a SQL dump whose tables could be read again", ErrBadFile, streamName(path))}
 	}
 	if e.plainZip {
-		return openStdinXLSX(e.plain, opt)
+		return openStreamXLSX(path, e.plain, opt)
 	}
-	return newCSVReader("-", io.NopCloser(e.plain), false, opt)
+	return newCSVReader(path, io.NopCloser(e.plain), false, opt)
 }
 
-// openStdinXLSX keeps a workbook read from standard input in a temporary
-// file, since a zip is read from its end.
-func openStdinXLSX(in io.Reader, opt Options) (Reader, error) {
+// streamName says what a stream is, for messages.
+func streamName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return "the pipe " + path
+}
+
+// openStreamXLSX keeps a workbook read from a stream in a temporary file,
+// since a zip is read from its end.
+func openStreamXLSX(path string, in io.Reader, opt Options) (Reader, error) {
 	tmp, err := os.CreateTemp("", "civisync-stdin-*.xlsx")
 	if err != nil {
-		return nil, &Error{File: "-", Err: fmt.Errorf("%w: cannot keep standard input's workbook: %w", ErrBadFile, err)}
+		return nil, &Error{File: path, Err: fmt.Errorf("%w: cannot keep the workbook read from %s: %w", ErrBadFile, streamName(path), err)}
 	}
 	defer os.Remove(tmp.Name())
 	_, err = io.Copy(tmp, in)
@@ -194,17 +203,17 @@ func openStdinXLSX(in io.Reader, opt Options) (Reader, error) {
 		err = cerr
 	}
 	if err != nil {
-		return nil, &Error{File: "-", Err: fmt.Errorf("%w: cannot keep standard input's workbook: %w", ErrBadFile, err)}
+		return nil, &Error{File: path, Err: fmt.Errorf("%w: cannot keep the workbook read from %s: %w", ErrBadFile, streamName(path), err)}
 	}
 	r, err := openXLSX(tmp.Name(), opt)
 	if err != nil {
 		var fe *Error
 		if errors.As(err, &fe) {
-			fe.File = "-"
+			fe.File = path
 		}
 		return nil, err
 	}
-	r.(*xlsxReader).name = "-"
+	r.(*xlsxReader).name = path
 	return r, nil
 }
 

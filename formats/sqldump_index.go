@@ -415,13 +415,13 @@ func entryFor(key any) *dumpEntry {
 
 // loadDump indexes the dump at path ("-": standard input) once per run.
 func loadDump(path string, opt Options) (*dumpIndex, error) {
-	if path == "-" {
-		e := stdinEntry(opt)
+	if isStream(path) {
+		e := streamEntry(path, opt)
 		if e.err != nil {
 			return nil, e.err
 		}
 		if e.idx == nil {
-			return nil, &Error{File: "-", Err: fmt.Errorf("%w: standard input is not a SQL dump", ErrBadFile)}
+			return nil, &Error{File: path, Err: fmt.Errorf("%w: %s is not a SQL dump", ErrBadFile, streamName(path))}
 		}
 		return e.idx, nil
 	}
@@ -456,16 +456,28 @@ func loadDump(path string, opt Options) (*dumpIndex, error) {
 
 var gzipMagic = []byte{0x1f, 0x8b}
 
-// stdinEntry reads standard input's first bytes once, and when they are a
+// streamEntry reads a stream's first bytes once — standard input ("-"),
+// or a pipe given by name (a FIFO, a shell's <(…)) — and when they are a
 // SQL dump (plain or gzip) spools and indexes the whole of it, so every
-// table can be read back from the spool.
-func stdinEntry(opt Options) *dumpEntry {
-	in := opt.Stdin
-	if in == nil {
-		in = os.Stdin
+// table can be read back from the spool. A stream can be read only once,
+// so every input naming it shares this entry.
+func streamEntry(name string, opt Options) *dumpEntry {
+	var key any = streamKey(name)
+	open := func() (io.Reader, error) { return os.Open(name) }
+	if name == "-" {
+		in := opt.Stdin
+		if in == nil {
+			in = os.Stdin
+		}
+		key, open = in, func() (io.Reader, error) { return in, nil }
 	}
-	e := entryFor(in)
+	e := entryFor(key)
 	e.once.Do(func() {
+		in, err := open()
+		if err != nil {
+			e.err = &Error{File: name, Err: fmt.Errorf("%w: %w", ErrBadFile, unwrapPathError(err))}
+			return
+		}
 		br := bufio.NewReaderSize(in, 64<<10)
 		head, _ := br.Peek(4)
 		var r io.Reader = br
@@ -476,7 +488,7 @@ func stdinEntry(opt Options) *dumpEntry {
 		case bytes.HasPrefix(head, gzipMagic):
 			z, err := gzip.NewReader(br)
 			if err != nil {
-				e.err = &Error{File: "-", Err: fmt.Errorf("%w: not a readable gzip stream: %w", ErrBadFile, err)}
+				e.err = &Error{File: name, Err: fmt.Errorf("%w: not a readable gzip stream: %w", ErrBadFile, err)}
 				return
 			}
 			zb := bufio.NewReaderSize(z, 64<<10)
@@ -493,17 +505,31 @@ func stdinEntry(opt Options) *dumpEntry {
 		}
 		spool, err := os.CreateTemp("", "civisync-stdin-*.sql")
 		if err != nil {
-			e.err = &Error{File: "-", Err: fmt.Errorf("%w: cannot keep standard input's dump: %w", ErrBadFile, err)}
+			e.err = &Error{File: name, Err: fmt.Errorf("%w: cannot keep the dump read from %s: %w", ErrBadFile, name, err)}
 			return
 		}
 		os.Remove(spool.Name()) // the open file lives on until the process ends
 		w := bufio.NewWriterSize(spool, 256<<10)
-		e.idx, e.err = buildDumpIndex("-", io.TeeReader(r, w), &dumpSource{spool: spool})
+		e.idx, e.err = buildDumpIndex(name, io.TeeReader(r, w), &dumpSource{spool: spool})
 		if err := w.Flush(); err != nil && e.err == nil {
-			e.idx, e.err = nil, &Error{File: "-", Err: fmt.Errorf("%w: cannot keep standard input's dump: %w", ErrBadFile, err)}
+			e.idx, e.err = nil, &Error{File: name, Err: fmt.Errorf("%w: cannot keep the dump read from %s: %w", ErrBadFile, name, err)}
 		}
 	})
 	return e
+}
+
+// streamKey keys a named pipe's entry apart from regular files' keys.
+type streamKey string
+
+// isStream reports whether path is read as a stream: standard input, or a
+// file that is neither regular nor a directory (a FIFO, <(…), a device),
+// which cannot be sought back to its start.
+func isStream(path string) bool {
+	if path == "-" {
+		return true
+	}
+	st, err := os.Stat(path)
+	return err == nil && !st.Mode().IsRegular() && !st.IsDir()
 }
 
 // LooksLikeSQL reports whether head, a file's first bytes, starts like a
