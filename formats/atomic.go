@@ -246,3 +246,7 @@ func (f *AtomicFile) Abort() {
 		os.Remove(f.tmp.Name())
 	}
 }
+
+// Staged is where rel is while the set is being written, before Commit:
+// for a step that reads back what the run wrote (report.html).
+func (o *OutputSet) Staged(rel string) string { return filepath.Join(o.tmp, rel) }

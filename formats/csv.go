@@ -69,7 +69,7 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		rc.Close()
 		return nil, &Error{File: name, Err: err}
 	}
-	tb := newBufReader(text)
+	tb := newBufReader(countBytes(text, name, opt))
 	delim := opt.Delimiter
 	if delim == 0 {
 		sample, _ := tb.Peek(sniffBytes)

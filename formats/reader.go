@@ -56,6 +56,10 @@ type Options struct {
 	MaxUnzipSize int64
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// Progress, when set, hears how many bytes of a CSV file's text have
+	// been read (for a progress bar); it may be called from several
+	// goroutines at once.
+	Progress func(file string, n int)
 }
 
 // DefaultMaxUnzipSize is the default cap on an XLSX's inflated size.

@@ -5,17 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/mem"
+	"github.com/civisync/civisync/pipeline/internal/par"
+	"github.com/civisync/civisync/pipeline/internal/rows"
 )
 
 // Input names one input file and how to read it.
@@ -70,25 +69,12 @@ func (x *Extractor) each(r formats.Reader, b *formats.Binding, st *FileStats, fn
 		if err == io.EOF {
 			return nil
 		}
-		if err != nil {
-			if !errors.Is(err, formats.ErrBadRow) {
-				return err
-			}
-			st.Read++
-			if err := x.badRow(st, err); err != nil {
-				return err
-			}
-			continue
+		var parsed error
+		if err == nil {
+			parsed = fn(rec, rowSrc(rec, r.Name(), r.Line(), cFile, cLine))
 		}
-		st.Read++
-		x.progress.tick()
-		if err := fn(rec, rowSrc(rec, r.Name(), r.Line(), cFile, cLine)); err != nil {
-			if !errors.Is(err, formats.ErrBadRow) {
-				return err
-			}
-			if err := x.badRow(st, err); err != nil {
-				return err
-			}
+		if err := x.rowDone(st, err, parsed); err != nil {
+			return err
 		}
 	}
 }
@@ -107,54 +93,31 @@ func rowSrc(rec []string, file string, line, cFile, cLine int) Src {
 
 // The row work of a large file (cleaning cells, parsing ids, looking up
 // e-mails) is spread over the cores: eachInParallel hands the rows out in
-// batches and applies the results in row order.
+// batches and applies the results in row order (see package rows).
 var (
-	batchRows  = 512                   // rows a batch holds; tests make it tiny
-	rowWorkers = runtime.GOMAXPROCS(0) // goroutines parsing batches
+	batchRows  = 512           // rows a batch holds; tests make it tiny
+	rowWorkers = par.Workers() // goroutines parsing batches
 )
 
-// rowBatch is a run of rows read from a file and, once a worker is done
-// with it, what parse made of them.
-type rowBatch[T any] struct {
-	cells  []string // the rows' cells, one row after another
-	text   []byte   // the cells' bytes, when rows borrow the reader's buffer
-	rows   []batchRow
-	out    []T // parse's result, per row
-	done   chan struct{}
-	rescue     // a panic in parse, at rows[parsed]
-	parsed int // rows parsed before a panic
-}
-
-type batchRow struct {
-	end  int   // the row's cells end at cells[end]
-	line int   // the reader's Line
-	read error // Next's error: a bad row, or one that ends the file
-	err  error // parse's error
-}
-
-// eachInParallel is each with fn split in two: parse, which only reads the
-// row and writes *out (a slot reused from batch to batch, so it may keep
-// scratch space there), runs on rowWorkers goroutines at once; apply gets
-// the rows parse made without error in row order, on the caller's
+// eachInParallel is each with fn split in stages: parse, which only reads
+// the row and writes *out, runs on rowWorkers goroutines at once; apply
+// gets the rows parse made without error in row order, on the caller's
 // goroutine, which also reviews bad rows and counts rows as each does: the
 // results are those of each (which serves when there is one core),
-// whatever the timing. A reader goroutine fills the batches; a few are in
-// flight at a time, so memory stays bounded.
+// whatever the timing.
 func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, st *FileStats, s rowStages[T]) error {
-	parse, finish, prepare, apply := s.parse, s.finish, s.prepare, s.apply
 	if rowWorkers < 2 { // one core: each, with no goroutines to feed
 		row := make([]T, 1)
 		return x.each(r, b, st, func(rec []string, src Src) error {
-			if err := parse(rec, src, &row[0]); err != nil {
+			if err := s.parse(rec, src, &row[0]); err != nil {
 				return err
 			}
-			if finish != nil {
-				finish(row)
+			for _, stage := range []func([]T){s.finish, s.prepare} {
+				if stage != nil {
+					stage(row)
+				}
 			}
-			if prepare != nil {
-				prepare(row)
-			}
-			apply(&row[0])
+			s.apply(&row[0])
 			return nil
 		})
 	}
@@ -164,159 +127,44 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 	if lend {
 		formats.Borrow(r)
 	}
-	workers := rowWorkers
-	inFlight := 2*workers + 2
-	free := make(chan *rowBatch[T], inFlight)
-	for range inFlight {
-		free <- &rowBatch[T]{done: make(chan struct{}, 1)}
-	}
-	// Each channel has room for every batch there is, so sending to one
-	// never blocks.
-	work, order := make(chan *rowBatch[T], inFlight), make(chan *rowBatch[T], inFlight)
-	quit := make(chan struct{})
-	var (
-		wg     sync.WaitGroup
-		reader rescue
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(order)
-		defer close(work)
-		defer reader.catch()
-		defer r.Close()
-		for {
-			var bt *rowBatch[T]
-			select {
-			case bt = <-free:
-			case <-quit:
-				return
-			}
-			bt.cells, bt.rows, bt.text = bt.cells[:0], bt.rows[:0], bt.text[:0]
-			end := false
-			for len(bt.rows) < batchRows && !end {
-				rec, err := r.Next()
-				if err == io.EOF {
-					end = true
-					break
-				}
-				if lend {
-					// The cells borrow the reader's buffer: copied to the
-					// batch's bytes. Growing them leaves the cells cut so far
-					// where they are, never written again until the batch is.
-					for _, f := range rec {
-						bt.text = append(bt.text, f...)
-						t := bt.text[len(bt.text)-len(f):]
-						bt.cells = append(bt.cells, unsafe.String(unsafe.SliceData(t), len(t)))
-					}
-				} else {
-					bt.cells = append(bt.cells, rec...) // rec is reused by Next; its strings are not
-				}
-				bt.rows = append(bt.rows, batchRow{end: len(bt.cells), line: r.Line(), read: err})
-				end = err != nil && !errors.Is(err, formats.ErrBadRow)
-			}
-			if len(bt.rows) == 0 {
-				return
-			}
-			work <- bt
-			order <- bt
-			if end {
-				return
-			}
-		}
-	}()
-	parseBatch := func(bt *rowBatch[T]) {
-		defer func() { bt.done <- struct{}{} }()
-		defer bt.catch()
-		bt.out = slices.Grow(bt.out[:0], len(bt.rows))[:len(bt.rows)]
-		start := 0
-		for i := range bt.rows {
-			bt.parsed = i
-			row := &bt.rows[i]
-			rec := bt.cells[start:row.end:row.end]
-			start = row.end
-			if row.read != nil {
-				continue
-			}
-			row.err = parse(rec, rowSrc(rec, name, row.line, cFile, cLine), &bt.out[i])
-		}
-		if finish != nil {
-			finish(bt.out) // rows that failed too: apply never sees them
-		}
-		bt.parsed = len(bt.rows)
-	}
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for bt := range work {
-				parseBatch(bt)
-			}
-		}()
-	}
-	var (
-		err      error
-		panicked *rescue
-	)
-batches:
-	for bt := range order {
-		<-bt.done
-		if prepare != nil {
-			prepare(bt.out[:bt.parsed])
-		}
-		for i := range bt.rows[:bt.parsed] {
-			row := &bt.rows[i]
-			if row.read != nil {
-				if !errors.Is(row.read, formats.ErrBadRow) {
-					err = row.read
-					break batches
-				}
-				st.Read++
-				if err = x.badRow(st, row.read); err != nil {
-					break batches
-				}
-				continue
-			}
-			st.Read++
-			x.progress.tick()
-			if row.err != nil {
-				if !errors.Is(row.err, formats.ErrBadRow) {
-					err = row.err
-					break batches
-				}
-				if err = x.badRow(st, row.err); err != nil {
-					break batches
-				}
-				continue
-			}
-			apply(&bt.out[i])
-		}
-		if bt.ok {
-			panicked = &bt.rescue
-			break
-		}
-		free <- bt
-	}
-	close(quit)
-	wg.Wait() // the reader is closed, and no goroutine holds a batch
-	if panicked != nil {
-		panicked.rethrow()
-	}
-	reader.rethrow()
-	return err
+	return rows.Run(r, rows.Stages[T]{
+		Parse: func(rec []string, line int, out *T) error {
+			return s.parse(rec, rowSrc(rec, name, line, cFile, cLine), out)
+		},
+		Finish: s.finish, Prepare: s.prepare, Apply: s.apply,
+		Done: func(read, parsed error) error { return x.rowDone(st, read, parsed) },
+		Copy: lend, BadRow: formats.ErrBadRow, Workers: rowWorkers, BatchRows: batchRows,
+	})
 }
 
-// rowStages are the stages of eachInParallel.
+// rowDone counts a row read (read is Next's error) and parsed, and reviews
+// it if bad; the error it returns ends the file.
+func (x *Extractor) rowDone(st *FileStats, read, parsed error) error {
+	if read != nil {
+		if !errors.Is(read, formats.ErrBadRow) {
+			return read
+		}
+		st.Read++
+		return x.badRow(st, read)
+	}
+	st.Read++
+	x.progress.tick()
+	if parsed != nil {
+		if !errors.Is(parsed, formats.ErrBadRow) {
+			return parsed
+		}
+		return x.badRow(st, parsed)
+	}
+	return nil
+}
+
+// rowStages are the stages of eachInParallel (see rows.Stages).
 type rowStages[T any] struct {
-	parse func(rec []string, src Src, out *T) error
-	// finish, if not nil, is called by the worker with each batch's rows
-	// once parsed (failed ones too, which apply never sees).
-	finish func([]T)
-	// prepare, if not nil, is called with the rows of each batch just
-	// before they are applied.
+	parse   func(rec []string, src Src, out *T) error
+	finish  func([]T)
 	prepare func([]T)
 	apply   func(*T)
-	// copies says apply copies every string it keeps (see textArena), and
+	// copies says apply copies every string it keeps (see mem.Text), and
 	// that no error or review keeps a cell: then a row's cells are cut from
 	// its batch's own bytes, reused batch after batch, instead of a line
 	// allocated per row. Not for files whose rows name their source file,
@@ -403,7 +251,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	cFull, cFirst, cLast, cStatus := b.Col("full_name"), b.Col("first_name"), b.Col("last_name"), b.Col("status")
 	statusHdr := b.Matched("status")
 	users := make([]User, 0, formats.RowsHint(r))
-	prefault(users, func(u *User) { u.UID = 0 })
+	mem.Prefault(users, func(u *User) { u.UID = 0 })
 	type userRow struct {
 		u         User
 		skip      bool   // the anonymous user
@@ -439,7 +287,7 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		out.u = u
 		return nil
 	}
-	var text textArena
+	var text mem.Text
 	err = eachInParallel(x, r, b, st, rowStages[userRow]{parse: parse, copies: true, apply: func(row *userRow) {
 		if row.skip {
 			st.Skipped++
@@ -450,8 +298,8 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 		}
 		st.Used++
 		u := &row.u
-		u.Username, u.Email, u.First, u.Last = text.copy(u.Username), text.copy(u.Email), text.copy(u.First), text.copy(u.Last)
-		u.File = text.file(u.File)
+		u.Username, u.Email, u.First, u.Last = text.Copy(u.Username), text.Copy(u.Email), text.Copy(u.First), text.Copy(u.Last)
+		u.File = text.File(u.File)
 		users = append(users, *u)
 	}})
 	return users, err
@@ -514,205 +362,204 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 // sieve leaves out still counts as a first occurrence of its id: a later
 // row repeating the id loses to it, kept or not. A dump can change any
 // contact, so with one every row is kept.
-func (x *Extractor) extractContacts(in ContactInputs, sieve *contactSieve) (contactList, error) {
+func (x *Extractor) extractContacts(in ContactInputs, sieve contactSifter) (contactList, error) {
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
 		sieve = nil
 	}
-	// While ids ascend (the usual export) no row can repeat an earlier one,
-	// so a left-out row costs only its id; after the first id out of order
-	// every row is noted, to find the repeats once all are read.
-	var (
-		ordered = true
-		lastID  int64
-		early   []int64 // ids of rows left out while ids ascended, ascending
-		preKept int     // contacts kept while ids ascended
-		late    []siftedRow
-	)
 	r, b, st, err := x.table(in.Contacts, &formats.ContactsSchema)
 	if err != nil {
 		return contactList{}, err
 	}
-	cID, cType, cFirst, cLast := b.Col("contact_id"), b.Col("contact_type"), b.Col("first_name"), b.Col("last_name")
-	cMail, cOthers, cList := b.Col("email"), b.Multi("other_emails"), b.Col("other_emails_list")
-	cDel, cExt, cUF, cGroups := b.Col("is_deleted"), b.Col("external_identifier"), b.Col("uf_id"), b.Col("groups")
-	kept := keptContacts{chunk: formats.RowsHint(r)}
-	if sieve != nil {
-		kept.chunk = 0 // most rows may be sifted out
-	}
-	parse := func(rec []string, src Src, out *contactRow) error {
-		raw := clean(formats.Cell(rec, cID))
-		id, ok := parseID(raw)
-		if !ok || id == 0 {
-			return idError(src, b, "contact_id", raw)
-		}
-		c := Contact{ID: id, Type: clean(formats.Cell(rec, cType)), First: clean(formats.Cell(rec, cFirst)),
-			Last: clean(formats.Cell(rec, cLast)), Primary: clean(formats.Cell(rec, cMail)),
-			ExternalID: clean(formats.Cell(rec, cExt)), Src: src}
-		for _, i := range cOthers {
-			if e := clean(formats.Cell(rec, i)); e != "" {
-				c.Others = append(c.Others, e)
-			}
-		}
-		for _, e := range strings.Split(formats.Cell(rec, cList), ";") {
-			if e = clean(e); e != "" {
-				c.Others = append(c.Others, e)
-			}
-		}
-		if d, ok := truthy(formats.Cell(rec, cDel)); ok {
-			c.Deleted = d
-		} else {
-			return formats.RowError(src.File, src.Line, cDel+1, "%s %q is not yes/no", b.HeaderOf("is_deleted"), formats.Cell(rec, cDel))
-		}
-		if v := clean(formats.Cell(rec, cUF)); v != "" {
-			uf, ok := parseID(v)
-			if !ok {
-				return idError(src, b, "uf_id", v)
-			}
-			c.UFID = uf
-		}
-		if g := formats.Cell(rec, cGroups); strings.TrimSpace(g) != "" {
-			c.GroupsRaw = g
-		}
-		out.c = c
-		return nil
-	}
+	cols := newContactColumns(b)
+	rs := &readContacts{sieve: sieve, st: st, kept: keptContacts{chunk: formats.RowsHint(r)}, order: siftOrder{ordered: true}}
 	var probe, warm func([]contactRow)
 	if sieve != nil {
-		probe, warm = sieve.uk.probeRows, sieve.ix.warm
+		rs.kept.chunk = 0 // most rows may be sifted out
+		probe, warm = sieve.probe, sieve.warm
 	}
-	var text textArena
-	err = eachInParallel(x, r, b, st, rowStages[contactRow]{parse: parse, finish: probe, prepare: warm, copies: true, apply: func(row *contactRow) {
-		c := &row.c
-		if sieve != nil {
-			if ordered && c.ID <= lastID {
-				ordered, preKept = false, kept.n
-			}
-			lastID = c.ID
-			keep := sieve.keep(c, row.hits)
-			if !ordered {
-				at := -1
-				if keep {
-					at = kept.n
-				}
-				late = append(late, siftedRow{c.ID, c.Src, at})
-			}
-			if !keep {
-				if ordered {
-					early = append(early, c.ID)
-				}
-				st.Used++
-				return
-			}
-		}
-		text.contact(c)
-		kept.add(c)
-		st.Used++
-	}})
+	err = eachInParallel(x, r, b, st, rowStages[contactRow]{parse: cols.parse, finish: probe, prepare: warm, copies: true, apply: rs.apply})
 	if err != nil {
 		return contactList{}, err
 	}
-	if sieve != nil && ordered {
+	if sieve != nil && rs.order.ordered {
 		// Ids ascended: the contacts are in order and none repeats.
-		return kept.list(), nil
+		return rs.kept.list(), nil
 	}
-	contacts := kept.slice()
-	if !ordered {
-		contacts = x.dropRepeats(st, contacts, preKept, early, late)
+	contacts := rs.kept.slice()
+	if !rs.order.ordered {
+		contacts = x.dropRepeats(st, contacts, rs.order)
 	}
-	// By contact id, each id once (the first row wins). Exports are usually
-	// in id order already, so this is one pass over them.
+	contacts = x.byIDOnce(st, contacts)
+	if err := x.foldDumps(in, contacts); err != nil {
+		return contactList{}, err
+	}
+	return oneList(contacts), nil
+}
+
+// contactColumns are where a contacts export's fields are.
+type contactColumns struct {
+	b                                       *formats.Binding
+	cID, cType, cFirst, cLast, cMail, cList int
+	cDel, cExt, cUF, cGroups                int
+	cOthers                                 []int
+}
+
+func newContactColumns(b *formats.Binding) *contactColumns {
+	return &contactColumns{b: b, cID: b.Col("contact_id"), cType: b.Col("contact_type"), cFirst: b.Col("first_name"),
+		cLast: b.Col("last_name"), cMail: b.Col("email"), cOthers: b.Multi("other_emails"), cList: b.Col("other_emails_list"),
+		cDel: b.Col("is_deleted"), cExt: b.Col("external_identifier"), cUF: b.Col("uf_id"), cGroups: b.Col("groups")}
+}
+
+// parse reads a contacts row.
+func (k *contactColumns) parse(rec []string, src Src, out *contactRow) error {
+	b := k.b
+	raw := clean(formats.Cell(rec, k.cID))
+	id, ok := parseID(raw)
+	if !ok || id == 0 {
+		return idError(src, b, "contact_id", raw)
+	}
+	c := Contact{ID: id, Type: clean(formats.Cell(rec, k.cType)), First: clean(formats.Cell(rec, k.cFirst)),
+		Last: clean(formats.Cell(rec, k.cLast)), Primary: clean(formats.Cell(rec, k.cMail)),
+		ExternalID: clean(formats.Cell(rec, k.cExt)), Src: src}
+	for _, i := range k.cOthers {
+		if e := clean(formats.Cell(rec, i)); e != "" {
+			c.Others = append(c.Others, e)
+		}
+	}
+	for _, e := range strings.Split(formats.Cell(rec, k.cList), ";") {
+		if e = clean(e); e != "" {
+			c.Others = append(c.Others, e)
+		}
+	}
+	if d, ok := truthy(formats.Cell(rec, k.cDel)); ok {
+		c.Deleted = d
+	} else {
+		return formats.RowError(src.File, src.Line, k.cDel+1, "%s %q is not yes/no", b.HeaderOf("is_deleted"), formats.Cell(rec, k.cDel))
+	}
+	if v := clean(formats.Cell(rec, k.cUF)); v != "" {
+		uf, ok := parseID(v)
+		if !ok {
+			return idError(src, b, "uf_id", v)
+		}
+		c.UFID = uf
+	}
+	if g := formats.Cell(rec, k.cGroups); strings.TrimSpace(g) != "" {
+		c.GroupsRaw = g
+	}
+	out.c = c
+	return nil
+}
+
+// contactSifter decides, as a contacts export is read in order, which
+// contacts can matter to a run and are kept (contactSieve, sieve.go, is the
+// one Transform uses). probe runs on the parsing workers, a batch at a
+// time; warm just before a batch is applied; keep on every row, in order.
+type contactSifter interface {
+	probe(rows []contactRow)
+	warm(rows []contactRow)
+	keep(c *Contact, hits []keyHit) bool
+}
+
+// contactRow is a contacts row read, and when sifting, its e-mails that are
+// users' keys.
+type contactRow struct {
+	c    Contact
+	hits []keyHit
+}
+
+// readContacts keeps the contacts rows the sieve wants (all with none).
+type readContacts struct {
+	sieve contactSifter
+	st    *FileStats
+	kept  keptContacts
+	text  mem.Text
+	order siftOrder
+}
+
+// siftOrder notes, while the sieve drops rows, what finding repeated ids
+// needs. While ids ascend (the usual export) no row can repeat an earlier
+// one, so a left-out row costs only its id; after the first id out of
+// order every row is noted, to find the repeats once all are read.
+type siftOrder struct {
+	ordered bool
+	lastID  int64
+	early   []int64 // ids of rows left out while ids ascended, ascending
+	preKept int     // contacts kept while ids ascended
+	late    []siftedRow
+}
+
+func (rs *readContacts) apply(row *contactRow) {
+	c := &row.c
+	if rs.sieve != nil {
+		o := &rs.order
+		if o.ordered && c.ID <= o.lastID {
+			o.ordered, o.preKept = false, rs.kept.n
+		}
+		o.lastID = c.ID
+		keep := rs.sieve.keep(c, row.hits)
+		if !o.ordered {
+			at := -1
+			if keep {
+				at = rs.kept.n
+			}
+			o.late = append(o.late, siftedRow{c.ID, c.Src, at})
+		}
+		if !keep {
+			if o.ordered {
+				o.early = append(o.early, c.ID)
+			}
+			rs.st.Used++
+			return
+		}
+	}
+	keepContact(&rs.text, c)
+	rs.kept.add(c)
+	rs.st.Used++
+}
+
+// byIDOnce sorts contacts by contact id, each id once (the first row
+// wins). Exports are usually in id order already, so this is one pass over
+// them.
+func (x *Extractor) byIDOnce(st *FileStats, contacts []Contact) []Contact {
 	if !slices.IsSortedFunc(contacts, func(a, b Contact) int { return cmp.Compare(a.ID, b.ID) }) {
 		slices.SortStableFunc(contacts, func(a, b Contact) int { return cmp.Compare(a.ID, b.ID) })
 	}
-	contacts = slices.CompactFunc(contacts, func(a, b Contact) bool {
+	return slices.CompactFunc(contacts, func(a, b Contact) bool {
 		if a.ID != b.ID {
 			return false
 		}
 		x.repeatedContact(st, a.Src, a.ID) // CompactFunc passes the later row first: a is the row dropped
 		return true
 	})
+}
+
+// foldDumps folds the optional table dumps into contacts, sorted by id.
+func (x *Extractor) foldDumps(in ContactInputs, contacts []Contact) error {
 	byID := func(id int64) (int, bool) {
 		return slices.BinarySearchFunc(contacts, id, func(c Contact, id int64) int { return cmp.Compare(c.ID, id) })
 	}
-	if in.Emails != nil {
-		if err := x.foldEmails(*in.Emails, contacts, byID); err != nil {
-			return contactList{}, err
+	for _, fold := range []struct {
+		in *Input
+		fn func(Input, []Contact, func(int64) (int, bool)) error
+	}{{in.Emails, x.foldEmails}, {in.UFMatch, x.foldUFMatch}, {in.GroupContacts, x.foldGroupContacts}} {
+		if fold.in != nil {
+			if err := fold.fn(*fold.in, contacts, byID); err != nil {
+				return err
+			}
 		}
 	}
-	if in.UFMatch != nil {
-		if err := x.foldUFMatch(*in.UFMatch, contacts, byID); err != nil {
-			return contactList{}, err
-		}
-	}
-	if in.GroupContacts != nil {
-		if err := x.foldGroupContacts(*in.GroupContacts, contacts, byID); err != nil {
-			return contactList{}, err
-		}
-	}
-	return oneList(contacts), nil
+	return nil
 }
 
-// prefault writes, through set, to enough elements of s[:cap(s)] to touch
-// every memory page of it; set must write a word holding no pointer. The
-// garbage collector reads every pointer slot of a large slice, written or
-// not: on memory never written, that maps the kernel's zero page, and each
-// page then takes a second fault when written, one that also flushes the
-// TLBs of the other cores, which costs far more than the first. Written
-// once at the start, the pages are simply there.
-func prefault[T any](s []T, set func(*T)) {
-	s = s[:cap(s)]
-	step := max(1, 4096/int(reflect.TypeFor[T]().Size())) // the smallest page size
-	for i := 0; i < len(s); i += step {
-		set(&s[i])
-	}
-	if len(s) > 0 {
-		set(&s[len(s)-1])
-	}
-}
-
-// textArena copies the cells a kept row needs into large shared blocks: the
-// row then holds those bytes instead of its whole line, and the collector
-// finds a few large blocks behind many strings. Bytes once handed out as a
-// string are never written again: a full block is left to its strings.
-type textArena struct {
-	block    []byte
-	lastFile string
-}
-
-const arenaBlock = 64 << 10
-
-func (a *textArena) copy(s string) string {
-	switch {
-	case s == "":
-		return ""
-	case len(s) > arenaBlock/8:
-		return strings.Clone(s)
-	case cap(a.block)-len(a.block) < len(s):
-		a.block = make([]byte, 0, arenaBlock)
-	}
-	a.block = append(a.block, s...)
-	b := a.block[len(a.block)-len(s):]
-	return unsafe.String(&b[0], len(b))
-}
-
-// file copies a row's source file name; rows name the same few files over
-// and over, so the last one is reused.
-func (a *textArena) file(name string) string {
-	if name != a.lastFile {
-		a.lastFile = strings.Clone(name)
-	}
-	return a.lastFile
-}
-
-// contact copies c's strings into a.
-func (a *textArena) contact(c *Contact) {
+// keepContact copies c's strings into text, to be kept.
+func keepContact(text *mem.Text, c *Contact) {
 	c.Type = contactType(c.Type)
-	c.First, c.Last, c.Primary = a.copy(c.First), a.copy(c.Last), a.copy(c.Primary)
+	c.First, c.Last, c.Primary = text.Copy(c.First), text.Copy(c.Last), text.Copy(c.Primary)
 	for i, o := range c.Others {
-		c.Others[i] = a.copy(o)
+		c.Others[i] = text.Copy(o)
 	}
-	c.ExternalID, c.GroupsRaw = a.copy(c.ExternalID), a.copy(c.GroupsRaw)
-	c.File = a.file(c.File)
+	c.ExternalID, c.GroupsRaw = text.Copy(c.ExternalID), text.Copy(c.GroupsRaw)
+	c.File = text.File(c.File)
 }
 
 // contactType returns CiviCRM's usual contact types as constants, so that a
@@ -728,7 +575,7 @@ func contactType(t string) string {
 
 // keptContacts gathers the contacts kept, in order, in chunks that are
 // prefaulted as they are started: a slice sized for every row would be
-// mostly unwritten when most rows are sifted out (see prefault).
+// mostly unwritten when most rows are sifted out (see mem.Prefault).
 type keptContacts struct {
 	chunks [][]Contact
 	chunk  int // the first chunk's size; 0: every chunk 1<<keptShift
@@ -822,7 +669,7 @@ func (l *contactList) slice() []Contact {
 
 func newContacts(n int) []Contact {
 	s := make([]Contact, 0, n)
-	prefault(s, func(c *Contact) { c.ID = 0 })
+	mem.Prefault(s, func(c *Contact) { c.ID = 0 })
 	return s
 }
 
@@ -836,7 +683,8 @@ type siftedRow struct {
 // dropRepeats reviews the rows of late that repeat the id of an earlier
 // row and takes the kept ones out: the first row of an id wins. Rows before
 // late (contacts[:preKept] and early, both ascending) can only come first.
-func (x *Extractor) dropRepeats(st *FileStats, contacts []Contact, preKept int, early []int64, late []siftedRow) []Contact {
+func (x *Extractor) dropRepeats(st *FileStats, contacts []Contact, o siftOrder) []Contact {
+	preKept, early, late := o.preKept, o.early, o.late
 	seen := make(map[int64]bool, len(late))
 	drop := make([]bool, len(contacts))
 	for _, r := range late {

@@ -269,105 +269,148 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 	if err != nil {
 		return err
 	}
-	cGID, cTitle, cUID, cType := b.Col("gid"), b.Col("group"), b.Col("uid"), b.Col("entity_type")
-	cRoles, cAdmin, cState := b.Col("roles"), b.Col("is_admin"), b.Col("state")
-	if cGID < 0 && cTitle < 0 {
+	if b.Col("gid") < 0 && b.Col("group") < 0 {
 		r.Close()
 		return &formats.Error{File: in.Path, Line: 1, Err: fmt.Errorf("%w for memberships: group (accepts: %s, or a title: %s); found: %s",
 			formats.ErrMissingColumn, strings.Join(formats.MembershipsSchema.Fields[0].Headers, ", "),
 			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
 	}
-	// A file has millions of rows and names a handful of groups and source
-	// files: each row finds its own through a cache, the maps only on a miss.
-	fileOf := map[string]int32{}
-	lastFile, lastIndex := "", int32(-1)
-	file := func(name string) int32 {
-		if lastIndex >= 0 && name == lastFile {
-			return lastIndex
-		}
-		i, ok := fileOf[name]
-		if !ok {
-			name = strings.Clone(name) // a canonical file's cell: not its whole line
-			i = int32(len(d.Files))
-			d.Files = append(d.Files, name)
-			fileOf[name] = i
-		}
-		lastFile, lastIndex = name, i
-		return i
-	}
-	groups := newGroupCache(d)
-	states := stateTable(b.Matched("state"))
+	mr := &membershipRows{d: d, b: b, st: st, groups: newGroupCache(d), states: stateTable(b.Matched("state")),
+		files: fileNames{d: d, index: map[string]int32{}, last: -1},
+		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"),
+		cRoles: b.Col("roles"), cAdmin: b.Col("is_admin"), cState: b.Col("state")}
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
 	// Rows are let go once read: they can borrow the reader's buffer, and
 	// what is kept is copied (group titles, by OGData.group; a canonical
 	// file's source cell would be kept by reviews, so those copy every row).
-	canonical := b.Col("source_file") >= 0
-	if borrowRows && !canonical {
+	mr.canonical = b.Col("source_file") >= 0
+	if borrowRows && !mr.canonical {
 		formats.Borrow(r)
 	}
-	return x.each(r, b, st, func(rec []string, src Src) error {
-		if t := formats.Cell(rec, cType); t != "" && t != "user" && !strings.EqualFold(clean(t), "user") {
-			st.Skipped++ // group content (nodes), not a membership
-			return nil
+	return x.each(r, b, st, mr.row)
+}
+
+// membershipRows reads the rows of a memberships file into OGData.
+type membershipRows struct {
+	d                                                 *OGData
+	b                                                 *formats.Binding
+	st                                                *FileStats
+	groups                                            *groupCache
+	states                                            *states
+	files                                             fileNames
+	canonical                                         bool
+	cGID, cTitle, cUID, cType, cRoles, cAdmin, cState int
+}
+
+// row reads one row: a user's membership, a group's own row, or a node's
+// (left out).
+func (mr *membershipRows) row(rec []string, src Src) error {
+	d, b := mr.d, mr.b
+	if t := formats.Cell(rec, mr.cType); t != "" && t != "user" && !strings.EqualFold(clean(t), "user") {
+		mr.st.Skipped++ // group content (nodes), not a membership
+		return nil
+	}
+	rawU := clean(formats.Cell(rec, mr.cUID))
+	title := clean(formats.Cell(rec, mr.cTitle))
+	rawG := clean(formats.Cell(rec, mr.cGID))
+	if rawU == "" && rawG != "" { // a group without a user: the group itself (canonical files write these)
+		gid, ok := parseID(rawG)
+		if !ok || gid == 0 {
+			return idError(src, b, "gid", rawG)
 		}
-		rawU := clean(formats.Cell(rec, cUID))
-		title := clean(formats.Cell(rec, cTitle))
-		rawG := clean(formats.Cell(rec, cGID))
-		if rawU == "" && rawG != "" { // a group without a user: the group itself (canonical files write these)
-			gid, ok := parseID(rawG)
-			if !ok || gid == 0 {
-				return idError(src, b, "gid", rawG)
-			}
-			d.Groups[d.group(gid, title, src)].Node = true
-			st.Used++
-			return nil
+		d.Groups[d.group(gid, title, src)].Node = true
+		mr.st.Used++
+		return nil
+	}
+	uid, ok := parseID(rawU)
+	if !ok {
+		return idError(src, b, "uid", rawU)
+	}
+	gi, err := mr.group(rawG, title, uid, src)
+	if err != nil {
+		return err
+	}
+	state, admin, err := mr.stateOf(rec, src)
+	if err != nil {
+		return err
+	}
+	d.addMembership(uid, gi, state, admin, mr.files.of(src.File), src.Line)
+	mr.st.Used++
+	return nil
+}
+
+// group is the group a membership row names, by id or title; uid's row
+// may be the first to name it.
+func (mr *membershipRows) group(rawG, title string, uid int64, src Src) (int32, error) {
+	var gi int32
+	known := len(mr.d.Groups)
+	switch {
+	case rawG != "":
+		gid, ok := parseID(rawG)
+		if !ok || gid == 0 {
+			return 0, idError(src, mr.b, "gid", rawG)
 		}
-		uid, ok := parseID(rawU)
+		gi = mr.groups.byGID(gid, title, src)
+	case title != "":
+		gi = mr.groups.byTitle(title, src)
+	default:
+		return 0, formats.RowError(src.File, src.Line, 0, "no group id or title")
+	}
+	// Only a group this row made can have been named first here (but a
+	// canonical file's rows may point back at the same line): the test
+	// spares most rows a cache miss on a group.
+	if int(gi) >= known || mr.canonical {
+		if g := &mr.d.Groups[gi]; !g.Node && g.User == 0 && g.Src == src {
+			g.User = uid // this row named the group first
+		}
+	}
+	return gi, nil
+}
+
+// stateOf is a membership row's state and whether it makes an admin.
+func (mr *membershipRows) stateOf(rec []string, src Src) (state State, admin bool, err error) {
+	state = Active
+	if v := formats.Cell(rec, mr.cState); v != "" {
+		s, ok := mr.states.parse(v)
 		if !ok {
-			return idError(src, b, "uid", rawU)
+			return 0, false, formats.RowError(src.File, src.Line, mr.cState+1, "%s %q is not active, pending or blocked", mr.b.HeaderOf("state"), v)
 		}
-		var gi int32
-		known := len(d.Groups)
-		switch {
-		case rawG != "":
-			gid, ok := parseID(rawG)
-			if !ok || gid == 0 {
-				return idError(src, b, "gid", rawG)
-			}
-			gi = groups.byGID(gid, title, src)
-		case title != "":
-			gi = groups.byTitle(title, src)
-		default:
-			return formats.RowError(src.File, src.Line, 0, "no group id or title")
-		}
-		// Only a group this row made can have been named first here (but a
-		// canonical file's rows may point back at the same line): the test
-		// spares most rows a cache miss on a group.
-		if int(gi) >= known || canonical {
-			if g := &d.Groups[gi]; !g.Node && g.User == 0 && g.Src == src {
-				g.User = uid // this row named the group first
-			}
-		}
-		state, admin := Active, false
-		if v := formats.Cell(rec, cState); v != "" {
-			s, ok := states.parse(v)
-			if !ok {
-				return formats.RowError(src.File, src.Line, cState+1, "%s %q is not active, pending or blocked", b.HeaderOf("state"), v)
-			}
-			state = s
-		}
-		if cAdmin >= 0 {
-			if a, ok := truthy(formats.Cell(rec, cAdmin)); ok && a {
-				admin = true
-			}
-		}
-		if cRoles >= 0 && isAdminRole(formats.Cell(rec, cRoles)) {
+		state = s
+	}
+	if mr.cAdmin >= 0 {
+		if a, ok := truthy(formats.Cell(rec, mr.cAdmin)); ok && a {
 			admin = true
 		}
-		d.addMembership(uid, gi, state, admin, file(src.File), src.Line)
-		st.Used++
-		return nil
-	})
+	}
+	if mr.cRoles >= 0 && isAdminRole(formats.Cell(rec, mr.cRoles)) {
+		admin = true
+	}
+	return state, admin, nil
+}
+
+// fileNames numbers the source files of membership rows. A file has
+// millions of rows and names a handful of files: each row finds its own
+// through the last one, the map only on a miss.
+type fileNames struct {
+	d     *OGData
+	index map[string]int32
+	name  string
+	last  int32
+}
+
+func (f *fileNames) of(name string) int32 {
+	if f.last >= 0 && name == f.name {
+		return f.last
+	}
+	i, ok := f.index[name]
+	if !ok {
+		name = strings.Clone(name) // a canonical file's cell: not its whole line
+		i = int32(len(f.d.Files))
+		f.d.Files = append(f.d.Files, name)
+		f.index[name] = i
+	}
+	f.name, f.last = name, i
+	return i
 }
 
 // borrowRows lets readers lend their buffer (formats.Borrow) where rows are

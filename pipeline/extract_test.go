@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/civisync/civisync/pipeline/internal/mem"
 )
 
 func TestSplitFullName(t *testing.T) {
@@ -146,29 +148,11 @@ func TestClean(t *testing.T) {
 	}
 }
 
-// TestTextArena: copies read as the strings copied, across block boundaries
-// and for cells too large for a block, and stay so as more is copied.
-func TestTextArena(t *testing.T) {
-	var a textArena
-	var want, got []string
-	for i := 0; i < 20_000; i++ {
-		s := strings.Repeat(string(rune('a'+i%26)), i%97)
-		if i%5000 == 0 {
-			s = strings.Repeat("x", arenaBlock) // its own allocation
-		}
-		want = append(want, s)
-		got = append(got, a.copy(s))
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("copy %d reads %q, want %q", i, got[i], want[i])
-		}
-	}
-	if f := a.file("users.csv"); f != "users.csv" || a.file("users.csv") != f || a.file("other.csv") != "other.csv" {
-		t.Errorf("file names: %q", f)
-	}
+// TestKeepContact: a contact's cells read the same once copied for keeping.
+func TestKeepContact(t *testing.T) {
+	var a mem.Text
 	c := Contact{Type: "Individual", First: "Ann", Others: []string{"a@x", "b@y"}, Src: Src{File: "c.csv", Line: 3}}
-	a.contact(&c)
+	keepContact(&a, &c)
 	if c.Type != "Individual" || c.First != "Ann" || c.Others[1] != "b@y" || c.File != "c.csv" || c.Line != 3 {
 		t.Errorf("contact after copying: %+v", c)
 	}

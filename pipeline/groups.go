@@ -3,23 +3,10 @@ package pipeline
 import (
 	"cmp"
 	"fmt"
-	"runtime"
 	"slices"
-	"sort"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
-)
 
-// CiviCRM group types and the sources civicrm_og_sync gives its groups.
-const (
-	GroupTypeMailing = "Mailing List"
-	GroupTypeACL     = "Access Control"
-	ACLSuffix        = ": Administrator"
-	maxGroupName     = 49 // civicrm_group.name is 64 long; ": Administrator" takes 15
+	"github.com/civisync/civisync/pipeline/internal/par"
+	"github.com/civisync/civisync/pipeline/internal/radix"
 )
 
 // Statuses of a group membership in CiviCRM.
@@ -28,37 +15,16 @@ const (
 	StatusPending = "Pending"
 )
 
-// CiviGroup is an OG's pair of CiviCRM groups.
-type CiviGroup struct {
-	GID     string // "" when the OG is known by title only
-	OGTitle string // the OG's own title, trimmed
-	Name    string // normal group name = title
-	Source  string
-	Src
-}
-
-// ACLName is the administrators' group name (= its title).
-func (g *CiviGroup) ACLName() string { return g.Name + ACLSuffix }
-
-// ACLSource is the administrators' group source.
-func (g *CiviGroup) ACLSource() string {
-	if g.GID == "" {
-		return ""
-	}
-	return "OG Sync Group ACL :" + g.GID + ":"
-}
-
-// Member is a contact in an OG's CiviCRM groups. Key is the contact id of
-// an existing contact, or newKey+i for the i-th new contact, so that sorting
-// by key puts existing contacts by id first and new ones in new_contacts order.
+// Member is a contact in an OG's CiviCRM groups. Contact is its contact
+// number: the contact id of an existing contact, or firstNew+i for the i-th
+// new contact, so that sorting by it puts existing contacts by id first and
+// new ones in new_contacts order.
 type Member struct {
-	Key   int64
-	Group int32 // index into GroupSync.Groups
-	Added bool  // Added, else Pending
-	Admin bool  // also in the ACL group
+	Contact int64
+	Group   int32 // index into GroupSync.Groups
+	Added   bool  // Added, else Pending
+	Admin   bool  // also in the ACL group
 }
-
-const newKey = int64(1) << 62
 
 // Status is the membership status in the normal group.
 func (mb Member) Status() string {
@@ -83,7 +49,7 @@ type GroupCounts struct {
 // GroupSync is the outcome of OG → CiviCRM groups (SPEC §3).
 type GroupSync struct {
 	Groups  []CiviGroup
-	Members []Member // by group, then Key
+	Members []Member // by group, then contact number
 	Admins  int
 	Counts  []GroupCounts
 
@@ -106,16 +72,16 @@ type groupUser struct {
 
 // ContactID of a member: 0 for a contact still to be created.
 func (gs *GroupSync) ContactID(mb Member) int64 {
-	if mb.Key >= newKey {
+	if mb.Contact >= firstNew {
 		return 0
 	}
-	return mb.Key
+	return mb.Contact
 }
 
 // Email of a member still to be created ("" for an existing contact).
 func (gs *GroupSync) Email(mb Member) string {
-	if mb.Key >= newKey {
-		return gs.m.New[mb.Key-newKey].Email
+	if mb.Contact >= firstNew {
+		return gs.m.New[mb.Contact-firstNew].Email
 	}
 	return ""
 }
@@ -163,32 +129,6 @@ func (gs *GroupSync) isMember(g int, uid int64) bool {
 	return ok
 }
 
-// CutName cuts a title to 49 characters, never splitting a character
-// (nor a base letter from its combining accent).
-func CutName(title string) string {
-	title = strings.TrimFunc(title, unicode.IsSpace)
-	if utf8.RuneCountInString(title) <= maxGroupName {
-		return title
-	}
-	n, cut := 0, len(title)
-	for i := range title {
-		if n == maxGroupName {
-			cut = i
-			break
-		}
-		n++
-	}
-	for cut > 0 {
-		r, _ := utf8.DecodeRuneInString(title[cut:])
-		if !unicode.Is(unicode.Mn, r) {
-			break
-		}
-		_, size := utf8.DecodeLastRuneInString(title[:cut])
-		cut -= size
-	}
-	return strings.TrimRightFunc(title[:cut], unicode.IsSpace)
-}
-
 // SyncGroups turns OGs and their memberships into CiviCRM groups and
 // memberships, through the users' contacts in m:
 //   - every OG gets a normal and an ACL group, ordered by OG id;
@@ -206,7 +146,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	gs.name(rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
 	s := &groupSync{GroupSync: gs, workers: syncWorkers(len(og.Memberships))}
-	s.keys = newKeyTable(m, s.workers)
+	s.nums = newNumberTable(m, s.workers)
 	s.listAdmins()
 	s.layout()
 	s.place()
@@ -227,7 +167,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 // groupSync is SyncGroups at work.
 type groupSync struct {
 	*GroupSync
-	keys    keyTable
+	nums    numberTable
 	workers int
 	work    []*syncWorker
 
@@ -241,7 +181,7 @@ type groupSync struct {
 	adminBits []uint64
 
 	// Group g's rows are rows[start[g]:start[g+1]]: its memberships (a
-	// hole, Key 0, where one is blocked or has no contact), then its
+	// hole, Contact 0, where one is blocked or has no contact), then its
 	// admins without a membership row.
 	start []int
 	next  []int // group -> where its next admin goes
@@ -272,7 +212,7 @@ var syncWorkers = func(memberships int) int {
 	if memberships < 1<<14 {
 		return 1
 	}
-	return min(runtime.GOMAXPROCS(0), 8)
+	return min(par.Workers(), 8)
 }
 
 // listAdmins lists administrators by role or authorship by group and
@@ -353,12 +293,12 @@ func (s *groupSync) layout() {
 // blocked or has none (reviewed).
 func (s *groupSync) place() {
 	s.parallel(func(w *syncWorker) {
-		// Keys are looked up a batch at a time: in a loop that does
+		// Contact numbers are looked up a batch at a time: in a loop that does
 		// nothing else, many of these scattered reads are under way at once.
-		var keys [256]int64
-		for lo := w.lo; lo < w.hi; lo += len(keys) {
-			batch := s.og.Memberships[lo:min(lo+len(keys), w.hi)]
-			s.keys.gather(keys[:len(batch)], batch)
+		var nums [256]int64
+		for lo := w.lo; lo < w.hi; lo += len(nums) {
+			batch := s.og.Memberships[lo:min(lo+len(nums), w.hi)]
+			s.nums.gather(nums[:len(batch)], batch)
 			for i := range batch {
 				ms := &batch[i]
 				g := s.pos[ms.Group]
@@ -370,22 +310,22 @@ func (s *groupSync) place() {
 						w.blocked[a] = w.blocked[a] || ms.State() == Blocked
 					}
 				}
-				switch key := keys[i]; {
+				switch num := nums[i]; {
 				case ms.State() == Blocked:
-					cid := key // the contact id, if the contact exists
-					if cid < 0 || cid >= newKey {
+					cid := num // the contact id, if the contact exists
+					if cid < 0 || cid >= firstNew {
 						cid = 0
 					}
 					w.rev.Add(KindBlockedMembership, s.og.src(lo+i), ms.UID, cid, w.detail(s, blockedMember, g))
 					w.left[g]++
-				case key == unknownUser:
+				case num == unknownUser:
 					w.rev.Add(KindUnknownUser, s.og.src(lo+i), ms.UID, 0, w.detail(s, unknownMember, g))
 					w.left[g]++
-				case key == noContact:
+				case num == noContact:
 					w.rev.Add(KindNoContact, s.og.src(lo+i), ms.UID, 0, w.detail(s, memberWithoutContact, g))
 					w.left[g]++
 				default:
-					s.rows[p] = Member{Key: key, Group: g, Added: ms.State() == Active || ms.Admin(), Admin: ms.Admin()}
+					s.rows[p] = Member{Contact: num, Group: g, Added: ms.State() == Active || ms.Admin(), Admin: ms.Admin()}
 				}
 			}
 		}
@@ -433,26 +373,26 @@ func (s *groupSync) addAdmins(rev *Review) {
 		if blocked {
 			continue
 		}
-		key := s.keys.of(a.uid)
+		num := s.nums.of(a.uid)
 		if !member { // else reviewed with the membership row already
 			s.joined = append(s.joined, groupUser{a.g, a.uid})
-			if key <= 0 {
+			if num <= 0 {
 				kind := KindNoContact
-				if key == unknownUser {
+				if num == unknownUser {
 					kind = KindUnknownUser
 				}
-				rev.Add(kind, a.src, a.uid, 0, unresolvedDetail(key == unknownUser, a.what, s.Groups[a.g].Name))
+				rev.Add(kind, a.src, a.uid, 0, unresolvedDetail(num == unknownUser, a.what, s.Groups[a.g].Name))
 				s.Counts[a.g].Left++
 			}
 		}
-		if key > 0 {
-			s.rows[s.next[a.g]] = Member{Key: key, Group: a.g, Added: true, Admin: true}
+		if num > 0 {
+			s.rows[s.next[a.g]] = Member{Contact: num, Group: a.g, Added: true, Admin: true}
 			s.next[a.g]++
 		}
 	}
 }
 
-// merge sorts each group's rows by key and merges rows of the same
+// merge sorts each group's rows by contact number and merges rows of the same
 // contact, Added and Admin winning; then moves the groups' rows together
 // into Members.
 func (s *groupSync) merge() {
@@ -462,8 +402,8 @@ func (s *groupSync) merge() {
 		return func(g int) {
 			run := s.rows[s.start[g]:s.start[g+1]]
 			var out []Member
-			if s.keys.packs {
-				out = s.keys.sortPacked(int32(g), run, &bufs)
+			if s.nums.packs {
+				out = s.nums.sortPacked(int32(g), run, &bufs)
 			} else {
 				out = sortMembers(run)
 			}
@@ -490,20 +430,20 @@ func (s *groupSync) merge() {
 	s.Members = s.rows[:at:at]
 }
 
-// sortMembers sorts a group's rows by key, drops the holes (Key 0) and
+// sortMembers sorts a group's rows by contact number, drops the holes (Contact 0) and
 // merges rows of the same contact into the first of them; it returns the
 // rows kept, at the start of run.
 func sortMembers(run []Member) []Member {
-	// Equal keys are merged whatever their order, so an unstable sort will do.
-	slices.SortFunc(run, func(a, b Member) int { return cmp.Compare(a.Key, b.Key) })
+	// Equal numbers are merged whatever their order, so an unstable sort will do.
+	slices.SortFunc(run, func(a, b Member) int { return cmp.Compare(a.Contact, b.Contact) })
 	i := 0
-	for i < len(run) && run[i].Key == 0 {
+	for i < len(run) && run[i].Contact == 0 {
 		i++
 	}
 	out := run[:0]
 	for i < len(run) {
 		mb := run[i]
-		for i++; i < len(run) && run[i].Key == mb.Key; i++ {
+		for i++; i < len(run) && run[i].Contact == mb.Contact; i++ {
 			mb.Added = mb.Added || run[i].Added
 			mb.Admin = mb.Admin || run[i].Admin
 		}
@@ -523,88 +463,47 @@ func unresolvedDetail(unknown bool, what, group string) string {
 
 // parallel runs fn on every worker's share of the memberships.
 func (s *groupSync) parallel(fn func(w *syncWorker)) {
-	if len(s.work) == 1 {
-		fn(s.work[0])
-		return
-	}
-	var wg sync.WaitGroup
-	for _, w := range s.work {
-		wg.Go(func() { fn(w) })
-	}
-	wg.Wait()
+	par.Each(len(s.work), func(i int) { fn(s.work[i]) })
 }
 
 // eachGroup runs a function for every group on every worker, handing
 // groups out a few at a time so that big and small groups even out; each
 // worker gets its own function from newFn.
 func (s *groupSync) eachGroup(newFn func() func(g int)) {
-	n := len(s.Groups)
-	if s.workers == 1 {
-		fn := newFn()
-		for g := range n {
-			fn(g)
-		}
-		return
-	}
-	const chunk = 16
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range s.workers {
-		wg.Go(func() {
-			fn := newFn()
-			for {
-				lo := int(next.Add(chunk)) - chunk
-				if lo >= n {
-					return
-				}
-				for g := lo; g < min(lo+chunk, n); g++ {
-					fn(g)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	par.Chunks(len(s.Groups), s.workers, 16, newFn)
 }
 
-// keyTable is Matching.keyOf laid out by uid, built once per sync: one
-// read of 8 bytes per membership instead of an index and a Link, and one
-// more for a user with no key.
-type keyTable struct {
+// numberTable is Matching.contactNumber laid out by uid, built once per
+// sync: one read of 8 bytes per membership instead of an index and a Link,
+// and one more for a user with no contact.
+type numberTable struct {
 	m    *Matching
 	lo   int64
-	keys []int64 // by uid - lo; nil when uids are too sparse: keyOf answers
-	// A key packs into 62 bits, contact ids first, then new contacts
+	nums []int64 // by uid - lo; nil when uids are too sparse: contactNumber answers
+	// A number packs into 62 bits, contact ids first, then new contacts
 	// from newBase on: rows sort as plain numbers. packs is false only
 	// for contact ids within len(New) of 1<<62.
 	packs   bool
 	newBase uint64
 }
 
-// What keyTable.of says of a user without a key.
+// What numberTable.of says of a user without a contact.
 const (
 	unknownUser = 0  // not in the users export
 	noContact   = -1 // no contact: no or invalid e-mail, or left out
 )
 
-func newKeyTable(m *Matching, workers int) keyTable {
-	t := keyTable{m: m}
+func newNumberTable(m *Matching, workers int) numberTable {
+	t := numberTable{m: m}
 	maxID := make([]int64, workers)
 	each := func(n int, fn func(w, lo, hi int)) {
-		if workers == 1 {
-			fn(0, 0, n)
-			return
-		}
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() { fn(w, n*w/workers, n*(w+1)/workers) })
-		}
-		wg.Wait()
+		par.Each(workers, func(w int) { fn(w, n*w/workers, n*(w+1)/workers) })
 	}
 	if n := len(m.uids); n > 0 && m.uids[n-1]-m.uids[0] < 4*int64(n)+1024 { // ascending: see Matching
-		t.lo, t.keys = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
+		t.lo, t.nums = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
 		each(n, func(_, lo, hi int) {
 			for _, uid := range m.uids[lo:hi] {
-				t.keys[uid-t.lo] = noContact
+				t.nums[uid-t.lo] = noContact
 			}
 		})
 	}
@@ -612,9 +511,9 @@ func newKeyTable(m *Matching, workers int) keyTable {
 		for i := lo; i < hi; i++ {
 			l := &m.Links[i]
 			maxID[w] = max(maxID[w], l.ContactID)
-			if t.keys != nil {
-				if key, ok := m.keyOf(l.UID); ok {
-					t.keys[l.UID-t.lo] = key
+			if t.nums != nil {
+				if num, ok := m.contactNumber(l.UID); ok {
+					t.nums[l.UID-t.lo] = num
 				}
 			}
 		}
@@ -624,32 +523,32 @@ func newKeyTable(m *Matching, workers int) keyTable {
 	return t
 }
 
-// of is uid's key, or unknownUser or noContact.
-func (t *keyTable) of(uid int64) int64 {
-	if i := uint64(uid - t.lo); i < uint64(len(t.keys)) {
-		return t.keys[i]
+// of is the contact number of uid, or unknownUser or noContact.
+func (t *numberTable) of(uid int64) int64 {
+	if i := uint64(uid - t.lo); i < uint64(len(t.nums)) {
+		return t.nums[i]
 	}
 	return t.outside(uid)
 }
 
-// gather sets keys[i] to the key of batch[i]'s user.
-func (t *keyTable) gather(keys []int64, batch []Membership) {
+// gather sets nums[i] to the contact number of batch[i]'s user.
+func (t *numberTable) gather(nums []int64, batch []Membership) {
 	for i := range batch {
-		if j := uint64(batch[i].UID - t.lo); j < uint64(len(t.keys)) {
-			keys[i] = t.keys[j]
+		if j := uint64(batch[i].UID - t.lo); j < uint64(len(t.nums)) {
+			nums[i] = t.nums[j]
 		} else {
-			keys[i] = t.outside(batch[i].UID)
+			nums[i] = t.outside(batch[i].UID)
 		}
 	}
 }
 
 // outside is of for a uid the table does not hold.
-func (t *keyTable) outside(uid int64) int64 {
-	if t.keys != nil {
+func (t *numberTable) outside(uid int64) int64 {
+	if t.nums != nil {
 		return unknownUser
 	}
-	if key, ok := t.m.keyOf(uid); ok {
-		return key
+	if num, ok := t.m.contactNumber(uid); ok {
+		return num
 	}
 	if t.m.known(uid) {
 		return noContact
@@ -658,17 +557,17 @@ func (t *keyTable) outside(uid int64) int64 {
 }
 
 // sortPacked is sortMembers, for group g, through the scratch space
-// in bufs: each row packed into one number (key, Added, Admin), so rows
+// in bufs: each row packed into one number (contact number, Added, Admin), so rows
 // sort as numbers.
-func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member {
+func (t *numberTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member {
 	buf := bufs[0][:0]
 	for _, mb := range run {
-		if mb.Key == 0 {
+		if mb.Contact == 0 {
 			continue // a hole
 		}
-		code := uint64(mb.Key)
-		if mb.Key >= newKey {
-			code = uint64(mb.Key-newKey) + t.newBase
+		code := uint64(mb.Contact)
+		if mb.Contact >= firstNew {
+			code = uint64(mb.Contact-firstNew) + t.newBase
 		}
 		code <<= 2
 		if mb.Added {
@@ -684,7 +583,7 @@ func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member
 		slices.Sort(buf)
 	} else {
 		bufs[1] = slices.Grow(bufs[1][:0], len(buf))[:len(buf)]
-		buf = radixSort(buf, bufs[1])
+		buf = radix.Sort(buf, bufs[1])
 	}
 	out := run[:0]
 	for i := 0; i < len(buf); {
@@ -692,117 +591,11 @@ func (t *keyTable) sortPacked(g int32, run []Member, bufs *[2][]uint64) []Member
 		for i++; i < len(buf) && buf[i]>>2 == code; i++ {
 			flags |= buf[i] & 3
 		}
-		key := int64(code)
+		num := int64(code)
 		if code >= t.newBase {
-			key = int64(code-t.newBase) + newKey
+			num = int64(code-t.newBase) + firstNew
 		}
-		out = append(out, Member{Key: key, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
+		out = append(out, Member{Contact: num, Group: g, Added: flags&2 != 0, Admin: flags&1 != 0})
 	}
 	return out
-}
-
-// radixSort sorts a, a byte at a time from the lowest, through tmp (as
-// long as a); it returns the sorted numbers, in a or in tmp. A byte all
-// numbers share costs one counting pass.
-func radixSort(a, tmp []uint64) []uint64 {
-	var all uint64
-	for _, v := range a {
-		all |= v
-	}
-	for shift := 0; shift < 64 && all>>shift != 0; shift += 8 {
-		var at [256]int
-		for _, v := range a {
-			at[byte(v>>shift)]++
-		}
-		if at[byte(a[0]>>shift)] == len(a) {
-			continue
-		}
-		sum := 0
-		for i, c := range at {
-			at[i] = sum
-			sum += c
-		}
-		for _, v := range a {
-			b := byte(v >> shift)
-			tmp[at[b]] = v
-			at[b]++
-		}
-		a, tmp = tmp, a
-	}
-	return a
-}
-
-// lessGID orders group ids numerically.
-func lessGID(a, b string) bool {
-	x, errA := strconv.ParseInt(a, 10, 64)
-	y, errB := strconv.ParseInt(b, 10, 64)
-	if errA == nil && errB == nil {
-		return x < y
-	}
-	return a < b
-}
-
-// order lays the groups out by OG id, title-only groups last by title, and
-// returns OGData index -> GroupSync index.
-func (gs *GroupSync) order(og *OGData, rev *Review) []int32 {
-	idx := make([]int, len(og.Groups))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(i, j int) bool {
-		a, b := og.Groups[idx[i]], og.Groups[idx[j]]
-		if (a.GID == "") != (b.GID == "") {
-			return a.GID != ""
-		}
-		if a.GID != b.GID {
-			return lessGID(a.GID, b.GID)
-		}
-		return a.Title < b.Title
-	})
-	pos := make([]int32, len(og.Groups))
-	gs.Groups = make([]CiviGroup, len(og.Groups))
-	for newI, oldI := range idx {
-		g := og.Groups[oldI]
-		cg := CiviGroup{GID: g.GID, OGTitle: strings.TrimFunc(g.Title, unicode.IsSpace), Src: g.Src}
-		switch {
-		case g.GID != "" && cg.OGTitle == "":
-			cg.OGTitle = "Group " + g.GID
-			rev.Add(KindUnknownGroup, g.Src, g.User, 0, fmt.Sprintf("group %s has no known title; named %q (give --groups)", g.GID, cg.OGTitle))
-		case g.GID == "":
-			rev.Add(KindNoGroupID, g.Src, g.User, 0, fmt.Sprintf("group %q has no OG id; its Source is left empty (give --groups to find it)", g.Title))
-		}
-		gs.Groups[newI] = cg
-		pos[oldI] = int32(newI)
-	}
-	return pos
-}
-
-// name gives each group its CiviCRM name and source; a name already taken
-// (CiviCRM compares names without regard to case) gets " (<gid>)".
-func (gs *GroupSync) name(rev *Review) {
-	taken := map[string]int{}
-	for i := range gs.Groups {
-		g := &gs.Groups[i]
-		g.Name = CutName(g.OGTitle)
-		if g.GID != "" {
-			g.Source = "OG Sync Group :" + g.GID + ":"
-		}
-		if prev, clash := taken[strings.ToLower(g.Name)]; clash {
-			suffix := g.GID
-			if suffix == "" {
-				suffix = strconv.Itoa(i + 1)
-			}
-			old := g.Name
-			g.Name = fmt.Sprintf("%s (%s)", g.Name, suffix)
-			rev.Add(KindGroupNameCollision, g.Src, 0, 0, fmt.Sprintf("group %s's name %q is taken by group %s; named %q", g.key(), old, gs.Groups[prev].key(), g.Name))
-		}
-		taken[strings.ToLower(g.Name)] = i
-	}
-}
-
-func (g *CiviGroup) key() string {
-	if g.GID != "" {
-		return g.GID
-	}
-	return strconv.Quote(g.OGTitle)
 }

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"reflect"
 	"slices"
 	"sort"
@@ -395,14 +394,14 @@ func TestSyncGroups(t *testing.T) {
 	}
 }
 
-// Contact ids next to newKey leave no room to pack rows into numbers:
+// Contact ids next to firstNew leave no room to pack rows into numbers:
 // rows are sorted as they are, in the same order.
 func TestSyncGroupsHugeContactIDs(t *testing.T) {
 	const huge = 1<<62 - 1
 	users := []User{usr(1, "a@x.org"), usr(2, "b@x.org"), usr(3, "c@x.org"), usr(4, "")}
 	contacts := []Contact{ind(5, "c@x.org"), ind(huge, "a@x.org")}
 	m := MatchUsers(users, contacts, MatchOptions{Rule: RuleUnsupervised}, &Review{})
-	if k := newKeyTable(m, 1); k.packs {
+	if k := newNumberTable(m, 1); k.packs {
 		t.Fatalf("contact %d and %d new: keys pack", int64(huge), len(m.New))
 	}
 	og := ogSpec{
@@ -424,27 +423,6 @@ func TestSyncGroupsHugeContactIDs(t *testing.T) {
 		}
 		if got, want := reviewed(rev), []string{"blocked-membership 3", "no-contact 4", "unknown-user 9"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("%d workers: review %q, want %q", workers, got, want)
-		}
-	}
-}
-
-func TestRadixSort(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{1, 2, 3, 100, 320, 1000, 5000} {
-		for _, bits := range []uint{0, 1, 8, 23, 40, 64} {
-			a := make([]uint64, n)
-			for i := range a {
-				a[i] = r.Uint64() >> (64 - bits) // 0 when bits is 0
-			}
-			if bits == 40 { // a byte all share in the middle
-				for i := range a {
-					a[i] = a[i]&^(0xff<<16) | 0x5a<<16
-				}
-			}
-			want := slices.Sorted(slices.Values(a))
-			if got := radixSort(a, make([]uint64, n)); !slices.Equal(got, want) {
-				t.Errorf("%d numbers of %d bits: radixSort is not sorted", n, bits)
-			}
 		}
 	}
 }

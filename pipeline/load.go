@@ -4,25 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/par"
 	"golang.org/x/text/unicode/norm"
 )
-
-// Result is everything transform produces and load writes.
-type Result struct {
-	Match    *Matching
-	Groups   *GroupSync // nil when no OG input was given
-	OGImport []OGImportRow
-	Review   *Review
-	Stats    []*FileStats
-}
 
 // Output layouts. Column titles are CiviCRM's field titles, so the import
 // wizard maps them by itself.
@@ -121,92 +111,13 @@ func (w *loader) load(res *Result) error {
 	if gs == nil {
 		gs = &GroupSync{}
 	}
-	memberRows := func(acl bool) rowsFunc {
-		return func(yield func(formats.Record, int) error) error {
-			members := gs.Members
-			var row memberLine // reused: boxing a fresh row per line would allocate
-			aclGroup, aclName := int32(-1), ""
-			// The new contacts' e-mails are scattered in memory: fetched a
-			// block at a time in a tight loop, many are on their way at once.
-			var emails [256]string
-			for len(members) > 0 {
-				block := members[:min(len(emails), len(members))]
-				members = members[len(block):]
-				for k, mb := range block {
-					if !acl || mb.Admin {
-						emails[k] = gs.Email(mb)
-					}
-				}
-				for k, mb := range block {
-					title, status := gs.Groups[mb.Group].Name, mb.Status()
-					if acl {
-						if !mb.Admin {
-							continue
-						}
-						if mb.Group != aclGroup {
-							aclGroup, aclName = mb.Group, gs.Groups[mb.Group].ACLName()
-						}
-						title, status = aclName, StatusAdded
-					}
-					row = memberLine{title, gs.ContactID(mb), emails[k], status}
-					if err := yield(&row, int(mb.Group)); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		}
-	}
 	tables := []table{
-		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), func(yield func(formats.Record, int) error) error {
-			var row userLine
-			for _, l := range m.Links {
-				u := &m.Users[l.User]
-				row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{FileNewContacts, "", formats.HeaderOf[NewContactRow](), func(yield func(formats.Record, int) error) error {
-			var row NewContactRow
-			for _, n := range m.New {
-				row = NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{FileGroups, "", formats.HeaderOf[GroupRow](), func(yield func(formats.Record, int) error) error {
-			var row GroupRow
-			for i := range gs.Groups {
-				g := &gs.Groups[i]
-				row = GroupRow{g.Name, g.Name, GroupTypeMailing, g.Source}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-				acl := g.ACLName()
-				row = GroupRow{acl, acl, GroupTypeACL, g.ACLSource()}
-				if err := yield(&row, -1); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
-		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(false)},
-		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(true)},
-		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), func(yield func(formats.Record, int) error) error {
-			var row OGRow
-			for _, r := range res.OGImport {
-				row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
-				if err := yield(&row, r.Group); err != nil {
-					return err
-				}
-			}
-			return nil
-		}},
+		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), userContactRows(m)},
+		{FileNewContacts, "", formats.HeaderOf[NewContactRow](), newContactRows(m)},
+		{FileGroups, "", formats.HeaderOf[GroupRow](), groupRows(gs)},
+		{FileMembers, "groups", formats.HeaderOf[MemberRow](), memberRows(gs, false)},
+		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), memberRows(gs, true)},
+		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), ogImportRows(res.OGImport, gs)},
 	}
 	w.review = res.Review
 	if w.opt.Split {
@@ -223,6 +134,109 @@ func (w *loader) load(res *Result) error {
 	return w.out.File(FileSummary, js)
 }
 
+// userContactRows are user_contacts.csv: every checked user's link.
+func userContactRows(m *Matching) rowsFunc {
+	return tableRows(m.Links, func(l *Link, row *userLine) int {
+		u := &m.Users[l.User]
+		*row = userLine{l.UID, u.Username, u.Email, l.ContactID, l.Match(), int(l.Score)}
+		return -1
+	})
+}
+
+// newContactRows are new_contacts.csv, for CiviCRM's Import Contacts.
+func newContactRows(m *Matching) rowsFunc {
+	return tableRows(m.New, func(n *NewContact, row *NewContactRow) int {
+		*row = NewContactRow{"Individual", n.First, n.Last, n.Email, n.ExternalID}
+		return -1
+	})
+}
+
+// tableRows yields a row per item, each filled by fill, which returns the
+// row's group (-1: none). The row is reused: boxing a fresh row per line
+// would allocate.
+func tableRows[T, R any, P interface {
+	*R
+	formats.Record
+}](items []T, fill func(*T, P) int) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		var row R
+		for i := range items {
+			g := fill(&items[i], &row)
+			if err := yield(P(&row), g); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// groupRows are groups.csv: each OG's normal group, then its ACL group.
+func groupRows(gs *GroupSync) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		var row GroupRow
+		for i := range gs.Groups {
+			g := &gs.Groups[i]
+			row = GroupRow{g.Name, g.Title(), GroupTypeMailing, g.Source}
+			if err := yield(&row, -1); err != nil {
+				return err
+			}
+			acl := g.ACLName()
+			row = GroupRow{acl, acl, GroupTypeACL, g.ACLSource()}
+			if err := yield(&row, -1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// memberRows are group_members.csv, or with acl acl_admins.csv: the
+// admins, Added to the ACL groups.
+func memberRows(gs *GroupSync, acl bool) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		members := gs.Members
+		var row memberLine
+		aclGroup, aclName := int32(-1), ""
+		// The new contacts' e-mails are scattered in memory: fetched a
+		// block at a time in a tight loop, many are on their way at once.
+		var emails [256]string
+		for len(members) > 0 {
+			block := members[:min(len(emails), len(members))]
+			members = members[len(block):]
+			for k, mb := range block {
+				if !acl || mb.Admin {
+					emails[k] = gs.Email(mb)
+				}
+			}
+			for k, mb := range block {
+				title, status := gs.Groups[mb.Group].Title(), mb.Status()
+				if acl {
+					if !mb.Admin {
+						continue
+					}
+					if mb.Group != aclGroup {
+						aclGroup, aclName = mb.Group, gs.Groups[mb.Group].ACLName()
+					}
+					title, status = aclName, StatusAdded
+				}
+				row = memberLine{title, gs.ContactID(mb), emails[k], status}
+				if err := yield(&row, int(mb.Group)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// ogImportRows are user_import_og.csv, by group.
+func ogImportRows(rows []OGImportRow, gs *GroupSync) rowsFunc {
+	return tableRows(rows, func(r *OGImportRow, row *OGRow) int {
+		*row = OGRow{gs.Groups[r.Group].OGTitle, r.Email, r.First, r.Last, r.Username}
+		return r.Group
+	})
+}
+
 // summarize makes summary.json in the background, while the tables are
 // written, from the review items there are now; the function it returns
 // waits for it, and makes it again if writing added review items.
@@ -236,16 +250,16 @@ func summarize(res *Result) func() ([]byte, error) {
 	now.Review = &Review{Items: res.Review.Items[:n:n]} // items added meanwhile go past n
 	var js []byte
 	var err error
-	var r rescue
+	var r par.Rescue
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer r.catch()
+		defer r.Catch()
 		js, err = marshal(&now)
 	}()
 	return func() ([]byte, error) {
 		<-done
-		r.rethrow()
+		r.Rethrow()
 		if len(res.Review.Items) != n {
 			return marshal(res)
 		}
@@ -296,16 +310,16 @@ func (w *loader) writeAll(tables []table) error {
 // returns waits for them. Nobody may add items meanwhile.
 func (w *loader) sortReview() func() []ReviewItem {
 	var items []ReviewItem
-	var r rescue
+	var r par.Rescue
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer r.catch()
+		defer r.Catch()
 		items = w.review.Sorted()
 	}()
 	return func() []ReviewItem {
 		<-done
-		r.rethrow()
+		r.Rethrow()
 		return items
 	}
 }
@@ -317,7 +331,7 @@ func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, err
 	all := append(guarded[:len(guarded):len(guarded)], plain...)
 	errs := make([]error, len(all))
 	found := make([]Review, len(all))
-	rescued := make([]rescue, len(all))
+	rescued := make([]par.Rescue, len(all))
 	finding := func(i int) *Review {
 		if i < len(guarded) {
 			return &found[i]
@@ -328,7 +342,7 @@ func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, err
 	if w.out.Format() == formats.CSV && w.rows >= 0 {
 		jobs := make(chan *chunk)
 		var workers sync.WaitGroup
-		for range runtime.GOMAXPROCS(0) {
+		for range par.Workers() {
 			workers.Go(func() {
 				for c := range jobs {
 					c.encode(w)
@@ -344,14 +358,14 @@ func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, err
 	} else {
 		for i, t := range all {
 			wg.Go(func() {
-				defer rescued[i].catch()
+				defer rescued[i].Catch()
 				errs[i] = w.write(t, finding(i))
 			})
 		}
 		wg.Wait()
 	}
 	for i := range rescued {
-		rescued[i].rethrow()
+		rescued[i].Rethrow()
 	}
 	var items []ReviewItem
 	for i, err := range errs {
@@ -423,17 +437,17 @@ const chunkRows = 1024
 // the table's producer, laid out as CSV lines by a worker, written by the
 // table's writer, then reused.
 type chunk struct {
-	base    string // the table's
-	guarded bool   // look for formula-like cells
-	split   bool   // record runs
-	found   Review // formula-like cells, in row order
-	cells   []cell // every row's cells, back to back
-	ends    []int  // where each row's cells end
-	groups  []int  // each row's group, when split
-	lines   []byte // the rows as CSV
-	runs    []run  // with split: lines by group, in order
+	base    string            // the table's
+	guarded bool              // look for formula-like cells
+	split   bool              // record runs
+	found   Review            // formula-like cells, in row order
+	cells   []formats.OutCell // every row's cells, back to back
+	ends    []int             // where each row's cells end
+	groups  []int             // each row's group, when split
+	lines   []byte            // the rows as CSV
+	runs    []run             // with split: lines by group, in order
 	done    chan struct{}
-	rescue  rescue
+	rescue  par.Rescue
 }
 
 // run is a stretch of a chunk's lines whose rows share a group.
@@ -442,14 +456,14 @@ type run struct{ group, end int }
 // encode lays the chunk's rows out as CSV, looking for formula-like cells.
 func (c *chunk) encode(w *loader) {
 	defer close(c.done)
-	defer c.rescue.catch()
+	defer c.rescue.Catch()
 	c.lines, c.runs, c.found.Items = c.lines[:0], c.runs[:0], c.found.Items[:0]
 	if c.guarded {
 		// One tight pass over every cell first: the first bytes of many
 		// strings are fetched from memory at once, and are at hand below.
 		for j := range c.cells {
-			if s := c.cells[j].s; s != "" && formulaStart[s[0]] {
-				c.cells[j].s = w.defuse(c.base, s, &c.found)
+			if s := c.cells[j].Text; s != "" && formulaStart[s[0]] {
+				c.cells[j].Text = w.defuse(c.base, s, &c.found)
 			}
 		}
 	}
@@ -457,7 +471,7 @@ func (c *chunk) encode(w *loader) {
 	for i, end := range c.ends {
 		rec := c.cells[start:end]
 		start = end
-		c.lines = appendCells(c.lines, rec)
+		c.lines = formats.AppendCSVCells(c.lines, rec)
 		if !c.split {
 			continue
 		}
@@ -473,26 +487,26 @@ func (c *chunk) encode(w *loader) {
 // the workers reading jobs, in chunks. The table's rows are gathered here,
 // and a goroutine writes the chunks in order as they are laid out; a few
 // chunks at most are on their way at any time.
-func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescued *rescue) error {
+func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescued *par.Rescue) error {
 	rows := w.rows
 	if rows <= 0 {
 		rows = chunkRows
 	}
-	queue := make(chan *chunk, min(2*runtime.GOMAXPROCS(0), 16)) // a few MiB at most
+	queue := make(chan *chunk, min(2*par.Workers(), 16)) // a few MiB at most
 	free := make(chan *chunk, cap(queue)+2)
-	var failed atomic.Bool // stop gathering: the writer has failed
+	var failed par.Flag // stop gathering: the writer has failed
 	var werr error
-	var wrescue rescue
+	var wrescue par.Rescue
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer func() { // whatever happened, leave nobody waiting
-			failed.Store(true)
+			failed.Set()
 			for c := range queue {
 				<-c.done
 			}
 		}()
-		defer wrescue.catch()
+		defer wrescue.Catch()
 		werr = w.drain(t, found, queue, free, &failed)
 	}()
 
@@ -506,9 +520,9 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 	}
 	perr := func() (err error) {
 		defer close(queue)
-		defer rescued.catch()
+		defer rescued.Catch()
 		err = t.rows(func(r formats.Record, g int) error {
-			if failed.Load() {
+			if failed.IsSet() {
 				return errStopped
 			}
 			if c == nil {
@@ -516,7 +530,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 				case c = <-free:
 				default:
 					c = &chunk{base: t.base, guarded: found != nil, split: w.splits(t),
-						cells: make([]cell, 0, rows*len(t.header)), ends: make([]int, 0, rows), lines: make([]byte, 0, rows*64)}
+						cells: make([]formats.OutCell, 0, rows*len(t.header)), ends: make([]int, 0, rows), lines: make([]byte, 0, rows*64)}
 				}
 				c.done = make(chan struct{})
 				c.cells, c.ends, c.groups = c.cells[:0], c.ends[:0], c.groups[:0]
@@ -526,7 +540,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 			} else {
 				scratch = r.AppendFields(scratch[:0])
 				for _, s := range scratch {
-					c.cells = append(c.cells, cell{s: s})
+					c.cells = append(c.cells, formats.OutCell{Text: s})
 				}
 			}
 			c.ends = append(c.ends, len(c.cells))
@@ -544,7 +558,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 		return err
 	}()
 	<-done
-	if !rescued.ok && wrescue.ok {
+	if !rescued.Caught() && wrescue.Caught() {
 		*rescued = wrescue
 	}
 	if werr != nil || errors.Is(perr, errStopped) {
@@ -559,10 +573,10 @@ var errStopped = errors.New("stopped")
 // drain writes the chunks of queue in order into t's file and, with
 // --split, into one file per group, handing them back to free. Their
 // formula-like cells go to found, in order.
-func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- *chunk, failed *atomic.Bool) error {
+func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- *chunk, failed *par.Flag) error {
 	tw, err := w.out.Table(t.base, t.header)
 	if err != nil {
-		failed.Store(true)
+		failed.Set()
 		return err
 	}
 	lw := tw.(formats.LinesWriter)
@@ -570,9 +584,9 @@ func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- 
 	cur := -1
 	for c := range queue {
 		<-c.done
-		if c.rescue.ok {
-			failed.Store(true)
-			c.rescue.rethrow()
+		if c.rescue.Caught() {
+			failed.Set()
+			c.rescue.Rethrow()
 		}
 		if found != nil {
 			found.Items = append(found.Items, c.found.Items...)
@@ -580,7 +594,7 @@ func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- 
 		if err == nil {
 			err = w.writeChunk(t, c, lw, &part, &cur)
 			if err != nil {
-				failed.Store(true)
+				failed.Set()
 			}
 		}
 		select {
@@ -654,42 +668,11 @@ func (w *loader) defuse(base, s string, found *Review) string {
 	return s
 }
 
-// cell is one field of a row on its way to a CSV line: text, or an id
-// (> 0) kept as a number, which spares a string per id. An id can neither
-// need quotes nor look like a formula.
-type cell struct {
-	s  string
-	id int64
-}
-
-// idCell is n as itoa0 writes it.
-func idCell(n int64) cell {
-	if n < 0 {
-		return cell{s: strconv.FormatInt(n, 10)}
-	}
-	return cell{id: n}
-}
-
-// appendCells is formats.AppendCSV for cells.
-func appendCells(dst []byte, rec []cell) []byte {
-	for i, c := range rec {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		if c.id > 0 {
-			dst = strconv.AppendInt(dst, c.id, 10)
-		} else {
-			dst = formats.AppendCSVField(dst, c.s)
-		}
-	}
-	return append(dst, '\n')
-}
-
 // cellRecord is a Record that also gives its fields as cells. The cells
 // must lay out as its fields do (TestLoadChunked).
 type cellRecord interface {
 	formats.Record
-	appendCells(dst []cell) []cell
+	appendCells(dst []formats.OutCell) []formats.OutCell
 }
 
 // userLine is a row of user_contacts.csv, memberLine one of
@@ -721,22 +704,22 @@ func (r *userLine) AppendFields(d []string) []string {
 	return UserContactRow{itoa0(r.uid), r.username, r.email, itoa0(r.contactID), r.match, score}.AppendFields(d)
 }
 
-func (r *userLine) appendCells(d []cell) []cell {
-	return append(d, idCell(r.uid), cell{s: r.username}, cell{s: r.email}, idCell(r.contactID), cell{s: r.match}, cell{id: int64(max(r.score, 0))})
+func (r *userLine) appendCells(d []formats.OutCell) []formats.OutCell {
+	return append(d, formats.IDCell(r.uid), formats.OutCell{Text: r.username}, formats.OutCell{Text: r.email}, formats.IDCell(r.contactID), formats.OutCell{Text: r.match}, formats.OutCell{ID: int64(max(r.score, 0))})
 }
 
 func (r *memberLine) AppendFields(d []string) []string {
 	return MemberRow{r.title, itoa0(r.contactID), r.email, r.status}.AppendFields(d)
 }
 
-func (r *memberLine) appendCells(d []cell) []cell {
-	return append(d, cell{s: r.title}, idCell(r.contactID), cell{s: r.email}, cell{s: r.status})
+func (r *memberLine) appendCells(d []formats.OutCell) []formats.OutCell {
+	return append(d, formats.OutCell{Text: r.title}, formats.IDCell(r.contactID), formats.OutCell{Text: r.email}, formats.OutCell{Text: r.status})
 }
 
 func (r *reviewLine) AppendFields(d []string) []string { return ReviewItem(*r).Row().AppendFields(d) }
 
-func (r *reviewLine) appendCells(d []cell) []cell {
-	return append(d, cell{s: r.Kind}, cell{s: r.File}, idCell(int64(r.Line)), idCell(r.UID), idCell(r.ContactID), cell{s: r.Detail})
+func (r *reviewLine) appendCells(d []formats.OutCell) []formats.OutCell {
+	return append(d, formats.OutCell{Text: r.Kind}, formats.OutCell{Text: r.File}, formats.IDCell(int64(r.Line)), formats.IDCell(r.UID), formats.IDCell(r.ContactID), formats.OutCell{Text: r.Detail})
 }
 
 // add reports n rows done at once: to the listener, as n ticks would.

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/civisync/civisync/formats"
+
+	"github.com/civisync/civisync/pipeline/internal/dense"
 )
 
 // genOptions shape a generated Result.
@@ -63,9 +65,9 @@ func genResult(o genOptions) *Result {
 	}
 	m.Checked = len(m.Links)
 	m.uids = uids
-	m.byUID = newUIDIndex(uids)
+	m.byUID = dense.New[int32](uids)
 	for i, u := range uids {
-		m.byUID.set(u, int32(i))
+		m.byUID.Set(u, int32(i))
 	}
 
 	gs := &GroupSync{m: m}
@@ -82,7 +84,7 @@ func genResult(o genOptions) *Result {
 		for range perGroup {
 			var key int64
 			if len(m.New) > 0 && rng.IntN(10) < 3 {
-				key = newKey + int64(rng.IntN(len(m.New)))
+				key = firstNew + int64(rng.IntN(len(m.New)))
 			} else {
 				key = int64(rng.IntN(5*o.Users) + 1)
 			}
@@ -95,7 +97,7 @@ func genResult(o genOptions) *Result {
 		slices.Sort(sorted)
 		c := &gs.Counts[g]
 		for _, k := range sorted {
-			mb := Member{Key: k, Group: int32(g), Added: rng.IntN(20) != 0, Admin: rng.IntN(250) == 0}
+			mb := Member{Contact: k, Group: int32(g), Added: rng.IntN(20) != 0, Admin: rng.IntN(250) == 0}
 			gs.Members = append(gs.Members, mb)
 			c.Members++
 			if mb.Added {

@@ -1,12 +1,28 @@
 package pipeline
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
+
+	"github.com/civisync/civisync/pipeline/internal/dense"
 )
+
+// This file is CiviCRM's synchronizeUFMatch (SPEC §2) as a rule sheet.
+// For each user, in ascending uid, matcher.user runs the steps in the
+// order they decide:
+//
+//	checked       step 1: who is checked
+//	existingLink  step 2: the export's uf_match link
+//	invalidEmail  step 7: an e-mail without @ gets no contact
+//	sharedEmail   step 5: a lower uid with the same e-mail key has the contact
+//	emailMatch    steps 3 and 4, the e-mail step: contacts sharing the key,
+//	              scored by the dedupe rule (threshold, ruleScore), the
+//	              best by prefer, passing over those linked elsewhere
+//	newContact    step 6: a new Individual
+//
+// The e-mail key is EmailKey (model.go); which of a contact's e-mails are
+// compared is Contact.matchEmails (sieve.go).
 
 // Dedupe rules (--rule).
 const (
@@ -81,11 +97,11 @@ type NewContact struct {
 type Matching struct {
 	Links   []Link // checked users, ascending uid
 	New     []NewContact
-	byUID   uidIndex // uid -> index into Links
-	Checked int      // users with uid > 0 and an e-mail
-	Found   int      // users linked to an existing contact
-	Created int      // new contacts
-	Skipped int      // users given no contact of their own
+	byUID   dense.Index[int32] // uid -> index into Links
+	Checked int                // users with uid > 0 and an e-mail
+	Found   int                // users linked to an existing contact
+	Created int                // new contacts
+	Skipped int                // users given no contact of their own
 
 	// Users is the users export by uid, each uid once.
 	Users []User
@@ -95,20 +111,24 @@ type Matching struct {
 // ContactOf says how uid reaches CiviCRM: an existing contact id, or the
 // e-mail of a contact to be created. ok is false when the user has none.
 func (m *Matching) ContactOf(uid int64) (cid int64, newEmail string, ok bool) {
-	key, ok := m.keyOf(uid)
+	num, ok := m.contactNumber(uid)
 	switch {
 	case !ok:
 		return 0, "", false
-	case key >= newKey:
-		return 0, m.New[key-newKey].Email, true
+	case num >= firstNew:
+		return 0, m.New[num-firstNew].Email, true
 	}
-	return key, "", true
+	return num, "", true
 }
 
-// keyOf is ContactOf as one number: a contact id, or newKey + the index of
-// a new contact (see Member).
-func (m *Matching) keyOf(uid int64) (int64, bool) {
-	i, found := m.byUID.get(uid)
+// firstNew is the contact number of the first new contact: a contact is
+// numbered by its id, or, not yet made, by firstNew + its index in New.
+const firstNew = int64(1) << 62
+
+// contactNumber is ContactOf as one number: a contact id, or firstNew +
+// the index of a new contact (see Member).
+func (m *Matching) contactNumber(uid int64) (int64, bool) {
+	i, found := m.byUID.Get(uid)
 	if !found {
 		return 0, false
 	}
@@ -117,60 +137,15 @@ func (m *Matching) keyOf(uid int64) (int64, bool) {
 	case l.ContactID != 0:
 		return l.ContactID, true
 	case l.New > 0:
-		return newKey + int64(l.New-1), true
+		return firstNew + int64(l.New-1), true
 	}
 	return 0, false
 }
 
 // LinkOf returns the index in Links of uid's link.
 func (m *Matching) LinkOf(uid int64) (int, bool) {
-	i, ok := m.byUID.get(uid)
+	i, ok := m.byUID.Get(uid)
 	return int(i), ok
-}
-
-// uidIndex maps user ids to small numbers. CMS user ids are nearly
-// dense, so a slice indexed by uid does it with one memory access; sparse
-// ids, and ids outside the span it was made for, fall back to a map.
-type uidIndex struct {
-	min   int64
-	dense []int32 // index+1; 0 = absent
-	m     map[int64]int32
-}
-
-func newUIDIndex(uids []int64) uidIndex {
-	if len(uids) == 0 {
-		return uidIndex{}
-	}
-	lo, hi := uids[0], uids[0]
-	for _, u := range uids {
-		lo, hi = min(lo, u), max(hi, u)
-	}
-	if span := hi - lo + 1; span <= 4*int64(len(uids))+1024 {
-		return uidIndex{min: lo, dense: make([]int32, span)}
-	}
-	return uidIndex{m: make(map[int64]int32, len(uids))}
-}
-
-func (x *uidIndex) set(uid int64, i int32) {
-	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) {
-		x.dense[d] = i + 1
-		return
-	}
-	if x.m == nil {
-		x.m = map[int64]int32{}
-	}
-	x.m[uid] = i
-}
-
-func (x *uidIndex) get(uid int64) (int32, bool) {
-	if d := uid - x.min; d >= 0 && d < int64(len(x.dense)) {
-		if v := x.dense[d]; v != 0 {
-			return v - 1, true
-		}
-		return 0, false
-	}
-	i, ok := x.m[uid]
-	return i, ok
 }
 
 // known reports whether the users export has uid.
@@ -191,199 +166,128 @@ func MatchUsers(users []User, contacts []Contact, opt MatchOptions, rev *Review)
 // already built (Transform builds them while other files are still being
 // read). contacts may leave out contacts that do not matter to uk.
 func matchUsers(uk *userKeys, contacts *contactList, byKey *emailIndex, opt MatchOptions, rev *Review) *Matching {
-	users := uk.users
-	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users)),
-		New: make([]NewContact, 0, byKey.unmatched())}
-	for i := range users {
-		if users[i].UID > 0 {
-			m.uids = append(m.uids, users[i].UID)
-		}
-	}
-	m.byUID = newUIDIndex(m.uids)
-	// The export's uf_match links: step 2, and step 4's "already linked".
-	linkedUser := make([]int64, contacts.n) // contact -> the user it is linked to, 0 if none
-	contactOfUF := newUIDIndex(m.uids)      // uid -> its linked contact
-	contacts.each(func(i int32, c *Contact) {
-		if c.UFID == 0 {
-			return
-		}
-		if prev, dup := contactOfUF.get(c.UFID); dup {
-			rev.Add(KindLinkConflict, c.Src, c.UFID, c.ID, fmt.Sprintf("user is already linked to contact %d; this link is ignored", contacts.at(prev).ID))
-			return
-		}
-		contactOfUF.set(c.UFID, i)
-		linkedUser[i] = c.UFID
-	})
-	threshold := threshold(opt.Rule)
-	var cands []candidate
-	var taken, mismatch []int64
+	mt := newMatcher(uk, contacts, byKey, opt, rev)
 	var warm warmer
-	for ui := range users {
+	for ui := range uk.users {
 		if ui%warmBlock == 0 {
-			warm.touch(uk.of[ui:min(ui+warmBlock, len(users))], byKey, contacts, linkedUser)
+			warm.touch(uk.of[ui:min(ui+warmBlock, len(uk.users))], byKey, contacts, mt.linkedUser)
 		}
-		u := &users[ui]
-		// Step 1: users with an id and an e-mail are checked; blocked ones
-		// too, unless told.
-		if u.UID <= 0 {
-			continue // the anonymous user
-		}
-		if opt.SkipBlocked && u.Blocked {
-			rev.Add(KindBlockedUser, u.Src, u.UID, 0, "blocked user left out (--skip-blocked)")
-			continue
-		}
-		e := uk.of[ui]
-		if e == keyNone {
-			rev.Add(KindNoEmail, u.Src, u.UID, 0, "user has no e-mail; CiviCRM checks only users with one")
-			continue
-		}
-		m.Checked++
-		li := int32(len(m.Links))
-		m.byUID.set(u.UID, li)
-		m.Links = append(m.Links, Link{UID: u.UID, User: int32(ui)})
-		l := &m.Links[li]
-
-		// Step 2: an existing link.
-		if ci, ok := contactOfUF.get(u.UID); ok {
-			c := contacts.at(ci)
-			l.ContactID, l.kind = c.ID, kindLinked
-			m.Found++
-			if c.Deleted {
-				rev.Add(KindLinkedContactDeleted, u.Src, u.UID, c.ID, "the user's linked contact is in the trash")
-			}
-			if e >= 0 {
-				if k := &byKey.keys[e]; k.owner < 0 {
-					k.owner = li
-				}
-			}
-			continue
-		}
-		// Step 7: an address without @ gets no contact.
-		if e == keyInvalid {
-			l.kind = kindNone
-			m.Skipped++
-			rev.Add(KindInvalidEmail, u.Src, u.UID, 0, fmt.Sprintf("e-mail %q has no @; no contact is made", u.Email))
-			continue
-		}
-		// Step 5: a lower uid with the same e-mail has the contact.
-		if owner := byKey.keys[e].owner; owner >= 0 {
-			o := &m.Links[owner]
-			l.ContactID, l.New, l.kind = o.ContactID, o.New, kindShared
-			m.Skipped++
-			rev.Add(KindDuplicateEmail, u.Src, u.UID, o.ContactID,
-				fmt.Sprintf("same e-mail as user %d, who has the contact; this user gets no contact of its own", o.UID))
-			continue
-		}
-		byKey.keys[e].owner = li
-		// Steps 3 and 4: the best candidate not linked to another user.
-		cands = byKey.candidates(e, cands)
-		best, score := int32(-1), 0
-		taken, mismatch = taken[:0], mismatch[:0]
-		for _, c := range cands {
-			cc := contacts.at(c.contact)
-			s := ruleScore(opt.Rule, cc, u.First, u.Last)
-			if s < threshold {
-				mismatch = append(mismatch, cc.ID)
-				continue
-			}
-			if linkedUser[c.contact] != 0 { // CRM-9091
-				taken = append(taken, cc.ID)
-				continue
-			}
-			if best < 0 || s > score {
-				best, score = c.contact, s
-			}
-		}
-		if best >= 0 {
-			l.ContactID, l.Score, l.kind = contacts.at(best).ID, int32(score), kindEmail
-			if opt.Rule == RuleSupervised {
-				l.kind = kindSupervised
-			}
-			linkedUser[best] = u.UID
-			m.Found++
-			continue
-		}
-		// Step 6: a new Individual, named from the export's names only.
-		m.New = append(m.New, NewContact{UID: u.UID, First: u.First, Last: u.Last, Email: u.Email, ExternalID: externalID(opt.ExternalIDPrefix, u.UID)})
-		l.New, l.kind = int32(len(m.New)), kindNew
-		m.Created++
-		if len(taken) > 0 {
-			rev.Add(KindContactLinkedElsewhere, u.Src, u.UID, taken[0],
-				fmt.Sprintf("contact %s with this e-mail is linked to another user; a new contact is made", joinIDs(taken)))
-		} else if len(mismatch) > 0 {
-			rev.Add(KindNameMismatch, u.Src, u.UID, mismatch[0],
-				fmt.Sprintf("contact %s has this e-mail but not the user's first and last name (rule %s); a new contact is made", joinIDs(mismatch), opt.Rule))
-		}
+		mt.user(ui)
 	}
-	return m
+	return mt.m
 }
 
-// warmBlock is how many users warmer looks ahead at.
-const warmBlock = 256
-
-// warmer fetches what matching a block of users reads at random: their
-// keys' index entries, first candidates and those contacts. One load after
-// another, as the match loop makes them, each waits for memory; the same
-// loads in tight loops, stage by stage, are in flight together. It changes
-// nothing but what is in the cache.
-type warmer struct {
-	first [warmBlock]int32
-	sum   int64
+// user runs SPEC §2 for one user: the first step that decides ends it.
+func (mt *matcher) user(ui int) {
+	u, e := &mt.uk.users[ui], mt.uk.of[ui]
+	if !mt.checked(u, e) {
+		return
+	}
+	l := mt.link(u, ui)
+	switch {
+	case mt.existingLink(u, e, l):
+	case mt.invalidEmail(u, e, l):
+	case mt.sharedEmail(u, e, l):
+	case mt.emailMatch(u, e, l):
+	default:
+		mt.newContact(u, l)
+	}
 }
 
-func (w *warmer) touch(keys []int32, ix *emailIndex, contacts *contactList, linkedUser []int64) {
-	for i, e := range keys {
-		w.first[i] = -1
-		if e >= 0 {
-			w.first[i] = ix.keys[e].first
-		}
+// Step 1: users with an id and an e-mail are checked; blocked ones too,
+// unless told.
+func (mt *matcher) checked(u *User, e int32) bool {
+	switch {
+	case u.UID <= 0:
+		return false // the anonymous user
+	case mt.opt.SkipBlocked && u.Blocked:
+		mt.rev.Add(KindBlockedUser, u.Src, u.UID, 0, "blocked user left out (--skip-blocked)")
+		return false
+	case e == keyNone:
+		mt.rev.Add(KindNoEmail, u.Src, u.UID, 0, "user has no e-mail; CiviCRM checks only users with one")
+		return false
 	}
-	for i := range keys {
-		if f := w.first[i]; f >= 0 {
-			w.first[i] = ix.cands[f].contact
-		}
-	}
-	for i := range keys {
-		if c := w.first[i]; c >= 0 {
-			cc := contacts.at(c)
-			w.sum += cc.ID + linkedUser[c] + int64(len(cc.First))
-		}
-	}
-	warmSink.Store(w.sum)
+	mt.m.Checked++
+	return true
 }
 
-// warmSink keeps what the warming loops sum, so that the compiler keeps
-// their loads. Atomic: workers warm at the same time.
-var warmSink atomic.Int64
-
-// sortUsers returns users by uid without repeated uids (the first row
-// wins). The caller's slice is left as it was; an export already in order,
-// the usual case, is used as it is.
-func sortUsers(users []User, rev *Review) []User {
-	sorted := true
-	for i := 1; i < len(users) && sorted; i++ {
-		sorted = users[i-1].UID < users[i].UID
+// Step 2: a contact linked to the user (uf_match) is the user's contact.
+func (mt *matcher) existingLink(u *User, e int32, l *Link) bool {
+	ci, ok := mt.contactOfUF.Get(u.UID)
+	if !ok {
+		return false
 	}
-	if sorted {
-		return users
+	c := mt.contacts.at(ci)
+	l.ContactID, l.kind = c.ID, kindLinked
+	mt.m.Found++
+	if c.Deleted {
+		mt.rev.Add(KindLinkedContactDeleted, u.Src, u.UID, c.ID, "the user's linked contact is in the trash")
 	}
-	idx := make([]int32, len(users))
-	for i := range idx {
-		idx[i] = int32(i)
+	if e >= 0 {
+		mt.byKey.claim(e, mt.at) // for step 5, unless a lower uid has it
 	}
-	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(users[a].UID, users[b].UID) })
-	out := make([]User, 0, len(users))
-	for k, i := range idx {
-		u := users[i]
-		if k > 0 && u.UID == users[idx[k-1]].UID {
-			rev.Add(KindDuplicateUser, u.Src, u.UID, 0, "user id appears again; this row is ignored")
-			continue
-		}
-		out = append(out, u)
-	}
-	return out
+	return true
 }
 
+// Step 7: an address without @ gets no contact.
+func (mt *matcher) invalidEmail(u *User, e int32, l *Link) bool {
+	if e != keyInvalid {
+		return false
+	}
+	l.kind = kindNone
+	mt.m.Skipped++
+	mt.rev.Add(KindInvalidEmail, u.Src, u.UID, 0, fmt.Sprintf("e-mail %q has no @; no contact is made", u.Email))
+	return true
+}
+
+// Step 5: a lower uid with the same e-mail key has the contact; else this
+// user takes the key.
+func (mt *matcher) sharedEmail(u *User, e int32, l *Link) bool {
+	owner := mt.byKey.claim(e, mt.at)
+	if owner < 0 {
+		return false
+	}
+	o := &mt.m.Links[owner]
+	l.ContactID, l.New, l.kind = o.ContactID, o.New, kindShared
+	mt.m.Skipped++
+	mt.rev.Add(KindDuplicateEmail, u.Src, u.UID, o.ContactID,
+		fmt.Sprintf("same e-mail as user %d, who has the contact; this user gets no contact of its own", o.UID))
+	return true
+}
+
+// Steps 3 and 4, the e-mail step: of the non-deleted Individuals having
+// the user's e-mail key among their e-mails, scored by the rule, the
+// preferred one (see prefer) not linked to another user (CRM-9091).
+func (mt *matcher) emailMatch(u *User, e int32, l *Link) bool {
+	mt.cands = mt.byKey.candidates(e, mt.cands)
+	mt.taken, mt.mismatch = mt.taken[:0], mt.mismatch[:0]
+	best, bestAt := choice{}, int32(-1)
+	for _, c := range mt.cands {
+		cc := mt.contacts.at(c.contact)
+		ch := choice{score: ruleScore(mt.opt.Rule, cc, u.First, u.Last), primary: c.primary, id: cc.ID}
+		switch {
+		case ch.score < mt.threshold:
+			mt.mismatch = append(mt.mismatch, ch)
+		case mt.linkedUser[c.contact] != 0: // CRM-9091
+			mt.taken = append(mt.taken, ch)
+		case bestAt < 0 || prefer(ch, best):
+			best, bestAt = ch, c.contact
+		}
+	}
+	if bestAt < 0 {
+		return false
+	}
+	l.ContactID, l.Score, l.kind = best.id, int32(best.score), kindEmail
+	if mt.opt.Rule == RuleSupervised {
+		l.kind = kindSupervised
+	}
+	mt.linkedUser[bestAt] = u.UID
+	mt.m.Found++
+	return true
+}
+
+// The rule's threshold, and its score for a contact that shares the
+// user's e-mail: the e-mail step's two questions to a dedupe rule.
 func threshold(rule string) int {
 	if rule == RuleSupervised {
 		return 20
@@ -406,6 +310,118 @@ func ruleScore(rule string, c *Contact, first, last string) int {
 	return score
 }
 
+// choice is a candidate contact of the e-mail step.
+type choice struct {
+	score   int   // the rule's score
+	primary bool  // the e-mail matched is the contact's primary
+	id      int64 // contact id
+}
+
+// prefer reports whether candidate a wins over b: the higher rule score,
+// then the one whose matching e-mail is its primary, then the lowest
+// contact id (SPEC §2 step 3).
+func prefer(a, b choice) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.primary != b.primary {
+		return a.primary
+	}
+	return a.id < b.id
+}
+
+// Step 6: a new Individual, named from the export's names only; why an
+// e-mail's contacts were passed over is listed for review.
+func (mt *matcher) newContact(u *User, l *Link) {
+	m := mt.m
+	m.New = append(m.New, NewContact{UID: u.UID, First: u.First, Last: u.Last, Email: u.Email, ExternalID: externalID(mt.opt.ExternalIDPrefix, u.UID)})
+	l.New, l.kind = int32(len(m.New)), kindNew
+	m.Created++
+	if taken := byPreference(mt.taken); len(taken) > 0 {
+		mt.rev.Add(KindContactLinkedElsewhere, u.Src, u.UID, taken[0].id,
+			fmt.Sprintf("contact %s with this e-mail is linked to another user; a new contact is made", joinIDs(taken)))
+	} else if mismatch := byPreference(mt.mismatch); len(mismatch) > 0 {
+		mt.rev.Add(KindNameMismatch, u.Src, u.UID, mismatch[0].id,
+			fmt.Sprintf("contact %s has this e-mail but not the user's first and last name (rule %s); a new contact is made", joinIDs(mismatch), mt.opt.Rule))
+	}
+}
+
+// byPreference orders contacts passed over as prefer would at equal
+// scores: the order CiviCRM lists them in.
+func byPreference(cs []choice) []choice {
+	if len(cs) > 1 {
+		slices.SortStableFunc(cs, func(a, b choice) int {
+			a.score, b.score = 0, 0
+			switch {
+			case prefer(a, b):
+				return -1
+			case prefer(b, a):
+				return 1
+			}
+			return 0
+		})
+	}
+	return cs
+}
+
+// matcher is matchUsers at work.
+type matcher struct {
+	m           *Matching
+	uk          *userKeys
+	contacts    *contactList
+	byKey       *emailIndex
+	opt         MatchOptions
+	threshold   int
+	rev         *Review
+	contactOfUF dense.Index[int32] // uid -> its linked contact (step 2)
+	linkedUser  []int64            // contact -> the user it is linked to (step 4), 0 if none
+	at          int32              // the index in Links of the user being matched
+	// Scratch of the e-mail step, reused user after user.
+	cands           []candidate
+	taken, mismatch []choice
+}
+
+func newMatcher(uk *userKeys, contacts *contactList, byKey *emailIndex, opt MatchOptions, rev *Review) *matcher {
+	users := uk.users
+	m := &Matching{Users: users, uids: make([]int64, 0, len(users)), Links: make([]Link, 0, len(users)),
+		New: make([]NewContact, 0, byKey.unmatched())}
+	for i := range users {
+		if users[i].UID > 0 {
+			m.uids = append(m.uids, users[i].UID)
+		}
+	}
+	m.byUID = dense.New[int32](m.uids)
+	mt := &matcher{m: m, uk: uk, contacts: contacts, byKey: byKey, opt: opt, threshold: threshold(opt.Rule), rev: rev,
+		contactOfUF: dense.New[int32](m.uids), linkedUser: make([]int64, contacts.n)}
+	mt.readLinks()
+	return mt
+}
+
+// readLinks reads the export's uf_match links: step 2's links, and step
+// 4's "already linked". Of two links to one user the first stays.
+func (mt *matcher) readLinks() {
+	mt.contacts.each(func(i int32, c *Contact) {
+		if c.UFID == 0 {
+			return
+		}
+		if prev, dup := mt.contactOfUF.Get(c.UFID); dup {
+			mt.rev.Add(KindLinkConflict, c.Src, c.UFID, c.ID, fmt.Sprintf("user is already linked to contact %d; this link is ignored", mt.contacts.at(prev).ID))
+			return
+		}
+		mt.contactOfUF.Set(c.UFID, i)
+		mt.linkedUser[i] = c.UFID
+	})
+}
+
+// link adds a checked user's Link, to be filled by the step that decides.
+func (mt *matcher) link(u *User, ui int) *Link {
+	m := mt.m
+	mt.at = int32(len(m.Links))
+	m.byUID.Set(u.UID, mt.at)
+	m.Links = append(m.Links, Link{UID: u.UID, User: int32(ui)})
+	return &m.Links[mt.at]
+}
+
 func externalID(prefix string, uid int64) string {
 	if prefix == "" {
 		return ""
@@ -413,10 +429,10 @@ func externalID(prefix string, uid int64) string {
 	return fmt.Sprintf("%s%d", prefix, uid)
 }
 
-func joinIDs(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = fmt.Sprint(id)
+func joinIDs(cs []choice) string {
+	s := make([]string, len(cs))
+	for i, c := range cs {
+		s[i] = fmt.Sprint(c.id)
 	}
 	return strings.Join(s, ", ")
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -518,39 +517,5 @@ func BenchmarkProbeRows(b *testing.B) {
 		for lo := 0; lo < len(rows); lo += batchRows {
 			uk.probeRows(rows[lo:min(lo+batchRows, len(rows))])
 		}
-	}
-}
-
-// TestUIDIndex: dense and sparse uids, and uids outside the span the index
-// was made for (a contact linked to a user the export does not have).
-func TestUIDIndex(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		uids []int64
-	}{
-		{"none", nil},
-		{"dense", []int64{5, 6, 7, 9, 12}},
-		{"sparse", []int64{1, 1 << 40}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			x := newUIDIndex(tc.uids)
-			want := map[int64]int32{}
-			for i, uid := range append(slices.Clone(tc.uids), 1, 4, 13, -3, 1<<50, 8) {
-				x.set(uid, int32(i))
-				want[uid] = int32(i)
-			}
-			for uid := int64(-5); uid < 20; uid++ {
-				got, ok := x.get(uid)
-				if w, had := want[uid]; ok != had || got != w {
-					t.Errorf("get(%d) = %d, %v; want %d, %v", uid, got, ok, w, had)
-				}
-			}
-			for _, uid := range []int64{1 << 40, 1 << 50, 1<<50 + 1} {
-				got, ok := x.get(uid)
-				if w, had := want[uid]; ok != had || got != w {
-					t.Errorf("get(%d) = %d, %v; want %d, %v", uid, got, ok, w, had)
-				}
-			}
-		})
 	}
 }

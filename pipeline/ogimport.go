@@ -33,7 +33,55 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	if m.Users != nil {
 		users = m.Users // by uid, each uid once, as matched
 	}
-	// Usernames are made in ascending contact id.
+	want := wantedContacts(contacts, gs)
+	if len(want) == 0 {
+		return nil
+	}
+	need := make([]bool, len(gs.Groups))
+	for _, w := range want {
+		for _, gi := range w.groups {
+			need[gi] = true
+		}
+	}
+	gs.listUsers(need)
+	acc := newAccounts(want, m, users)
+	var rows []OGImportRow
+	for _, w := range want {
+		c, accounts := w.c, acc.of(w)
+		username := acc.username(accounts)
+		for _, gi := range w.groups {
+			if slices.ContainsFunc(accounts, func(uid int64) bool { return gs.isMember(gi, uid) }) {
+				continue
+			}
+			if username == "" {
+				username = uniqueUsername(MakeUsername(c.First, c.Last, w.email), acc.taken())
+			}
+			rows = append(rows, OGImportRow{Group: gi, Email: w.email, First: c.First, Last: c.Last, Username: username, ContactID: c.ID})
+			gs.Counts[gi].AddToOG++
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Group != rows[j].Group {
+			return rows[i].Group < rows[j].Group
+		}
+		return rows[i].ContactID < rows[j].ContactID
+	})
+	return rows
+}
+
+// wanted is a contact in CiviCRM groups named like OGs.
+type wanted struct {
+	c      *Contact
+	email  string   // the primary e-mail, or the first other one
+	keys   []string // the contact's e-mail keys
+	groups []int
+}
+
+// wantedContacts finds the contacts that matter to ToOG, the Individuals
+// with an e-mail in a group named like an OG, in ascending contact id (the
+// order usernames are made in): a site whose contacts are in no such
+// group costs one pass.
+func wantedContacts(contacts []Contact, gs *GroupSync) []wanted {
 	order := make([]int, len(contacts))
 	for i := range order {
 		order[i] = i
@@ -50,14 +98,6 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 			}
 		}
 	}
-	// Only contacts in a group named like an OG matter: find them first, so
-	// a site whose contacts are in no such group costs one pass.
-	type wanted struct {
-		c      *Contact
-		email  string   // the primary e-mail, or the first other one
-		keys   []string // the contact's e-mail keys
-		groups []int
-	}
 	var want []wanted
 	for _, ci := range order {
 		c := &contacts[ci]
@@ -73,17 +113,19 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 			want = append(want, w)
 		}
 	}
-	if len(want) == 0 {
-		return nil
-	}
-	need := make([]bool, len(gs.Groups))
-	for _, w := range want {
-		for _, gi := range w.groups {
-			need[gi] = true
-		}
-	}
-	gs.listUsers(need)
-	// A person's accounts: linked through the sync, or with the same e-mail.
+	return want
+}
+
+// accounts finds a wanted contact's user accounts: linked through the
+// sync, or with the same e-mail.
+type accounts struct {
+	users     []User // by uid
+	ofContact map[int64][]int64
+	byKey     map[string][]int64
+	usernames map[string]bool // every username taken, built when first needed
+}
+
+func newAccounts(want []wanted, m *Matching, users []User) *accounts {
 	wantID, wantKey := map[int64]bool{}, map[string]bool{}
 	for _, w := range want {
 		wantID[w.c.ID] = true
@@ -91,80 +133,58 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 			wantKey[k] = true
 		}
 	}
-	accountsOfContact := map[int64][]int64{}
+	a := &accounts{users: users, ofContact: map[int64][]int64{}, byKey: map[string][]int64{}}
 	for _, l := range m.Links {
 		if l.ContactID != 0 && wantID[l.ContactID] {
-			accountsOfContact[l.ContactID] = append(accountsOfContact[l.ContactID], l.UID)
+			a.ofContact[l.ContactID] = append(a.ofContact[l.ContactID], l.UID)
 		}
 	}
-	usersByKey := map[string][]int64{}
 	for _, u := range users {
 		if u.Email != "" {
 			if k := EmailKey(u.Email); wantKey[k] {
-				usersByKey[k] = append(usersByKey[k], u.UID)
+				a.byKey[k] = append(a.byKey[k], u.UID)
 			}
 		}
 	}
-	var usernames map[string]bool // every username taken, built when first needed
-	usernameOf := func(uid int64) string {
-		i := sort.Search(len(users), func(i int) bool { return users[i].UID >= uid })
-		if i < len(users) && users[i].UID == uid {
-			return users[i].Username
-		}
-		return ""
-	}
+	return a
+}
 
-	var rows []OGImportRow
-	for _, w := range want {
-		c := w.c
-		accounts := append([]int64(nil), accountsOfContact[c.ID]...)
-		if c.UFID != 0 { // linked, though the user may not have been checked (no e-mail, --skip-blocked)
-			accounts = append(accounts, c.UFID)
-		}
-		for _, k := range w.keys {
-			accounts = append(accounts, usersByKey[k]...)
-		}
-		slices.Sort(accounts)
-		accounts = slices.Compact(accounts)
-		username := ""
-		for _, uid := range accounts {
-			if username = usernameOf(uid); username != "" {
-				break
-			}
-		}
-		for _, gi := range w.groups {
-			member := false
-			for _, uid := range accounts {
-				if gs.isMember(gi, uid) {
-					member = true
-					break
-				}
-			}
-			if member {
-				continue
-			}
-			if username == "" {
-				if usernames == nil {
-					usernames = make(map[string]bool, len(users))
-					for _, u := range users {
-						if u.Username != "" {
-							usernames[strings.ToLower(u.Username)] = true
-						}
-					}
-				}
-				username = uniqueUsername(MakeUsername(c.First, c.Last, w.email), usernames)
-			}
-			rows = append(rows, OGImportRow{Group: gi, Email: w.email, First: c.First, Last: c.Last, Username: username, ContactID: c.ID})
-			gs.Counts[gi].AddToOG++
+// of lists w's accounts, ascending, each once.
+func (a *accounts) of(w wanted) []int64 {
+	c := w.c
+	accounts := append([]int64(nil), a.ofContact[c.ID]...)
+	if c.UFID != 0 { // linked, though the user may not have been checked (no e-mail, --skip-blocked)
+		accounts = append(accounts, c.UFID)
+	}
+	for _, k := range w.keys {
+		accounts = append(accounts, a.byKey[k]...)
+	}
+	slices.Sort(accounts)
+	return slices.Compact(accounts)
+}
+
+// username is the username of the first of accounts that has one.
+func (a *accounts) username(accounts []int64) string {
+	for _, uid := range accounts {
+		i := sort.Search(len(a.users), func(i int) bool { return a.users[i].UID >= uid })
+		if i < len(a.users) && a.users[i].UID == uid && a.users[i].Username != "" {
+			return a.users[i].Username
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Group != rows[j].Group {
-			return rows[i].Group < rows[j].Group
+	return ""
+}
+
+// taken is every username taken, lower-cased.
+func (a *accounts) taken() map[string]bool {
+	if a.usernames == nil {
+		a.usernames = make(map[string]bool, len(a.users))
+		for _, u := range a.users {
+			if u.Username != "" {
+				a.usernames[strings.ToLower(u.Username)] = true
+			}
 		}
-		return rows[i].ContactID < rows[j].ContactID
-	})
-	return rows
+	}
+	return a.usernames
 }
 
 func foldTitle(t string) string {

@@ -188,10 +188,12 @@ func extractAll(t *testing.T, usersPath, contactsPath string, strict, sift bool)
 	out.Users = users
 	uk := newUserKeys(users, &Review{})
 	var sieve *contactSieve
+	var sifter contactSifter // nil: every contact kept
 	if sift {
 		sieve = newContactSieve(uk)
+		sifter = sieve
 	}
-	contacts, err := x.extractContacts(ContactInputs{Contacts: Input{Path: contactsPath}}, sieve)
+	contacts, err := x.extractContacts(ContactInputs{Contacts: Input{Path: contactsPath}}, sifter)
 	if err != nil {
 		out.Err += " / " + err.Error()
 	}

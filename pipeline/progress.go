@@ -1,6 +1,6 @@
 package pipeline
 
-import "sync/atomic"
+import "github.com/civisync/civisync/pipeline/internal/par"
 
 // Progress hears how far a run has got, for a progress bar. Stage starts a
 // stage (total 0: not known); Add reports n more rows done. Add may be
@@ -14,7 +14,7 @@ type Progress interface {
 // not every row.
 type ticker struct {
 	p Progress
-	n atomic.Int64
+	n par.Counter
 }
 
 const tickEvery = 8192

@@ -1205,7 +1205,7 @@ func observe(res *Result) outcome {
 		g := gs.Groups[mb.Group]
 		row := refMember{GID: g.GID, Group: g.Name, ContactID: gs.ContactID(mb), Status: mb.Status(), Admin: mb.Admin}
 		if row.ContactID == 0 {
-			row.New = int(mb.Key-newKey) + 1
+			row.New = int(mb.Contact-firstNew) + 1
 			if e := gs.Email(mb); e != m.New[row.New-1].Email {
 				panic("member e-mail " + e)
 			}

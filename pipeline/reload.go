@@ -1,74 +1,20 @@
 package pipeline
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/civisync/civisync/formats"
-	"github.com/gocarina/gocsv"
 )
 
-// readTable reads one CSV output of an earlier transform into typed rows
-// with gocsv's pull loop. A missing file is an empty table.
+// readTable reads one CSV output of an earlier transform. A missing file
+// is an empty table.
 func readTable[T any](dir, base string) ([]T, error) {
-	path := filepath.Join(dir, base+".csv")
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, &formats.Error{File: path, Err: fmt.Errorf("%w: %w", formats.ErrBadFile, err)}
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	um, err := gocsv.NewUnmarshaller(r, new(T))
-	if err == io.EOF {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, &formats.Error{File: path, Line: 1, Err: fmt.Errorf("%w: %w", formats.ErrBadFile, err)}
-	}
-	want := formats.HeaderOf[T]()
-	if missing := missingHeaders(um.Headers, want); len(missing) > 0 {
-		return nil, &formats.Error{File: path, Line: 1, Err: fmt.Errorf("%w: %s (want %s)", formats.ErrMissingColumn, strings.Join(missing, ", "), strings.Join(want, ", "))}
-	}
-	var rows []T
-	for {
-		v, err := um.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			line, _ := r.FieldPos(0)
-			return nil, &formats.Error{File: path, Line: line, Err: fmt.Errorf("%w: %w", formats.ErrBadFile, err)}
-		}
-		rows = append(rows, *v.(*T))
-	}
+	return formats.ReadCSVTable[T](filepath.Join(dir, base+".csv"))
 }
-
-func missingHeaders(have, want []string) []string {
-	got := map[string]bool{}
-	for _, h := range have {
-		got[h] = true
-	}
-	var missing []string
-	for _, w := range want {
-		if !got[w] {
-			missing = append(missing, w)
-		}
-	}
-	return missing
-}
-
-var ogSource = regexp.MustCompile(`:(\d+):$`)
 
 // LoadDir rewrites the CSV outputs of `civisync transform` in dir into out:
 // as XLSX, split per group, or with formulas escaped. Rows are written as
@@ -77,117 +23,20 @@ func LoadDir(dir string, out *formats.OutputSet, opt LoadOptions) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return &formats.Error{File: dir, Err: fmt.Errorf("%w: not a directory of transform outputs", formats.ErrBadFile)}
 	}
-	users, err := readTable[UserContactRow](dir, FileUserContacts)
-	if err != nil {
+	var o outputs
+	if err := o.read(dir); err != nil {
 		return err
 	}
-	newContacts, err := readTable[NewContactRow](dir, FileNewContacts)
-	if err != nil {
-		return err
-	}
-	groups, err := readTable[GroupRow](dir, FileGroups)
-	if err != nil {
-		return err
-	}
-	members, err := readTable[MemberRow](dir, FileMembers)
-	if err != nil {
-		return err
-	}
-	admins, err := readTable[MemberRow](dir, FileACLAdmins)
-	if err != nil {
-		return err
-	}
-	ogRows, err := readTable[OGRow](dir, FileOGImport)
-	if err != nil {
-		return err
-	}
-	reviewRows, err := readTable[ReviewRow](dir, FileReview)
-	if err != nil {
-		return err
-	}
-	// The normal groups give the split files their names.
-	var civi []CiviGroup
-	index := map[string]int{}
-	for _, g := range groups {
-		if g.GroupType == GroupTypeACL {
-			continue
-		}
-		cg := CiviGroup{Name: g.Name, OGTitle: g.Title}
-		if m := ogSource.FindStringSubmatch(g.Source); m != nil {
-			cg.GID = m[1]
-		}
-		index[strings.ToLower(g.Name)] = len(civi)
-		civi = append(civi, cg)
-	}
-	groupOf := func(title string) int {
-		title = strings.TrimSuffix(title, ACLSuffix)
-		for _, t := range []string{title, CutName(title)} {
-			if i, ok := index[strings.ToLower(t)]; ok {
-				return i
-			}
-		}
-		index[strings.ToLower(title)] = len(civi) // a group groups.csv lacks
-		civi = append(civi, CiviGroup{Name: title, OGTitle: title})
-		return len(civi) - 1
-	}
-	plain := func(rows []formats.Record) rowsFunc {
-		return func(yield func(formats.Record, int) error) error {
-			for _, r := range rows {
-				if err := yield(r, -1); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	grouped := func(rows []formats.Record, titles []string) rowsFunc {
-		gi := make([]int, len(titles))
-		order := make([]int, len(titles))
-		for i, t := range titles {
-			gi[i], order[i] = groupOf(t), i
-		}
-		// a split file is written in one go, so an edited file's rows are
-		// brought together by group
-		sort.SliceStable(order, func(a, b int) bool { return gi[order[a]] < gi[order[b]] })
-		return func(yield func(formats.Record, int) error) error {
-			for _, i := range order {
-				if err := yield(rows[i], gi[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}
-	memberRecords := func(rows []MemberRow) ([]formats.Record, []string) {
-		recs, titles := make([]formats.Record, len(rows)), make([]string, len(rows))
-		for i, r := range rows {
-			recs[i], titles[i] = r, r.GroupTitle
-		}
-		return recs, titles
-	}
-	mRecs, mTitles := memberRecords(members)
-	aRecs, aTitles := memberRecords(admins)
-	oRecs, oTitles := make([]formats.Record, len(ogRows)), make([]string, len(ogRows))
-	for i, r := range ogRows {
-		oRecs[i], oTitles[i] = r, r.Group
-	}
+	gi := newGroupIndex(o.groups) // the normal groups give the split files their names
 	tables := []table{
-		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), plain(records(users))},
-		{FileNewContacts, "", formats.HeaderOf[NewContactRow](), plain(records(newContacts))},
-		{FileGroups, "", formats.HeaderOf[GroupRow](), plain(records(groups))},
-		{FileMembers, "groups", formats.HeaderOf[MemberRow](), grouped(mRecs, mTitles)},
-		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), grouped(aRecs, aTitles)},
-		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), grouped(oRecs, oTitles)},
+		{FileUserContacts, "", formats.HeaderOf[UserContactRow](), plainRows(records(o.users))},
+		{FileNewContacts, "", formats.HeaderOf[NewContactRow](), plainRows(records(o.newContacts))},
+		{FileGroups, "", formats.HeaderOf[GroupRow](), plainRows(records(o.groups))},
+		{FileMembers, "groups", formats.HeaderOf[MemberRow](), gi.rows(records(o.members), memberTitles(o.members))},
+		{FileACLAdmins, "acl", formats.HeaderOf[MemberRow](), gi.rows(records(o.admins), memberTitles(o.admins))},
+		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), gi.rows(records(o.ogRows), ogTitles(o.ogRows))},
 	}
-	rev := &Review{}
-	for _, r := range reviewRows {
-		line, _ := parseID(r.Line)
-		uid, _ := parseID(r.UserID)
-		cid, _ := parseID(r.ContactID)
-		rev.Items = append(rev.Items, ReviewItem{r.Kind, r.File, int(line), uid, cid, r.Detail})
-	}
-	w := &loader{out: out, opt: opt, review: rev}
-	w.slugs = groupSlugs(civi)
+	w := &loader{out: out, opt: opt, review: reviewOf(o.review), slugs: groupSlugs(gi.civi)}
 	if err := w.writeAll(tables); err != nil {
 		return err
 	}
@@ -195,6 +44,126 @@ func LoadDir(dir string, out *formats.OutputSet, opt LoadOptions) error {
 		return out.File(FileSummary, js)
 	}
 	return nil
+}
+
+// outputs are the CSV outputs of an earlier transform.
+type outputs struct {
+	users           []UserContactRow
+	newContacts     []NewContactRow
+	groups          []GroupRow
+	members, admins []MemberRow
+	ogRows          []OGRow
+	review          []ReviewRow
+}
+
+func (o *outputs) read(dir string) error {
+	var err error
+	read := func(f func() error) {
+		if err == nil {
+			err = f()
+		}
+	}
+	read(func() (e error) { o.users, e = readTable[UserContactRow](dir, FileUserContacts); return })
+	read(func() (e error) { o.newContacts, e = readTable[NewContactRow](dir, FileNewContacts); return })
+	read(func() (e error) { o.groups, e = readTable[GroupRow](dir, FileGroups); return })
+	read(func() (e error) { o.members, e = readTable[MemberRow](dir, FileMembers); return })
+	read(func() (e error) { o.admins, e = readTable[MemberRow](dir, FileACLAdmins); return })
+	read(func() (e error) { o.ogRows, e = readTable[OGRow](dir, FileOGImport); return })
+	read(func() (e error) { o.review, e = readTable[ReviewRow](dir, FileReview); return })
+	return err
+}
+
+// groupIndex finds the group a row's title names, among the normal groups
+// of groups.csv and those only rows name.
+type groupIndex struct {
+	civi  []CiviGroup
+	index map[string]int // lower-cased name -> civi
+}
+
+func newGroupIndex(groups []GroupRow) *groupIndex {
+	gi := &groupIndex{index: map[string]int{}}
+	for _, g := range groups {
+		if g.GroupType == GroupTypeACL {
+			continue
+		}
+		cg := CiviGroup{Name: g.Name, OGTitle: g.Title}
+		cg.GID, _ = SourceGID(g.Source)
+		gi.index[strings.ToLower(g.Name)] = len(gi.civi)
+		gi.civi = append(gi.civi, cg)
+	}
+	return gi
+}
+
+// of is the group a normal or ACL group's title names.
+func (gi *groupIndex) of(title string) int {
+	title = strings.TrimSuffix(title, ACLSuffix)
+	for _, t := range []string{title, CutName(title)} {
+		if i, ok := gi.index[strings.ToLower(t)]; ok {
+			return i
+		}
+	}
+	gi.index[strings.ToLower(title)] = len(gi.civi) // a group groups.csv lacks
+	gi.civi = append(gi.civi, CiviGroup{Name: title, OGTitle: title})
+	return len(gi.civi) - 1
+}
+
+// rows yields rows by the group their titles name. A split file is written
+// in one go, so an edited file's rows are brought together by group.
+func (gi *groupIndex) rows(rows []formats.Record, titles []string) rowsFunc {
+	g := make([]int, len(titles))
+	order := make([]int, len(titles))
+	for i, t := range titles {
+		g[i], order[i] = gi.of(t), i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return g[order[a]] < g[order[b]] })
+	return func(yield func(formats.Record, int) error) error {
+		for _, i := range order {
+			if err := yield(rows[i], g[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// plainRows yields rows that belong to no group.
+func plainRows(rows []formats.Record) rowsFunc {
+	return func(yield func(formats.Record, int) error) error {
+		for _, r := range rows {
+			if err := yield(r, -1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func memberTitles(rows []MemberRow) []string {
+	titles := make([]string, len(rows))
+	for i, r := range rows {
+		titles[i] = r.GroupTitle
+	}
+	return titles
+}
+
+func ogTitles(rows []OGRow) []string {
+	titles := make([]string, len(rows))
+	for i, r := range rows {
+		titles[i] = r.Group
+	}
+	return titles
+}
+
+// reviewOf is review.csv's rows as review items.
+func reviewOf(rows []ReviewRow) *Review {
+	rev := &Review{}
+	for _, r := range rows {
+		line, _ := parseID(r.Line)
+		uid, _ := parseID(r.UserID)
+		cid, _ := parseID(r.ContactID)
+		rev.Items = append(rev.Items, ReviewItem{r.Kind, r.File, int(line), uid, cid, r.Detail})
+	}
+	return rev
 }
 
 func records[T formats.Record](rows []T) []formats.Record {

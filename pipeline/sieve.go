@@ -2,7 +2,12 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"sync"
+
+	"github.com/civisync/civisync/pipeline/internal/keyset"
+	"github.com/civisync/civisync/pipeline/internal/mem"
 )
 
 // userKeys is the users' side of the e-mail index: the users by uid and
@@ -10,10 +15,10 @@ import (
 // ever looked up, so a contact whose e-mails are none of them can never be
 // matched: contacts can be sifted against userKeys as they are read.
 type userKeys struct {
-	users  []User    // by uid, each uid once
-	keys   keySet    // e-mail key (with an @) -> key number
-	filter keyFilter // the keys of keys
-	of     []int32   // per user: key number, or keyNone / keyInvalid
+	users  []User        // by uid, each uid once
+	keys   keyset.Set    // e-mail key (with an @) -> key number
+	filter keyset.Filter // the keys of keys
+	of     []int32       // per user: key number, or keyNone / keyInvalid
 }
 
 const (
@@ -25,15 +30,15 @@ const (
 // e-mail keys. The caller's slice is left as it was.
 func newUserKeys(users []User, rev *Review) *userKeys {
 	users = sortUsers(users, rev)
-	uk := &userKeys{users: users, keys: newKeySet(len(users)), of: make([]int32, len(users))}
-	// The filter is filled as keys are numbered: a key it has never seen is
-	// new, and goes into the set without a lookup first. Most keys are new.
-	uk.filter = newKeyFilter(len(users))
 	size := 0
 	for i := range users {
 		size += len(users[i].Email)
 	}
-	uk.keys.text = make([]byte, 0, size) // keys are no longer than the e-mails, but for NFC's rare growth
+	// Keys are no longer than the e-mails, but for NFC's rare growth. The
+	// filter is filled as keys are numbered: a key it has never seen is
+	// new, and goes into the set without a lookup first. Most keys are new.
+	uk := &userKeys{users: users, keys: keyset.New(len(users), size), filter: keyset.NewFilter(len(users)),
+		of: make([]int32, len(users))}
 	// Users go a block at a time: their keys and hashes first, with the
 	// filter words and slots they will need fetched together (see warmer),
 	// then numbered in uid order.
@@ -48,10 +53,10 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 		var sum uint64
 		for _, k := range kb.keys { // loads alone, so that many are in flight
 			if k.valid {
-				sum += uk.filter.words[k.h&uint64(len(uk.filter.words)-1)] + uint64(uk.keys.slots[uk.keys.home(k.h)].id)
+				sum += uk.filter.Warm(k.h) + uk.keys.WarmSlot(k.h)
 			}
 		}
-		warmSink.Store(int64(sum))
+		mem.Keep(int64(sum))
 		for i, k := range kb.keys {
 			key := kb.key(i)
 			switch {
@@ -60,12 +65,12 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 			case !k.valid:
 				uk.of[lo+i] = keyInvalid
 			default:
-				id, seen := int32(0), uk.filter.addSeen(k.h)
+				id, seen := int32(0), uk.filter.AddSeen(k.h)
 				if seen {
-					id, seen = uk.keys.find(key, k.h)
+					id, seen = uk.keys.Find(key, k.h)
 				}
 				if !seen {
-					id = uk.keys.add(key, k.h)
+					id = uk.keys.Add(key, k.h)
 				}
 				uk.of[lo+i] = id
 			}
@@ -110,21 +115,21 @@ func (kb *keyBatch) key(k int) []byte {
 }
 
 // hash hashes the valid keys for s.
-func (kb *keyBatch) hash(s *keySet) {
+func (kb *keyBatch) hash(s *keyset.Set) {
 	for k := range kb.keys {
 		if kb.keys[k].valid {
-			kb.keys[k].h = s.hash(kb.key(k))
+			kb.keys[k].h = s.Hash(kb.key(k))
 		}
 	}
 }
 
 // lookup returns the number of the e-mail key in b, if it is a user's.
 func (uk *userKeys) lookup(b []byte) (int32, bool) {
-	h := uk.keys.hash(b)
-	if !uk.filter.mayHave(h) {
+	h := uk.keys.Hash(b)
+	if !uk.filter.MayHave(h) {
 		return 0, false
 	}
-	return uk.keys.find(b, h)
+	return uk.keys.Find(b, h)
 }
 
 // keyHit is one of a contact's e-mails that is a user's key.
@@ -160,13 +165,6 @@ func (c *Contact) matchEmails(f func(email string, primary bool)) {
 	}
 }
 
-// contactRow is a contacts row read, and when sifting, its e-mails that are
-// users' keys.
-type contactRow struct {
-	c    Contact
-	hits []keyHit
-}
-
 // probeRows sets each row's hits as probe would. A row's lookups wait on
 // memory one after another; a batch's, stage by stage in loops of their
 // own (keys and hashes, filter words, slots, then the set), are in flight
@@ -182,23 +180,23 @@ func (uk *userKeys) probeRows(rows []contactRow) {
 	kb.hash(&uk.keys)
 	for k := range kb.keys {
 		key := &kb.keys[k]
-		key.pass = key.valid && uk.filter.mayHave(key.h)
+		key.pass = key.valid && uk.filter.MayHave(key.h)
 	}
 	var sum uint64
 	for _, key := range kb.keys {
 		if key.pass {
-			sum += uint64(uk.keys.slots[uk.keys.home(key.h)].id)
+			sum += uk.keys.WarmSlot(key.h)
 		}
 	}
 	for _, key := range kb.keys { // the bytes of the keys the slots hold, to compare
 		if key.pass {
-			sum += uk.keys.warm(key.h)
+			sum += uk.keys.WarmKey(key.h)
 		}
 	}
-	warmSink.Store(int64(sum))
+	mem.Keep(int64(sum))
 	for k, key := range kb.keys {
 		if key.pass {
-			if e, ok := uk.keys.find(kb.key(k), key.h); ok {
+			if e, ok := uk.keys.Find(kb.key(k), key.h); ok {
 				rows[key.row].hits = append(rows[key.row].hits, keyHit{e, key.primary})
 			}
 		}
@@ -239,10 +237,16 @@ func (s *contactSieve) keep(c *Contact, hits []keyHit) bool {
 	return true
 }
 
+// probe sets the hits of a batch of rows (see userKeys.probeRows).
+func (s *contactSieve) probe(rows []contactRow) { s.uk.probeRows(rows) }
+
+// warm loads the index entries a batch of rows will update.
+func (s *contactSieve) warm(rows []contactRow) { s.ix.warm(rows) }
+
 // done drops what only sifting needs, the key table and its filter, so
 // the collector can take them before users are matched.
 func (uk *userKeys) done() {
-	uk.keys, uk.filter = keySet{}, keyFilter{}
+	uk.keys, uk.filter = keyset.Set{}, keyset.Filter{}
 }
 
 // index returns the e-mail index of contacts, the sieve's result: the one
@@ -288,7 +292,7 @@ func newEmailIndex(contacts *contactList, uk *userKeys) *emailIndex {
 }
 
 func newEmptyIndex(uk *userKeys) *emailIndex {
-	ix := &emailIndex{keys: make([]keyEntry, uk.keys.len()), cands: make([]candidate, 0, uk.keys.len())}
+	ix := &emailIndex{keys: make([]keyEntry, uk.keys.Len()), cands: make([]candidate, 0, uk.keys.Len())}
 	for i := range ix.keys {
 		ix.keys[i] = keyEntry{first: -1, last: -1, owner: -1}
 	}
@@ -335,7 +339,7 @@ func (ix *emailIndex) warm(rows []contactRow) {
 			}
 		}
 	}
-	warmSink.Store(int64(sum))
+	mem.Keep(int64(sum))
 }
 
 // unmatched counts the keys no contact has: about how many new contacts
@@ -350,16 +354,85 @@ func (ix *emailIndex) unmatched() int {
 	return n
 }
 
-// candidates lists the contacts of a key entry: primary matches first, then
-// by contact id (contacts are sorted by id, and chains follow that order).
+// claim gives key e to the Link at li, unless one has it already: it
+// returns the Link that has it, -1 if none had.
+func (ix *emailIndex) claim(e, li int32) int32 {
+	k := &ix.keys[e]
+	owner := k.owner
+	if owner < 0 {
+		k.owner = li
+	}
+	return owner
+}
+
+// candidates lists the contacts of a key entry, by contact id (contacts
+// are sorted by id, and chains follow that order).
 func (ix *emailIndex) candidates(e int32, buf []candidate) []candidate {
 	buf = buf[:0]
-	for _, primary := range []bool{true, false} {
-		for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
-			if ix.cands[c].primary == primary {
-				buf = append(buf, ix.cands[c])
-			}
-		}
+	for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
+		buf = append(buf, ix.cands[c])
 	}
 	return buf
+}
+
+// sortUsers returns users by uid without repeated uids (the first row
+// wins). The caller's slice is left as it was; an export already in order,
+// the usual case, is used as it is.
+func sortUsers(users []User, rev *Review) []User {
+	sorted := true
+	for i := 1; i < len(users) && sorted; i++ {
+		sorted = users[i-1].UID < users[i].UID
+	}
+	if sorted {
+		return users
+	}
+	idx := make([]int32, len(users))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(users[a].UID, users[b].UID) })
+	out := make([]User, 0, len(users))
+	for k, i := range idx {
+		u := users[i]
+		if k > 0 && u.UID == users[idx[k-1]].UID {
+			rev.Add(KindDuplicateUser, u.Src, u.UID, 0, "user id appears again; this row is ignored")
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// warmBlock is how many users warmer looks ahead at.
+const warmBlock = 256
+
+// warmer fetches what matching a block of users reads at random: their
+// keys' index entries, first candidates and those contacts. One load after
+// another, as the match loop makes them, each waits for memory; the same
+// loads in tight loops, stage by stage, are in flight together. It changes
+// nothing but what is in the cache.
+type warmer struct {
+	first [warmBlock]int32
+	sum   int64
+}
+
+func (w *warmer) touch(keys []int32, ix *emailIndex, contacts *contactList, linkedUser []int64) {
+	for i, e := range keys {
+		w.first[i] = -1
+		if e >= 0 {
+			w.first[i] = ix.keys[e].first
+		}
+	}
+	for i := range keys {
+		if f := w.first[i]; f >= 0 {
+			w.first[i] = ix.cands[f].contact
+		}
+	}
+	for i := range keys {
+		if c := w.first[i]; c >= 0 {
+			cc := contacts.at(c)
+			w.sum += cc.ID + linkedUser[c] + int64(len(cc.First))
+		}
+	}
+	mem.Keep(w.sum)
 }

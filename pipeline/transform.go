@@ -2,9 +2,10 @@ package pipeline
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/mem"
+	"github.com/civisync/civisync/pipeline/internal/par"
 )
 
 // Config is one run's inputs and options.
@@ -35,93 +36,133 @@ func (c *Config) HasOG() bool {
 	return c.OG.Memberships != nil || c.OG.Groups != nil || c.OG.Roles != nil
 }
 
+// Result is everything transform produces and load writes.
+type Result struct {
+	Match    *Matching
+	Groups   *GroupSync // nil when no OG input was given
+	OGImport []OGImportRow
+	Review   *Review
+	Stats    []*FileStats
+}
+
 // Transform extracts every input and runs the users-to-contacts sync, the
-// OG → CiviCRM groups sync and the CiviCRM → OG listing.
+// OG → CiviCRM groups sync and the CiviCRM → OG listing: extract users,
+// sift contacts as they are read, match, then groups and the OG import.
+// The OG files are read beside the users and contacts, each file into its
+// own review, and users are matched while the (larger) membership file is
+// still being read. Reviews and file statistics are merged in a fixed
+// order, so the outputs do not depend on timing.
 func Transform(cfg *Config) (*Result, error) {
-	switch cfg.Match.Rule {
-	case "":
-		cfg.Match.Rule = RuleUnsupervised
-	case RuleUnsupervised, RuleSupervised:
-	default:
-		return nil, fmt.Errorf("unknown rule %q (want %s or %s)", cfg.Match.Rule, RuleUnsupervised, RuleSupervised)
+	if err := cfg.Match.checkRule(); err != nil {
+		return nil, err
 	}
-	// The OG files are read beside the users and contacts, each file into
-	// its own review, and users are matched while the (larger) membership
-	// file is still being read.
-	// Reviews and file statistics are merged in a fixed order, so the
-	// outputs do not depend on timing.
-	var (
-		uk       *userKeys
-		contacts contactList
-		grouped  []Contact // the contacts in CiviCRM groups
-		og       *OGData
-		index    *emailIndex
-	)
-	xs := [3]*Extractor{}
-	errs := [3]error{}
-	tick := &ticker{p: cfg.Progress}
-	tick.stage("reading", 0)
-	for i := range xs {
-		xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}, progress: tick}
+	t := newTransform(cfg)
+	t.tick.stage("reading", 0)
+	og := t.extractOG()
+	m, grouped, err := t.match()
+	ogData, ogErr := og()
+	t.tick.stage("grouping", 0)
+	if err == nil {
+		err = ogErr
 	}
-	var ogRescue rescue
-	ogDone := make(chan struct{})
-	go func() {
-		defer close(ogDone)
-		defer ogRescue.catch()
-		if cfg.HasOG() {
-			og, errs[2] = xs[2].ExtractOG(cfg.OG)
-		}
-	}()
-	// Users first, then contacts: only contacts having a user's e-mail key
-	// (or a link, or groups) are kept, so a large contacts export is sifted
-	// as it is read instead of held whole.
-	matchRev := &Review{}
-	users, err := xs[0].ExtractUsers(cfg.Users)
-	if errs[0] = err; err == nil {
-		uk = newUserKeys(users, matchRev)
-		sieve := newContactSieve(uk)
-		contacts, errs[1] = xs[1].extractContacts(cfg.Contacts, sieve)
-		if errs[1] == nil {
-			index = sieve.index(&contacts)
-			uk.done()
-			// The key table is garbage now: collected before matching,
-			// its memory serves the links and new contacts instead of
-			// fresh pages, which cost more than the collection.
-			runtime.GC()
-		}
+	if err != nil {
+		return nil, err
 	}
-	var m *Matching
-	if errs[0] == nil && errs[1] == nil {
-		m = matchUsers(uk, &contacts, index, cfg.Match, matchRev)
-		grouped = withGroups(&contacts)
-		// The contacts and their index, with the users the run's largest
-		// tables, die here. A collection now, beside the group sync, brings
-		// the heap back down before groups and outputs are built, where
-		// waiting would let it grow on from its peak.
-		index, uk, contacts = nil, nil, contactList{}
-		go runtime.GC()
-	}
-	<-ogDone
-	ogRescue.rethrow()
-	tick.stage("grouping", 0)
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	rev := &Review{}
-	res := &Result{Review: rev, Match: m}
-	for _, x := range xs {
-		rev.Items = append(rev.Items, x.Review.Items...)
+	res := &Result{Review: &Review{}, Match: m}
+	for _, x := range t.xs {
+		res.Review.Items = append(res.Review.Items, x.Review.Items...)
 		res.Stats = append(res.Stats, x.Stats...)
 	}
-	rev.Items = append(rev.Items, matchRev.Items...)
-	if og != nil {
-		res.Groups = SyncGroups(og, m, rev)
+	res.Review.Items = append(res.Review.Items, t.matchRev.Items...)
+	if ogData != nil {
+		res.Groups = SyncGroups(ogData, m, res.Review)
 		res.OGImport = ToOG(grouped, m.Users, m, res.Groups)
 	}
 	return res, nil
+}
+
+// checkRule defaults the rule and refuses one not known.
+func (o *MatchOptions) checkRule() error {
+	switch o.Rule {
+	case "":
+		o.Rule = RuleUnsupervised
+	case RuleUnsupervised, RuleSupervised:
+	default:
+		return fmt.Errorf("unknown rule %q (want %s or %s)", o.Rule, RuleUnsupervised, RuleSupervised)
+	}
+	return nil
+}
+
+// transform is Transform at work: an extractor per reading goroutine
+// (users, contacts, OG), and the matching's review.
+type transform struct {
+	cfg      *Config
+	tick     *ticker
+	xs       [3]*Extractor
+	matchRev *Review
+}
+
+func newTransform(cfg *Config) *transform {
+	t := &transform{cfg: cfg, tick: &ticker{p: cfg.Progress}, matchRev: &Review{}}
+	for i := range t.xs {
+		t.xs[i] = &Extractor{Overrides: cfg.Overrides, Strict: cfg.Strict, Review: &Review{}, progress: t.tick}
+	}
+	return t
+}
+
+// extractOG reads the OG files, if any, on a goroutine of its own; the
+// function it returns waits for them.
+func (t *transform) extractOG() func() (*OGData, error) {
+	var (
+		og     *OGData
+		err    error
+		rescue par.Rescue
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer rescue.Catch()
+		if t.cfg.HasOG() {
+			og, err = t.xs[2].ExtractOG(t.cfg.OG)
+		}
+	}()
+	return func() (*OGData, error) {
+		<-done
+		rescue.Rethrow()
+		return og, err
+	}
+}
+
+// match reads the users, then the contacts, and matches them. Only
+// contacts having a user's e-mail key (or a link, or groups) are kept, so
+// a large contacts export is sifted as it is read instead of held whole.
+// It returns the contacts in CiviCRM groups, all the CiviCRM → OG step
+// needs of them.
+func (t *transform) match() (*Matching, []Contact, error) {
+	users, err := t.xs[0].ExtractUsers(t.cfg.Users)
+	if err != nil {
+		return nil, nil, err
+	}
+	uk := newUserKeys(users, t.matchRev)
+	sieve := newContactSieve(uk)
+	contacts, err := t.xs[1].extractContacts(t.cfg.Contacts, sieve)
+	if err != nil {
+		return nil, nil, err
+	}
+	index := sieve.index(&contacts)
+	uk.done()
+	// The key table is garbage now: collected before matching, its memory
+	// serves the links and new contacts instead of fresh pages, which cost
+	// more than the collection.
+	mem.Collect()
+	m := matchUsers(uk, &contacts, index, t.cfg.Match, t.matchRev)
+	grouped := withGroups(&contacts)
+	// The contacts and their index, with the users the run's largest
+	// tables, die here (the caller keeps none of them). A collection now,
+	// beside the group sync, brings the heap back down before groups and
+	// outputs are built, where waiting would let it grow on from its peak.
+	mem.CollectBeside()
+	return m, grouped, nil
 }
 
 // withGroups keeps the contacts that are in some CiviCRM group, the only ones

@@ -15,9 +15,9 @@ import (
 // Flag groups shared by the commands.
 func readFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter: , ; tab | (default: detected)", Category: "Reading"},
-		&cli.StringFlag{Name: "encoding", Usage: "CSV encoding: utf-8, utf-16le, utf-16be, windows-1252, latin1 (default: detected)", Category: "Reading"},
-		&cli.StringFlag{Name: "sheet", Usage: "XLSX sheet to read (default: the first)", Category: "Reading"},
+		&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter `CHAR`: , ; tab or | (default: detected)", Category: "Reading"},
+		&cli.StringFlag{Name: "encoding", Usage: "CSV encoding `NAME`: utf-8, utf-16le, utf-16be, windows-1252, latin1 (default: detected)", Category: "Reading"},
+		&cli.StringFlag{Name: "sheet", Usage: "XLSX sheet `NAME` to read (default: the first)", Category: "Reading"},
 		&cli.Int64Flag{Name: "max-xlsx-size", Value: formats.DefaultMaxUnzipSize, Usage: "refuse an XLSX that inflates to more `BYTES` (zip bombs)", Category: "Reading"},
 		&cli.StringSliceFlag{Name: "map", Usage: "recognise a column: `FIELD=HEADER`, or SCHEMA.FIELD=HEADER (repeatable)", Category: "Reading"},
 		&cli.StringFlag{Name: "config", Usage: "YAML `FILE` giving any of these flags (command-line flags win)", Category: "Reading"},
@@ -27,7 +27,7 @@ func readFlags() []cli.Flag {
 
 func contactFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "contacts", Usage: "CiviCRM contacts export or civicrm_contact dump (`FILE`, - for stdin)", Category: "Inputs"},
+		&cli.StringFlag{Name: "contacts", Usage: "required: CiviCRM contacts export or civicrm_contact dump (`FILE`, - for stdin)", Category: "Inputs"},
 		&cli.StringFlag{Name: "emails", Usage: "civicrm_email dump `FILE` (contact_id, email, is_primary)", Category: "Inputs"},
 		&cli.StringFlag{Name: "uf-match", Usage: "civicrm_uf_match dump `FILE` (uf_id, contact_id)", Category: "Inputs"},
 		&cli.StringFlag{Name: "group-contacts", Usage: "group membership `FILE` (contact id, group title, status)", Category: "Inputs"},
@@ -45,7 +45,7 @@ func ogFlags() []cli.Flag {
 
 func matchFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "rule", Value: pipeline.RuleUnsupervised, Usage: "dedupe rule: unsupervised (CiviCRM \"Email (reserved)\") or supervised (\"Name and Email (reserved)\")", Category: "Matching"},
+		&cli.StringFlag{Name: "rule", Value: pipeline.RuleUnsupervised, Usage: "dedupe rule `NAME`: unsupervised (CiviCRM \"Email (reserved)\") or supervised (\"Name and Email (reserved)\")", Category: "Matching"},
 		&cli.BoolFlag{Name: "skip-blocked", Usage: "leave blocked users out (CiviCRM syncs them)", Category: "Matching"},
 		&cli.StringFlag{Name: "external-id-prefix", Usage: "give new contacts External Identifier `PREFIX`<uid>", Category: "Matching"},
 	}
@@ -54,11 +54,27 @@ func matchFlags() []cli.Flag {
 func outFlags(defaultFormat string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "civisync-out", Usage: "output `DIR`", Category: "Output"},
-		&cli.StringFlag{Name: "format", Value: defaultFormat, Usage: "output format: csv or xlsx", Category: "Output"},
+		&cli.StringFlag{Name: "format", Value: defaultFormat, Usage: "output `FORMAT`: csv or xlsx", Category: "Output"},
 		&cli.BoolFlag{Name: "split", Usage: "also write one file per group under groups/, acl/ and user_import_og/", Category: "Output"},
 		&cli.BoolFlag{Name: "escape-formulas", Usage: "prefix CSV cells starting with = + - @ with ' so spreadsheets do not run them", Category: "Output"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success", Category: "Output"},
+		noReportFlag(),
 	}
+}
+
+// usersFlag is the one input every transforming command needs besides
+// --contacts.
+func usersFlag() []cli.Flag {
+	return []cli.Flag{&cli.StringFlag{Name: "users", Usage: "required: CMS users export `FILE` (- for stdin)", Category: "Inputs"}}
+}
+
+func dryRunFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "read and match, print the summary and the review counts, write nothing", Category: "Output"}
+}
+
+// transformUsage is the usage line of the commands that take the inputs.
+func transformUsage(name string) string {
+	return "civisync " + name + " --users FILE --contacts FILE [--memberships FILE [--groups FILE] ...] [--out DIR] [options]"
 }
 
 func concat(groups ...[]cli.Flag) []cli.Flag {
@@ -180,6 +196,10 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	b := newBar(c, c.App.ErrWriter)
+	if b != nil {
+		ro.Progress = b.read
+	}
 	ov, err := overrides(c)
 	if err != nil {
 		return nil, err
@@ -209,6 +229,10 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	}
 	if stdin > 1 {
 		return nil, usagef("only one input can be - (standard input)")
+	}
+	if b != nil {
+		b.measure(cfg.Inputs())
+		cfg.Progress = b
 	}
 	return cfg, nil
 }

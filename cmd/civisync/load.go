@@ -11,6 +11,7 @@ func loadCommand() *cli.Command {
 		Name:      "load",
 		Usage:     "write the CSV outputs of `civisync transform` as final files (XLSX, split per group, formulas escaped)",
 		ArgsUsage: "DIR",
+		UsageText: "civisync load [--out DIR] [--format csv|xlsx] [--split] [options] DIR",
 		Description: "Reads user_contacts, new_contacts, groups, group_members, acl_admins, user_import_og and review\n" +
 			"from DIR (edits included) and writes them into --out, atomically.\n\n" + exitCodesHelp,
 		Flags: outFlags("csv"),
@@ -21,6 +22,9 @@ func loadCommand() *cli.Command {
 			format, err := formats.ParseFormat(c.String("format"))
 			if err != nil {
 				return usageError{err}
+			}
+			if err := refuseStdout(c); err != nil {
+				return err
 			}
 			dir := c.Args().First()
 			if samePath(dir, c.String("out")) {
@@ -36,7 +40,17 @@ func loadCommand() *cli.Command {
 					panic(r)
 				}
 			}()
-			if err := pipeline.LoadDir(dir, out, pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}); err != nil {
+			lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
+			b := newBar(c, c.App.ErrWriter)
+			if b != nil {
+				lo.Progress = b
+			}
+			defer b.done()
+			if err := pipeline.LoadDir(dir, out, lo); err != nil {
+				out.Abort()
+				return err
+			}
+			if err := addReport(c, out, b); err != nil {
 				out.Abort()
 				return err
 			}

@@ -51,7 +51,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	app := newApp(stdin, stdout, stderr)
-	err := app.Run(permuteArgs(app, args))
+	if !completing(args) { // the shell's completion request must reach urfave/cli as it is
+		args = permuteArgs(app, args)
+	}
+	err := app.Run(args)
 	if err == nil {
 		return exitOK
 	}
@@ -116,14 +119,21 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Description: "Reads CSV/XLSX exports of Drupal, Backdrop, Joomla or WordPress users and Drupal Organic Group\n" +
 			"memberships, matches the users to an exported CiviCRM contacts file the way CiviCRM does, and writes\n" +
 			"files ready for CiviCRM's import wizard and for Drupal's user_import_og.\n\n" + exitCodesHelp,
-		Reader:    stdin,
-		Writer:    stdout,
-		ErrWriter: stderr,
+		UsageText: "civisync COMMAND [options]\n" +
+			"civisync sync --users FILE --contacts FILE [--memberships FILE] [--groups FILE] [--out DIR]\n" +
+			"civisync COMMAND --help",
+		Version:              version(),
+		EnableBashCompletion: true,
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
 		Commands: []*cli.Command{
 			syncCommand(),
 			extractCommand(),
 			transformCommand(),
 			loadCommand(),
+			reportCommand(),
+			completionCommand(),
 		},
 		// Errors are printed once, as one line, by run.
 		ExitErrHandler:  func(*cli.Context, error) {},
@@ -134,11 +144,14 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app.CommandNotFound = func(c *cli.Context, name string) {}
 	// urfave/cli prints the help and returns a plain error for a bad flag of
 	// a command unless the command has its own handler: give every command
-	// ours, so a bad flag is one line and exit status 1.
+	// ours, so a bad flag is one line and exit status 1. Every flag also
+	// reads CIVISYNC_<NAME>.
 	var setup func([]*cli.Command)
 	setup = func(cmds []*cli.Command) {
 		for _, c := range cmds {
 			c.OnUsageError = onUsageError
+			withEnvVars(c.Flags)
+			c.HideHelpCommand = true // "help" is handled by unknownCommand; not offered to completion
 			if len(c.Subcommands) > 0 && c.Action == nil {
 				c.Action = unknownCommand(cli.ShowSubcommandHelp)
 			}
@@ -160,17 +173,25 @@ func unknownCommand(help cli.ActionFunc) cli.ActionFunc {
 		switch {
 		case name == "":
 			return help(c)
-		case name == "help" && c.Args().Len() > 1 && c.Command.Command(c.Args().Get(1)) != nil:
-			return cli.ShowCommandHelp(c, c.Args().Get(1))
+		case name == "help" && c.Args().Len() > 1:
+			topic := c.Args().Get(1)
+			if sub := c.Command.Command(topic); sub != nil && !sub.Hidden {
+				return cli.ShowCommandHelp(c, topic)
+			}
+			return usagef("no help for %q: not a command (want %s)", topic, strings.Join(commandNames(c), ", "))
 		case name == "help":
 			return help(c)
 		}
-		var names []string
-		for _, sub := range c.Command.Subcommands {
-			if !sub.Hidden && sub.Name != "help" {
-				names = append(names, sub.Name)
-			}
-		}
-		return usagef("unknown command %q (want %s; see --help)", name, strings.Join(names, ", "))
+		return usagef("unknown command %q (want %s; see --help)", name, strings.Join(commandNames(c), ", "))
 	}
+}
+
+func commandNames(c *cli.Context) []string {
+	var names []string
+	for _, sub := range c.Command.Subcommands {
+		if !sub.Hidden && sub.Name != "help" {
+			names = append(names, sub.Name)
+		}
+	}
+	return names
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
+	"sort"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
@@ -18,10 +20,10 @@ func syncCommand() *cli.Command {
 			"every Organic Group into a members group and an administrators (ACL) group as civicrm_og_sync does,\n" +
 			"lists contacts to add to Organic Groups with user_import_og, and writes the outputs into --out\n" +
 			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
+		UsageText: transformUsage("sync"),
 		Flags: concat(
-			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
-			contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
-			[]cli.Flag{&cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
+			usersFlag(), contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
+			[]cli.Flag{dryRunFlag(), &cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)
 			if err != nil {
@@ -45,19 +47,28 @@ func syncCommand() *cli.Command {
 
 // runSync runs the three stages and prints the summary.
 func runSync(c *cli.Context, cfg *pipeline.Config) error {
+	if err := refuseStdout(c); err != nil {
+		return err
+	}
 	format, err := formats.ParseFormat(c.String("format"))
 	if err != nil {
 		return usageError{err}
 	}
 	lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
-	b := newBar(c, c.App.ErrWriter)
+	b, _ := cfg.Progress.(*bar) // made by buildConfig
 	if b != nil {
-		cfg.Progress, lo.Progress = b, b
+		lo.Progress = b
 	}
 	defer b.done()
 	res, err := pipeline.Transform(cfg)
 	if err != nil {
 		return err
+	}
+	b.expectRows("writing", outputRows(res))
+	if c.Bool("dry-run") {
+		b.done()
+		printDryRun(c.App.Writer, res)
+		return nil
 	}
 	out, err := formats.NewOutputSet(c.String("out"), format, cfg.Inputs())
 	if err != nil {
@@ -73,6 +84,10 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		out.Abort()
 		return err
 	}
+	if err := addReport(c, out, b); err != nil {
+		out.Abort()
+		return err
+	}
 	if err := out.Commit(); err != nil {
 		return err
 	}
@@ -81,4 +96,30 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		fmt.Fprintln(c.App.Writer, pipeline.SummaryText(res))
 	}
 	return nil
+}
+
+// printDryRun tells what a run would write: the summary and the review
+// items by kind.
+func printDryRun(w io.Writer, res *pipeline.Result) {
+	fmt.Fprintln(w, pipeline.SummaryText(res))
+	counts := res.Review.CountByKind()
+	kinds := make([]string, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	fmt.Fprintf(w, "Review items: %d\n", len(res.Review.Items))
+	for _, k := range kinds {
+		fmt.Fprintf(w, "  %-26s %d\n", k, counts[k])
+	}
+	fmt.Fprintln(w, "Dry run: nothing was written.")
+}
+
+// outputRows is how many rows Load writes: what its writing stage counts.
+func outputRows(res *pipeline.Result) int64 {
+	n := len(res.Match.Links) + len(res.Match.New) + len(res.Review.Items) + len(res.OGImport)
+	if gs := res.Groups; gs != nil {
+		n += 2*len(gs.Groups) + len(gs.Members) + gs.Admins
+	}
+	return int64(n)
 }

@@ -11,12 +11,13 @@ func transformCommand() *cli.Command {
 		Description: "Takes the same inputs as sync (exports, or the canonical files of `civisync extract`; one of them\n" +
 			"may be - for standard input) and writes every output as CSV into --out: the canonical form that\n" +
 			"`civisync load` reads, and that a pipeline may inspect or edit in between.\n\n" + exitCodesHelp,
+		UsageText: transformUsage("transform"),
 		Flags: concat(
-			[]cli.Flag{&cli.StringFlag{Name: "users", Usage: "CMS users export `FILE` (- for stdin)", Category: "Inputs"}},
-			contactFlags(), ogFlags(), matchFlags(), readFlags(),
+			usersFlag(), contactFlags(), ogFlags(), matchFlags(), readFlags(),
 			[]cli.Flag{
 				&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "civisync-out", Usage: "output `DIR`", Category: "Output"},
 				&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success", Category: "Output"},
+				noReportFlag(), dryRunFlag(),
 			}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)

@@ -1,4 +1,4 @@
-package pipeline
+package keyset
 
 import (
 	"fmt"
@@ -8,22 +8,22 @@ import (
 
 // TestKeyFilter: never a false negative, and few false positives.
 func TestKeyFilter(t *testing.T) {
-	ks := newKeySet(0) // for its hash
-	h := func(s string) uint64 { return ks.hash([]byte(s)) }
+	ks := newSet(0) // for its hash
+	h := func(s string) uint64 { return ks.Hash([]byte(s)) }
 	for _, n := range []int{0, 1, 7, 1000, 100_000} {
-		f := newKeyFilter(n)
+		f := NewFilter(n)
 		for i := 0; i < n; i++ {
-			f.addSeen(h(fmt.Sprintf("user%d@example.org", i)))
+			f.AddSeen(h(fmt.Sprintf("user%d@example.org", i)))
 		}
 		for i := 0; i < n; i++ {
-			if k := fmt.Sprintf("user%d@example.org", i); !f.mayHave(h(k)) {
+			if k := fmt.Sprintf("user%d@example.org", i); !f.MayHave(h(k)) {
 				t.Fatalf("n=%d: %q added but not found", n, k)
 			}
 		}
 		const probes = 100_000
 		fp := 0
 		for i := 0; i < probes; i++ {
-			if f.mayHave(h(fmt.Sprintf("other%d@example.org", i))) {
+			if f.MayHave(h(fmt.Sprintf("other%d@example.org", i))) {
 				fp++
 			}
 		}
@@ -33,13 +33,13 @@ func TestKeyFilter(t *testing.T) {
 	}
 }
 
-// TestKeySet holds keySet to a map: keys numbered in the order added, found
+// TestKeySet holds Set to a map: keys numbered in the order added, found
 // again after the slots grew, others not found; keys too long for a slot,
 // the empty key, keys that are prefixes of one another.
 func TestKeySet(t *testing.T) {
 	for _, tc := range []struct{ planned, keys int }{{0, 0}, {0, 1}, {1, 50}, {5_000, 5_000}, {10, 20_000}} {
 		t.Run(fmt.Sprintf("planned%d-keys%d", tc.planned, tc.keys), func(t *testing.T) {
-			s := newKeySet(tc.planned)
+			s := newSet(tc.planned)
 			want := map[string]int32{}
 			key := func(i int) string {
 				switch i % 5 {
@@ -53,50 +53,52 @@ func TestKeySet(t *testing.T) {
 			}
 			for i := 0; i < tc.keys; i++ {
 				k := key(i)
-				h := s.hash([]byte(k))
-				id, ok := s.find([]byte(k), h)
+				h := s.Hash([]byte(k))
+				id, ok := s.Find([]byte(k), h)
 				if w, had := want[k]; ok != had || ok && id != w {
 					t.Fatalf("find(%q) before adding = %d, %v; want %d, %v", k, id, ok, w, had)
 				}
 				if !ok {
-					want[k] = s.add([]byte(k), h)
+					want[k] = s.Add([]byte(k), h)
 					if want[k] != int32(len(want)-1) {
 						t.Fatalf("add(%q) numbered %d, want %d", k, want[k], len(want)-1)
 					}
 				}
 			}
-			if s.len() != len(want) {
-				t.Errorf("len %d, want %d", s.len(), len(want))
+			if s.Len() != len(want) {
+				t.Errorf("len %d, want %d", s.Len(), len(want))
 			}
 			for k, w := range want {
-				if id, ok := s.find([]byte(k), s.hash([]byte(k))); !ok || id != w {
+				if id, ok := s.Find([]byte(k), s.Hash([]byte(k))); !ok || id != w {
 					t.Errorf("find(%q) = %d, %v; want %d", k, id, ok, w)
 				}
 			}
 			for i := 0; i < 1000; i++ {
 				k := fmt.Sprintf("absent%d@example.org", i)
-				if id, ok := s.find([]byte(k), s.hash([]byte(k))); ok {
+				if id, ok := s.Find([]byte(k), s.Hash([]byte(k))); ok {
 					t.Fatalf("find(%q) = %d, never added", k, id)
 				}
 			}
 		})
 	}
 	t.Run("long keys", func(t *testing.T) {
-		s := newKeySet(2)
-		long := strings.Repeat("x", 1<<keyLenBits)
+		s := newSet(2)
+		long := strings.Repeat("x", 1<<lenBits)
 		for i, k := range []string{"a@b", long, long + "@", "c@d"} {
-			h := s.hash([]byte(k))
-			if id := s.add([]byte(k), h); id != int32(i) {
+			h := s.Hash([]byte(k))
+			if id := s.Add([]byte(k), h); id != int32(i) {
 				t.Fatalf("key %d numbered %d", i, id)
 			}
 		}
 		for i, k := range []string{"a@b", long, long + "@", "c@d"} {
-			if id, ok := s.find([]byte(k), s.hash([]byte(k))); !ok || id != int32(i) {
+			if id, ok := s.Find([]byte(k), s.Hash([]byte(k))); !ok || id != int32(i) {
 				t.Errorf("key %d: find = %d, %v", i, id, ok)
 			}
 		}
-		if _, ok := s.find([]byte(long[1:]), s.hash([]byte(long[1:]))); ok {
+		if _, ok := s.Find([]byte(long[1:]), s.Hash([]byte(long[1:]))); ok {
 			t.Errorf("a long key never added was found")
 		}
 	})
 }
+
+func newSet(keys int) Set { return New(keys, 0) }
