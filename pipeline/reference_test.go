@@ -599,6 +599,9 @@ func reference(w *world, opt MatchOptions) outcome {
 		line := i + 2
 		raw := trimSpace(ru.UID)
 		if raw == "" {
+			if trimSpace(ru.Mail) != "" { // someone without a uid: reviewed, not silently dropped
+				review(KindNoUserID, "users.csv", line, 0, 0)
+			}
 			continue
 		}
 		uid, ok := digits(raw)
@@ -719,8 +722,8 @@ func reference(w *world, opt MatchOptions) outcome {
 			add()
 			continue
 		}
-		// Step 7: no @, no contact.
-		if !strings.Contains(key, "@") {
+		// Step 7: no @, or nothing on one side of it, no contact.
+		if at := strings.Index(key, "@"); at < 1 || strings.LastIndex(key, "@") == len(key)-1 {
 			l.Match = MatchNone
 			out.Skipped++
 			review(KindInvalidEmail, "users.csv", u.Line, u.UID, 0)

@@ -158,6 +158,9 @@ func ogTitles(rows []OGRow) []string {
 func reviewOf(rows []ReviewRow) *Review {
 	rev := &Review{}
 	for _, r := range rows {
+		if r.Kind == KindFormulaLike {
+			continue // looked for again in what is written now
+		}
 		line, _ := parseID(r.Line)
 		uid, _ := parseID(r.UserID)
 		cid, _ := parseID(r.ContactID)

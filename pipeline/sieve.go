@@ -101,8 +101,14 @@ func (kb *keyBatch) reset() { kb.text, kb.keys = kb.text[:0], kb.keys[:0] }
 func (kb *keyBatch) add(row int32, email string, primary bool) {
 	start := len(kb.text)
 	kb.text = appendEmailKey(kb.text, email)
-	valid := bytes.IndexByte(kb.text[start:], '@') >= 0
+	valid := hasAddress(kb.text[start:])
 	kb.keys = append(kb.keys, batchKey{end: len(kb.text), row: row, primary: primary, valid: valid})
+}
+
+// hasAddress reports whether an e-mail key can be an address: text on
+// both sides of an @ ("@", "x@" and "@example.org" are not).
+func hasAddress(key []byte) bool {
+	return bytes.IndexByte(key, '@') > 0 && bytes.LastIndexByte(key, '@') < len(key)-1
 }
 
 // key is the k-th key's bytes.

@@ -216,10 +216,15 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 		return nil, usagef("--users FILE and --contacts FILE are required (see civisync %s --help)", c.Command.Name)
 	}
 	cfg.Users = *users
-	cfg.Contacts = pipeline.ContactInputs{Contacts: *contacts, Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro)}
-	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro)}
+	cfg.Contacts = pipeline.ContactInputs{Contacts: *contacts, Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro),
+		GroupContacts: input(c, "group-contacts", ro), Groups: input(c, "civicrm-groups", ro)}
+	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro),
+		Groups: input(c, "groups", ro), OGGroups: input(c, "og-groups", ro)}
 	if cfg.OG.RoleNames != nil && cfg.OG.Roles == nil {
 		return nil, usagef("--og-role-names needs --og-roles")
+	}
+	if cfg.Contacts.Groups != nil && cfg.Contacts.GroupContacts == nil {
+		return nil, usagef("--civicrm-groups needs --group-contacts")
 	}
 	stdin := 0
 	for _, p := range cfg.Inputs() {

@@ -22,7 +22,7 @@ func syncCommand() *cli.Command {
 			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
 		UsageText: transformUsage("sync"),
 		Flags: concat(
-			usersFlag(), contactFlags(), ogFlags(), matchFlags(), readFlags(), outFlags("csv"),
+			usersFlag(), contactFlags(), ogFlags(), groupTableFlags(), matchFlags(), readFlags(), outFlags("csv"),
 			[]cli.Flag{dryRunFlag(), &cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)
