@@ -333,8 +333,11 @@ func (mr *membershipRows) row(rec []string, src Src) error {
 	if !ok {
 		return idError(src, b, "uid", rawU)
 	}
-	if gid, ok := parseID(rawG); ok && gid != 0 && !mr.x.nodeGroup(d, mr.st, formats.Cell(rec, mr.cGroupType), gid, uid, src, "membership") {
-		return nil
+	// Most rows are of node groups, and no --og-groups: one comparison.
+	if t := formats.Cell(rec, mr.cGroupType); t != "" && t != "node" || d.ogGroups != nil {
+		if gid, ok := parseID(rawG); ok && gid != 0 && !mr.x.nodeGroup(d, mr.st, t, gid, uid, src, "membership") {
+			return nil
+		}
 	}
 	gi, err := mr.group(rawG, title, uid, src)
 	if err != nil {
