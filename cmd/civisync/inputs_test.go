@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -117,5 +119,118 @@ func TestFormulaItemsOnce(t *testing.T) {
 	}
 	if !strings.Contains(string(data), ",-dash@example.org,") || !strings.Contains(string(data), "'=HYPERLINK") {
 		t.Errorf("new_contacts.csv: the e-mail must stay as it is and the name be escaped:\n%s", data)
+	}
+}
+
+// TestOracleInputs holds the runs of samples/README.md's whole-table,
+// raw-table and rows-per-file sections to the numbers worked out there by
+// hand: golden files can be blessed with -update, these cannot.
+func TestOracleInputs(t *testing.T) {
+	const (
+		whole   = "samples/drupal7/whole/"
+		users14 = "Checked 14 user records. Found 7 matching contact records. Created 5 new contact records. Skipped 2 user records (see review.csv).\n"
+	)
+	d7whole := []string{"sync", "--users", d7Users, "--contacts", contactsCSV, "--memberships", whole + "og_membership.csv",
+		"--og-roles", whole + "og_users_roles.csv", "--og-role-names", whole + "og_role.csv", "--groups", whole + "node.csv"}
+	// The main run's user items, which every Drupal 7 run here has.
+	userItems := []string{"no-email users.csv 9", "invalid-email users.csv 10", "duplicate-email users.csv 12",
+		"contact-linked-elsewhere users.csv 13", "contact-linked-elsewhere users.csv 18"}
+	membershipItems := []string{"unknown-user og_membership.csv 9", "no-contact og_membership.csv 12",
+		"no-contact og_membership.csv 13", "blocked-membership og_membership.csv 15"}
+	cases := []struct {
+		name    string
+		args    []string
+		stdout  string
+		sources []string          // the members groups' Source gids, in order
+		review  []string          // kind, file's base name, line
+		rows    map[string][4]int // base name -> read, used, reviewed, skipped
+	}{
+		{name: "main run", args: mainRun(),
+			stdout:  users14 + "Synced 5 Organic Groups to CiviCRM groups: 15 group memberships, 5 administrators, 7 contacts to add to Organic Groups.\n",
+			sources: []string{"5", "8", "12", "15", "99"},
+			review:  append(append(append([]string{}, userItems...), membershipItems...), "unknown-group og_membership.csv 22", "group-name-collision node.csv 5"),
+			rows: map[string][4]int{"users.csv": {16, 10, 5, 1}, "contacts.csv": {19, 19, 0, 0}, "node.csv": {4, 3, 1, 0},
+				"og_role.csv": {3, 3, 0, 0}, "og_users_roles.csv": {4, 3, 0, 1}, "og_membership.csv": {22, 14, 5, 3}}},
+		{name: "Drupal 7 whole tables with --og-groups", args: append(append([]string{}, d7whole...), "--og-groups", whole+"field_data_group_group.csv"),
+			stdout:  users14 + "Synced 5 Organic Groups to CiviCRM groups: 15 group memberships, 6 administrators, 7 contacts to add to Organic Groups.\n",
+			sources: []string{"5", "8", "12", "15", "40"},
+			review: append(append(append([]string{}, userItems...), membershipItems...), "group-name-collision node.csv 6",
+				"not-a-group og_membership.csv 22", "not-a-node-group og_membership.csv 24", "not-a-group og_membership.csv 25",
+				"not-a-node-group og_users_roles.csv 6"),
+			rows: map[string][4]int{"og_membership.csv": {25, 14, 7, 4}, "og_users_roles.csv": {5, 3, 1, 1}, "node.csv": {10, 4, 1, 5},
+				"field_data_group_group.csv": {8, 5, 0, 3}, "og_role.csv": {6, 6, 0, 0}}},
+		{name: "Drupal 7 whole node table without --og-groups", args: d7whole,
+			stdout:  users14 + "Synced 6 Organic Groups to CiviCRM groups: 16 group memberships, 6 administrators, 7 contacts to add to Organic Groups.\n",
+			sources: []string{"5", "8", "12", "15", "30", "99"},
+			review: append(append(append([]string{}, userItems...), membershipItems...), "group-name-collision node.csv 6",
+				"unknown-group og_membership.csv 22", "not-a-node-group og_membership.csv 24", "not-a-node-group og_users_roles.csv 6"),
+			rows: map[string][4]int{"og_membership.csv": {25, 15, 6, 4}, "node.csv": {10, 4, 1, 5}}},
+		{name: "Drupal 6 whole node table with og", args: []string{"sync", "--users", "samples/drupal6/users.csv", "--contacts", contactsCSV,
+			"--memberships", "samples/drupal6/og_uid.csv", "--groups", "samples/drupal6/whole/node.csv", "--og-groups", "samples/drupal6/whole/og.csv"},
+			stdout: "Checked 6 user records. Found 5 matching contact records. Created one new contact record.\n" +
+				"Synced 3 Organic Groups to CiviCRM groups: 8 group memberships, 3 administrators, 6 contacts to add to Organic Groups.\n",
+			sources: []string{"5", "8", "9"},
+			review:  []string{"unknown-user og_uid.csv 9"},
+			rows:    map[string][4]int{"node.csv": {5, 3, 0, 2}, "og.csv": {3, 3, 0, 0}, "og_uid.csv": {8, 7, 1, 0}}},
+		{name: "raw CiviCRM tables, --strict", args: []string{"sync", "--users", d7Users, "--contacts", "samples/civicrm/raw/civicrm_contact.csv",
+			"--emails", "samples/civicrm/raw/civicrm_email.csv", "--uf-match", "samples/civicrm/raw/civicrm_uf_match.csv",
+			"--group-contacts", "samples/civicrm/raw/civicrm_group_contact.csv", "--civicrm-groups", "samples/civicrm/raw/civicrm_group.csv", "--strict"},
+			stdout: users14,
+			review: userItems,
+			rows: map[string][4]int{"civicrm_email.csv": {22, 21, 0, 1}, "civicrm_group_contact.csv": {26, 24, 0, 2},
+				"civicrm_group.csv": {7, 7, 0, 0}}},
+		{name: "a users row without a uid", args: []string{"sync", "--users", fixtures + "users_no_uid.csv", "--contacts", contactsCSV},
+			stdout: "Checked 2 user records. Found 2 matching contact records. Created 0 new contact records.\n",
+			review: []string{"no-user-id users_no_uid.csv 4"},
+			rows:   map[string][4]int{"users_no_uid.csv": {5, 2, 1, 2}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			out := t.TempDir()
+			r := mustRun(t, nil, append(c.args, "--out", out)...)
+			if r.stdout != c.stdout {
+				t.Errorf("stdout %q, want %q", r.stdout, c.stdout)
+			}
+			files := outputs(t, out)
+			var sources []string
+			for _, row := range csvRows(t, "groups", files["groups.csv"])[1:] {
+				if gid, ok := strings.CutPrefix(row[3], "OG Sync Group :"); ok {
+					sources = append(sources, strings.TrimSuffix(gid, ":"))
+				}
+			}
+			if strings.Join(sources, " ") != strings.Join(c.sources, " ") {
+				t.Errorf("groups %q, want %q", sources, c.sources)
+			}
+			var review []string
+			for _, row := range csvRows(t, "review", files["review.csv"])[1:] {
+				review = append(review, row[0]+" "+filepath.Base(row[1])+" "+row[2])
+			}
+			slices.Sort(review)
+			want := slices.Sorted(slices.Values(c.review))
+			if strings.Join(review, "\n") != strings.Join(want, "\n") {
+				t.Errorf("review.csv:\n%s\nwant:\n%s", strings.Join(review, "\n"), strings.Join(want, "\n"))
+			}
+			var sum struct {
+				Files []fileStats `json:"files"`
+			}
+			if err := json.Unmarshal(files["summary.json"], &sum); err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, f := range sum.Files {
+				w, ok := c.rows[filepath.Base(f.File)]
+				if !ok || f.Read == nil || f.Used == nil || f.Reviewed == nil || f.Skipped == nil {
+					continue
+				}
+				seen++
+				if got := [4]int{*f.Read, *f.Used, *f.Reviewed, *f.Skipped}; got != w {
+					t.Errorf("%s: rows read, used, reviewed, skipped %v, want %v", f.File, got, w)
+				}
+			}
+			if seen != len(c.rows) {
+				t.Errorf("summary.json counts %d of the %d files checked", seen, len(c.rows))
+			}
+		})
 	}
 }
