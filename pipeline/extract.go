@@ -756,9 +756,9 @@ func (x *Extractor) foldEmails(in Input, contacts []Contact, byID func(int64) (i
 	}
 	cMail, cPrim, cContact := b.Col("email"), b.Col("is_primary"), b.Col("contact_id")
 	return x.each(r, b, st, func(rec []string, src Src) error {
-		if clean(formats.Cell(rec, cContact)) == "" {
-			// No contact (SQL NULL): the e-mail of an event or a location
-			// (civicrm_loc_block), no contact's address.
+		if v := clean(formats.Cell(rec, cContact)); v == "" || v == "NULL" || v == `\N` {
+			// No contact (SQL NULL, however the export wrote it): the e-mail
+			// of an event or a location (civicrm_loc_block), no contact's.
 			st.Skipped++
 			return nil
 		}
