@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/civisync/civisync/formats"
@@ -240,10 +239,4 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 		cfg.Progress = b
 	}
 	return cfg, nil
-}
-
-func samePath(a, b string) bool {
-	x, errA := filepath.Abs(a)
-	y, errB := filepath.Abs(b)
-	return errA == nil && errB == nil && x == y
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"path/filepath"
+
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline"
 	"github.com/urfave/cli/v2"
@@ -27,19 +29,19 @@ func loadCommand() *cli.Command {
 				return err
 			}
 			dir := c.Args().First()
-			if samePath(dir, c.String("out")) {
+			if sameFolder(dir, c.String("out")) {
 				return usagef("load: --out must differ from the input directory %s", dir)
 			}
-			out, err := formats.NewOutputSet(c.String("out"), format, nil)
+			var inputs []string
+			for _, base := range []string{pipeline.FileUserContacts, pipeline.FileNewContacts, pipeline.FileGroups,
+				pipeline.FileMembers, pipeline.FileACLAdmins, pipeline.FileOGImport, pipeline.FileReview} {
+				inputs = append(inputs, filepath.Join(dir, base+".csv"))
+			}
+			out, err := openOutputs(c.String("out"), format, inputs)
 			if err != nil {
 				return err
 			}
-			defer func() { // a bug must not leave a half-written temporary directory behind
-				if r := recover(); r != nil {
-					out.Abort()
-					panic(r)
-				}
-			}()
+			defer out.Abort() // on an error or a panic; nothing once committed
 			lo := pipeline.LoadOptions{Split: c.Bool("split"), EscapeFormulas: c.Bool("escape-formulas")}
 			b := newBar(c, c.App.ErrWriter)
 			if b != nil {
@@ -47,11 +49,9 @@ func loadCommand() *cli.Command {
 			}
 			defer b.done()
 			if err := pipeline.LoadDir(dir, out, lo); err != nil {
-				out.Abort()
 				return err
 			}
 			if err := addReport(c, out, b); err != nil {
-				out.Abort()
 				return err
 			}
 			return out.Commit()

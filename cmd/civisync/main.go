@@ -2,7 +2,7 @@
 // Organic Group a pair of CiviCRM groups, offline, from exported files.
 //
 // Exit status: 0 success, 1 usage error, 2 input data error, 3 output error,
-// 4 internal error (a bug).
+// 4 internal error (a bug), 130/143 stopped by SIGINT/SIGTERM.
 package main
 
 import (
@@ -37,6 +37,7 @@ func main() {
 		// (Measured at 1M users: 30 costs more time for no less memory.)
 		debug.SetGCPercent(40)
 	}
+	stopOnSignals(os.Stderr)
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -110,7 +111,8 @@ func oneLine(err error) string {
 }
 
 const exitCodesHelp = `EXIT STATUS:
-   0 success, 1 usage error, 2 input data error, 3 output error, 4 internal error (a bug)`
+   0 success, 1 usage error, 2 input data error, 3 output error, 4 internal error (a bug),
+   130/143 stopped by SIGINT/SIGTERM (this run's outputs thrown away, earlier ones kept)`
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	app := &cli.App{

@@ -19,7 +19,9 @@ func syncCommand() *cli.Command {
 		Description: "Matches every user to a CiviCRM contact as CiviCRM's Synchronize Users to Contacts does, turns\n" +
 			"every Organic Group into a members group and an administrators (ACL) group as civicrm_og_sync does,\n" +
 			"lists contacts to add to Organic Groups with user_import_og, and writes the outputs into --out\n" +
-			"atomically: a failed run leaves the previous outputs as they were.\n\n" + exitCodesHelp,
+			"as one set, swapped in at once: a failed or interrupted run leaves the previous outputs as they\n" +
+			"were, a successful one leaves exactly its own (files of earlier runs it did not make are gone).\n" +
+			"One run at a time per --out: a second one fails at once.\n\n" + exitCodesHelp,
 		UsageText: transformUsage("sync"),
 		Flags: concat(
 			usersFlag(), contactFlags(), ogFlags(), groupTableFlags(), matchFlags(), readFlags(), outFlags("csv"),
@@ -60,32 +62,31 @@ func runSync(c *cli.Context, cfg *pipeline.Config) error {
 		lo.Progress = b
 	}
 	defer b.done()
+	dryRun := c.Bool("dry-run")
+	// The output folder is taken before the long work: a second run into
+	// it, or an output that is an input, is refused at once. A dry run
+	// writes nothing, so it takes no folder.
+	var out *formats.OutputSet
+	if !dryRun {
+		if out, err = openOutputs(c.String("out"), format, cfg.Inputs()); err != nil {
+			return err
+		}
+		defer out.Abort() // on an error or a panic; nothing once committed
+	}
 	res, err := pipeline.Transform(cfg)
 	if err != nil {
 		return err
 	}
 	b.expectRows("writing", outputRows(res))
-	if c.Bool("dry-run") {
+	if dryRun {
 		b.done()
 		printDryRun(c.App.Writer, res)
 		return nil
 	}
-	out, err := formats.NewOutputSet(c.String("out"), format, cfg.Inputs())
-	if err != nil {
-		return err
-	}
-	defer func() { // a bug must not leave a half-written temporary directory behind
-		if r := recover(); r != nil {
-			out.Abort()
-			panic(r)
-		}
-	}()
 	if err := pipeline.Load(res, out, lo); err != nil {
-		out.Abort()
 		return err
 	}
 	if err := addReport(c, out, b); err != nil {
-		out.Abort()
 		return err
 	}
 	if err := out.Commit(); err != nil {

@@ -38,3 +38,23 @@ func TestIndex(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkGet: lookups of nearly dense uids, as matching makes them.
+func BenchmarkGet(b *testing.B) {
+	uids := make([]int64, 1<<20)
+	for i := range uids {
+		uids[i] = int64(i*5/4 + 1)
+	}
+	x := New[int32](uids)
+	for i, u := range uids {
+		x.Set(u, int32(i))
+	}
+	var sum int32
+	for b.Loop() {
+		for _, u := range uids {
+			v, _ := x.Get(u)
+			sum += v
+		}
+	}
+	_ = sum
+}

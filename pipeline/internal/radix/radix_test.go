@@ -26,3 +26,17 @@ func TestRadixSort(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSort: a large group's packed member rows.
+func BenchmarkSort(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	a := make([]uint64, 100_000)
+	for i := range a {
+		a[i] = r.Uint64() >> 30
+	}
+	work, tmp := make([]uint64, len(a)), make([]uint64, len(a))
+	for b.Loop() {
+		copy(work, a)
+		Sort(work, tmp)
+	}
+}
