@@ -113,6 +113,21 @@ func TestFormulaItemsOnce(t *testing.T) {
 	if n := len(items(work)); n != 9 {
 		t.Errorf("transform lists %d formula-like cells, want 9", n)
 	}
+	// summary.json counts the items of the review.csv beside it.
+	js, err := os.ReadFile(filepath.Join(final, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		Review map[string]int `json:"review"`
+		Totals map[string]int `json:"totals"`
+	}
+	if err := json.Unmarshal(js, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Review["formula-like"] != 2 || sum.Totals["review_items"] != 2 {
+		t.Errorf("load's summary.json counts %v, %d items; want formula-like 2, 2 items", sum.Review, sum.Totals["review_items"])
+	}
 	data, err := os.ReadFile(filepath.Join(final, "new_contacts.csv"))
 	if err != nil {
 		t.Fatal(err)
