@@ -72,18 +72,9 @@ func (s *Schema) checkKind(file string, header []string) error {
 }
 
 // checkContacts refuses a contacts file whose only contact column is one
-// called `id`: any table has one. It also refuses, as a users table, a file
-// with a contact id column: a CiviCRM table or export, whose User ID and
-// Email would bind by chance.
+// called `id`: any table has one. (A users file may well have a contact id
+// column: a Views export joined with civicrm_uf_match.)
 func (s *Schema) checkContacts(b *Binding) error {
-	if s == &UsersSchema {
-		for _, h := range b.Header {
-			if n := NormalizeHeader(h); n == "contactid" || n == "internalcontactid" {
-				return &Error{File: b.File, Line: 1, Err: fmt.Errorf("%w: this has a contact id column (%s), so it is CiviCRM's, not %s for %s; give it with %s",
-					ErrWrongTable, strings.TrimPrefix(h, "\uFEFF"), s.What, s.Flag, ContactsSchema.Flag)}
-			}
-		}
-	}
 	if s == &ContactsSchema && b.Matched("contact_id") == "id" {
 		for _, f := range s.Fields {
 			if f.Name != "contact_id" && !strings.HasPrefix(f.Name, "source_") && (b.Col(f.Name) >= 0 || len(b.Multi(f.Name)) > 0) {
