@@ -170,10 +170,11 @@ func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
 		if nodes, err = x.openGroupNodes(*in.Groups); err != nil {
 			return nil, err
 		}
+		defer nodes.close()
 	}
 	named := nodes != nil && d.ogGroups == nil && nodes.wholeTable()
 	if nodes != nil && !named {
-		if err := nodes.read(d, false); err != nil {
+		if err := nodes.readNodes(d, false); err != nil {
 			return nil, err
 		}
 	}
@@ -195,7 +196,7 @@ func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
 		}
 	}
 	if named {
-		if err := nodes.read(d, true); err != nil {
+		if err := nodes.readNodes(d, true); err != nil {
 			return nil, err
 		}
 	}

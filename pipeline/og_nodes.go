@@ -93,11 +93,11 @@ func (d *OGData) addListedGroups() {
 // groupNodes is the groups file, opened: group nodes, or the whole node
 // table.
 type groupNodes struct {
-	x  *Extractor
-	r  formats.Reader
-	b  *formats.Binding
-	st *FileStats
-	in Input
+	x    *Extractor
+	r    formats.Reader
+	b    *formats.Binding
+	st   *FileStats
+	read bool // read (and so closed)
 }
 
 func (x *Extractor) openGroupNodes(in Input) (*groupNodes, error) {
@@ -105,17 +105,26 @@ func (x *Extractor) openGroupNodes(in Input) (*groupNodes, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &groupNodes{x: x, r: r, b: b, st: st, in: in}, nil
+	return &groupNodes{x: x, r: r, b: b, st: st}, nil
+}
+
+// close closes the file if it was never read: another file failed first.
+func (n *groupNodes) close() {
+	if !n.read {
+		n.read = true
+		n.r.Close()
+	}
 }
 
 // wholeTable reports whether the file is Drupal's node table, every
 // content type's nodes, rather than a list of group nodes.
 func (n *groupNodes) wholeTable() bool { return n.b.Col("type") >= 0 }
 
-// read reads the nodes. A node --og-groups does not list is no group; with
+// readNodes reads the nodes. A node --og-groups does not list is no group; with
 // named, neither is a node that no membership or role has named, and one
 // that a row named by title alone takes its id.
-func (n *groupNodes) read(d *OGData, named bool) error {
+func (n *groupNodes) readNodes(d *OGData, named bool) error {
+	n.read = true
 	x, b, st := n.x, n.b, n.st
 	cID, cTitle, cAuthor := b.Col("gid"), b.Col("title"), b.Col("author")
 	return x.each(n.r, b, st, func(rec []string, src Src) error {
