@@ -6,6 +6,8 @@ package formats
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -60,6 +62,12 @@ type Options struct {
 	// been read (for a progress bar); it may be called from several
 	// goroutines at once.
 	Progress func(file string, n int)
+	// Table is the kind of table wanted when the file is a SQL dump (users,
+	// contacts, memberships ...: see DumpKinds); other formats ignore it.
+	Table string
+	// TablePrefix picks among several tables of a kind in a dump
+	// (wp_users, wp2_users).
+	TablePrefix string
 }
 
 // DefaultMaxUnzipSize is the default cap on an XLSX's inflated size.
@@ -67,15 +75,14 @@ const DefaultMaxUnzipSize = 1 << 30
 
 var zipMagic = []byte("PK\x03\x04")
 
-// Open opens a table for reading. "-" is CSV on standard input. A file is
-// read as XLSX when its name ends in .xlsx/.xlsm or it starts like a zip.
+// Open opens a table for reading. A file is read as XLSX when its name
+// ends in .xlsx/.xlsm or it starts like a zip; as a SQL dump (the table
+// opt.Table) when its name ends in .sql or it starts like one; gzip (.gz or
+// its magic bytes) is inflated as it is read. "-" is standard input, told
+// apart by its first bytes: CSV, XLSX, a SQL dump or gzip.
 func Open(path string, opt Options) (Reader, error) {
 	if path == "-" {
-		in := opt.Stdin
-		if in == nil {
-			in = os.Stdin
-		}
-		return newCSVReader("-", io.NopCloser(in), false, opt)
+		return openStdin(opt)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -88,10 +95,12 @@ func Open(path string, opt Options) (Reader, error) {
 	}
 	head := make([]byte, 4)
 	n, _ := io.ReadFull(f, head)
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".xlsx" || ext == ".xlsm" || bytes.Equal(head[:n], zipMagic) {
+	head = head[:n]
+	name := strings.ToLower(path)
+	ext := filepath.Ext(name)
+	if ext == ".xlsx" || ext == ".xlsm" || bytes.Equal(head, zipMagic) {
 		f.Close()
-		if !bytes.Equal(head[:n], zipMagic) {
+		if !bytes.Equal(head, zipMagic) {
 			return nil, &Error{File: path, Err: fmt.Errorf("%w: not an XLSX workbook (no zip signature; is it a CSV renamed .xlsx?)", ErrBadFile)}
 		}
 		return openXLSX(path, opt)
@@ -100,7 +109,99 @@ func Open(path string, opt Options) (Reader, error) {
 		f.Close()
 		return nil, &Error{File: path, Err: fmt.Errorf("%w: %w", ErrBadFile, err)}
 	}
-	return newCSVReader(path, f, true, opt)
+	gz := bytes.HasPrefix(head, gzipMagic)
+	if ext == ".gz" && !gz {
+		f.Close()
+		return nil, &Error{File: path, Err: fmt.Errorf("%w: not a gzip file (no gzip signature)", ErrBadFile)}
+	}
+	var text io.Reader = f
+	var zr *gzip.Reader
+	if gz {
+		zr, err = gzip.NewReader(newBufReader(f))
+		if err != nil {
+			f.Close()
+			return nil, &Error{File: path, Err: fmt.Errorf("%w: not a readable gzip file: %w", ErrBadFile, err)}
+		}
+		text = zr
+		name = strings.TrimSuffix(name, ".gz")
+	}
+	br := bufio.NewReaderSize(text, sniffBytes)
+	sample, _ := br.Peek(sniffBytes)
+	if gz && bytes.Equal(sample[:min(len(sample), 4)], zipMagic) {
+		f.Close()
+		return nil, &Error{File: path, Err: fmt.Errorf("%w: an XLSX inside gzip: unzip it first (an XLSX is compressed already)", ErrBadFile)}
+	}
+	if filepath.Ext(name) == ".sql" || LooksLikeSQL(sample) {
+		f.Close()
+		idx, err := loadDump(path, opt)
+		if err != nil {
+			return nil, err
+		}
+		return openDumpTable(idx, opt)
+	}
+	if !gz {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			f.Close()
+			return nil, &Error{File: path, Err: fmt.Errorf("%w: %w", ErrBadFile, err)}
+		}
+		return newCSVReader(path, f, true, opt)
+	}
+	return newCSVReader(path, readCloser{br, f}, false, opt)
+}
+
+// readCloser reads from one reader and closes another (a file under gzip).
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// openStdin reads standard input as what its first bytes say it is.
+func openStdin(opt Options) (Reader, error) {
+	e := stdinEntry(opt)
+	if e.err != nil {
+		return nil, e.err
+	}
+	if e.idx != nil {
+		return openDumpTable(e.idx, opt)
+	}
+	dumpCache.Lock()
+	taken := e.taken
+	e.taken = true
+	dumpCache.Unlock()
+	if taken {
+		return nil, &Error{File: "-", Err: fmt.Errorf("%w: standard input is read once, and it is not a SQL dump whose tables could be read again", ErrBadFile)}
+	}
+	if e.plainZip {
+		return openStdinXLSX(e.plain, opt)
+	}
+	return newCSVReader("-", io.NopCloser(e.plain), false, opt)
+}
+
+// openStdinXLSX keeps a workbook read from standard input in a temporary
+// file, since a zip is read from its end.
+func openStdinXLSX(in io.Reader, opt Options) (Reader, error) {
+	tmp, err := os.CreateTemp("", "civisync-stdin-*.xlsx")
+	if err != nil {
+		return nil, &Error{File: "-", Err: fmt.Errorf("%w: cannot keep standard input's workbook: %w", ErrBadFile, err)}
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, in)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, &Error{File: "-", Err: fmt.Errorf("%w: cannot keep standard input's workbook: %w", ErrBadFile, err)}
+	}
+	r, err := openXLSX(tmp.Name(), opt)
+	if err != nil {
+		var fe *Error
+		if errors.As(err, &fe) {
+			fe.File = "-"
+		}
+		return nil, err
+	}
+	r.(*xlsxReader).name = "-"
+	return r, nil
 }
 
 func unwrapPathError(err error) error {

@@ -56,7 +56,7 @@ func (x *Extractor) table(in Input, s *formats.Schema) (formats.Reader, *formats
 		r.Close()
 		return nil, nil, nil, err
 	}
-	st := &FileStats{File: in.Path}
+	st := &FileStats{File: r.Name()} // a dump's table is named: site.sql[users]
 	x.Stats = append(x.Stats, st)
 	return r, b, st, nil
 }

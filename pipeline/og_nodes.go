@@ -46,7 +46,7 @@ func (x *Extractor) extractOGGroups(in Input, d *OGData) error {
 		return err
 	}
 	cID, cType, cValue, cDeleted := b.Col("gid"), b.Col("entity_type"), b.Col("group_group"), b.Col("deleted")
-	d.ogGroups, d.ogGroupsFile = map[int64]Src{}, in.Path
+	d.ogGroups, d.ogGroupsFile = map[int64]Src{}, st.File
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cID))
 		gid, ok := parseID(raw)

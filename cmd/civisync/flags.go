@@ -180,6 +180,7 @@ func input(c *cli.Context, name string, ro formats.Options) *pipeline.Input {
 	if p == "" {
 		return nil
 	}
+	ro.Table = dumpTable(name)
 	return &pipeline.Input{Path: p, Read: ro}
 }
 
@@ -211,27 +212,25 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 		return nil, usagef("--rule %q: want %s", cfg.Match.Rule, strings.Join(pipeline.Rules, " or "))
 	}
 	users, contacts := input(c, "users", ro), input(c, "contacts", ro)
+	cfg.Contacts = pipeline.ContactInputs{Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro),
+		Groups: input(c, "civicrm-groups", ro)}
+	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro),
+		OGGroups: input(c, "og-groups", ro)}
+	if err := dumpInputs(c, ro, cfg, &users, &contacts); err != nil {
+		return nil, err
+	}
 	if users == nil || contacts == nil {
-		return nil, usagef("--users FILE and --contacts FILE are required (see civisync %s --help)", c.Command.Name)
+		return nil, usagef("--users FILE and --contacts FILE are required (or --site and --civicrm dumps; see civisync %s --help)", c.Command.Name)
 	}
 	cfg.Users = *users
-	cfg.Contacts = pipeline.ContactInputs{Contacts: *contacts, Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro),
-		GroupContacts: input(c, "group-contacts", ro), Groups: input(c, "civicrm-groups", ro)}
-	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro),
-		Groups: input(c, "groups", ro), OGGroups: input(c, "og-groups", ro)}
+	cfg.Contacts.Contacts = *contacts
 	if cfg.OG.RoleNames != nil && cfg.OG.Roles == nil {
 		return nil, usagef("--og-role-names needs --og-roles")
 	}
 	if cfg.Contacts.Groups != nil && cfg.Contacts.GroupContacts == nil {
 		return nil, usagef("--civicrm-groups needs --group-contacts")
 	}
-	stdin := 0
-	for _, p := range cfg.Inputs() {
-		if p == "-" {
-			stdin++
-		}
-	}
-	if stdin > 1 {
+	if stdinFlags(c) > 1 {
 		return nil, usagef("only one input can be - (standard input)")
 	}
 	if b != nil {
