@@ -54,6 +54,10 @@ type Options struct {
 	Delimiter rune   // 0: detect among , ; TAB |
 	Encoding  string // "": detect (UTF-8, UTF-16 with BOM, else Windows-1252)
 	Sheet     string // XLSX sheet; "": the first
+	// Dialect of a text file: "" detects (backslash escapes in a
+	// tab-separated file that carries them), "csv", or "mysql" (mysql -B,
+	// SELECT … INTO OUTFILE: backslash escapes decoded).
+	Dialect string
 	// MaxUnzipSize caps the inflated size of an XLSX, against zip bombs.
 	MaxUnzipSize int64
 	// Stdin is read for the path "-"; nil means os.Stdin.

@@ -17,10 +17,16 @@ type OGInputs struct {
 	RoleNames   *Input // D7 og_role
 	Groups      *Input // group nodes (id, title, author), or the whole node table
 	OGGroups    *Input // D6 og or D7 field_data_group_group: which nodes are groups
+	// Module is --og-module: whose civicrm_og_sync titles the groups
+	// (OGModuleAuto: the memberships file's Drupal version).
+	Module OGModule
 }
 
 // OGData is what the OG files say.
 type OGData struct {
+	// Module is the civicrm_og_sync whose titles the groups get: --og-module,
+	// else told from the memberships file (Drupal 7 when there is none).
+	Module      OGModule
 	Groups      []Group
 	Memberships []Membership
 	// Files names the files memberships come from: the memberships file,
@@ -201,6 +207,7 @@ func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
 		}
 	}
 	d.addListedGroups()
+	d.Module = in.Module.Or(d.Module).Or(OGModule7)
 	return d, nil
 }
 
@@ -281,6 +288,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			formats.ErrMissingColumn, strings.Join(formats.MembershipsSchema.Fields[0].Headers, ", "),
 			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
 	}
+	d.Module = ogModuleOfMemberships(b.Matched("state"))
 	mr := &membershipRows{x: x, d: d, b: b, st: st, groups: newGroupCache(d), states: stateTable(b.Matched("state")),
 		files: fileNames{d: d, index: map[string]int32{}, last: -1},
 		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"), cGroupType: b.Col("group_type"),

@@ -143,7 +143,7 @@ func (gs *GroupSync) isMember(g int, uid int64) bool {
 func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	gs := &GroupSync{m: m, og: og}
 	gs.pos = gs.order(og, rev)
-	gs.name(rev)
+	gs.name(og.Module, rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
 	s := &groupSync{GroupSync: gs, workers: syncWorkers(len(og.Memberships))}
 	s.nums = newNumberTable(m, s.workers)
@@ -159,7 +159,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 		}
 	}
 	for i := range gs.Counts {
-		gs.Counts[i].Title, gs.Counts[i].SourceOGID = gs.Groups[i].Name, gs.Groups[i].GID
+		gs.Counts[i].Title, gs.Counts[i].SourceOGID = gs.Groups[i].Title(), gs.Groups[i].GID
 	}
 	return gs
 }

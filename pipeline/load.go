@@ -120,11 +120,10 @@ func (w *loader) load(res *Result) error {
 		{FileOGImport, "user_import_og", formats.HeaderOf[OGRow](), ogImportRows(res.OGImport, gs)},
 	}
 	w.review = res.Review
-	if w.opt.Split {
-		w.slugs = groupSlugs(gs.Groups)
-	}
+	w.slugs = groupSlugs(gs.Groups)
 	summary := summarize(res)
-	if err := w.writeAll(tables); err != nil {
+	api4 := w.api4(api4Of(res.Match, gs))
+	if err := errors.Join(w.writeAll(tables), api4()); err != nil {
 		return err
 	}
 	js, err := summary()
@@ -429,7 +428,12 @@ func closeTables(err error, part, tw formats.TableWriter) error {
 	return err
 }
 
-func (w *loader) splits(t table) bool { return w.opt.Split && t.splitDir != "" }
+// splits reports whether t is also written one file per group: with
+// --split, and user_import_og always, since user_import adds every row of
+// one import to the same OGs (SPEC §4).
+func (w *loader) splits(t table) bool {
+	return t.splitDir != "" && (w.opt.Split || t.base == FileOGImport)
+}
 
 // chunkRows is how many rows a chunk holds: some tens of KiB of CSV.
 const chunkRows = 1024
@@ -766,8 +770,9 @@ func (t *ticker) add(n int) {
 func groupSlugs(groups []CiviGroup) []string {
 	out := make([]string, len(groups))
 	used := map[string]bool{}
-	for i, g := range groups {
-		s := Slug(g.Name)
+	for i := range groups {
+		g := &groups[i]
+		s := Slug(g.Title()) // SPEC §5: a slug of the title (Drupal 6: the whole OG title)
 		if s == "" || used[s] {
 			id := g.GID
 			if id == "" {

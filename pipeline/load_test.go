@@ -104,8 +104,21 @@ func TestLoadChunked(t *testing.T) {
 			if opt.EscapeFormulas && !regexp.MustCompile(`(?m)(^|,)'[=+\-@]`).MatchString(want.files["user_contacts.csv"]) {
 				t.Fatal("no escaped cell in user_contacts.csv")
 			}
-			if n := len(want.files); opt.Split && n < 50 || !opt.Split && n != 8 {
-				t.Fatalf("%d files written", n)
+			top, api4, ogFiles := 0, 0, 0
+			for name := range want.files {
+				switch {
+				case !strings.Contains(name, "/"):
+					top++
+				case strings.HasPrefix(name, API4Dir+"/"):
+					api4++
+				case strings.HasPrefix(name, "user_import_og/"):
+					ogFiles++
+				case !opt.Split:
+					t.Fatalf("%s written without --split", name)
+				}
+			}
+			if n := len(want.files); top != 8 || api4 != len(API4Files) || ogFiles == 0 || opt.Split && n < 50 {
+				t.Fatalf("%d files written: %d tables, %d api4 files, %d user_import_og files", n, top, api4, ogFiles)
 			}
 			for _, rows := range []int{1, 7, 0, 1 << 20} {
 				got := loadWith(t, g, dir, formats.CSV, opt, rows)

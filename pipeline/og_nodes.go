@@ -47,6 +47,9 @@ func (x *Extractor) extractOGGroups(in Input, d *OGData) error {
 	}
 	cID, cType, cValue, cDeleted := b.Col("gid"), b.Col("entity_type"), b.Col("group_group"), b.Col("deleted")
 	d.ogGroups, d.ogGroupsFile = map[int64]Src{}, st.File
+	if cValue < 0 {
+		d.Module = OGModule6 // Drupal 6's og table; a memberships file says for itself
+	}
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		raw := clean(formats.Cell(rec, cID))
 		gid, ok := parseID(raw)

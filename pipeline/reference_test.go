@@ -722,8 +722,8 @@ func reference(w *world, opt MatchOptions) outcome {
 			add()
 			continue
 		}
-		// Step 7: no @, or nothing on one side of it, no contact.
-		if at := strings.Index(key, "@"); at < 1 || strings.LastIndex(key, "@") == len(key)-1 {
+		// Step 7: no @, no contact.
+		if at := strings.Index(key, "@"); at <= 0 || strings.HasSuffix(key, "@") {
 			l.Match = MatchNone
 			out.Skipped++
 			review(KindInvalidEmail, "users.csv", u.Line, u.UID, 0)

@@ -101,14 +101,9 @@ func (kb *keyBatch) reset() { kb.text, kb.keys = kb.text[:0], kb.keys[:0] }
 func (kb *keyBatch) add(row int32, email string, primary bool) {
 	start := len(kb.text)
 	kb.text = appendEmailKey(kb.text, email)
-	valid := hasAddress(kb.text[start:])
+	k := kb.text[start:]
+	valid := len(k) > 2 && k[0] != '@' && k[len(k)-1] != '@' && bytes.IndexByte(k, '@') > 0 // text on both sides of an @
 	kb.keys = append(kb.keys, batchKey{end: len(kb.text), row: row, primary: primary, valid: valid})
-}
-
-// hasAddress reports whether an e-mail key can be an address: text on
-// both sides of an @ ("@", "x@" and "@example.org" are not).
-func hasAddress(key []byte) bool {
-	return bytes.IndexByte(key, '@') > 0 && bytes.LastIndexByte(key, '@') < len(key)-1
 }
 
 // key is the k-th key's bytes.

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/civisync/civisync/pipeline"
 )
 
 // A golden case is a directory testdata/golden/<case>/ holding
@@ -256,6 +258,28 @@ func TestEquivalentRuns(t *testing.T) {
 		want := read(g[0])
 		for _, name := range g[1:] {
 			t.Run(name, func(t *testing.T) { compareTrees(t, want, read(name)) })
+		}
+	}
+}
+
+// TestGoldenAPI4: every api4 file of every successful golden case is the
+// parameters of its entity's save call, with field names from the table
+// taken from civicrm-core's schema (pipeline.API4Schema).
+func TestGoldenAPI4(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		tree := readTree(t, c.dir)
+		if string(tree["exit"]) != "0\n" {
+			continue
+		}
+		for _, f := range pipeline.API4Files {
+			data, ok := tree[pipeline.API4Dir+"/"+f.Name]
+			if !ok {
+				t.Errorf("%s: no %s/%s", c.name, pipeline.API4Dir, f.Name)
+				continue
+			}
+			if err := pipeline.CheckAPI4File(f.Name, data); err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
 		}
 	}
 }
