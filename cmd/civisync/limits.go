@@ -156,6 +156,9 @@ func startCeiling(limit int64, source string, stderr io.Writer) {
 				if source == "--max-memory" || source == "GOMEMLIMIT" {
 					hint = " (e.g. --max-memory " + sizeString(limit*2) + ")"
 				}
+				// The outputs being written go, as on an interrupt: the
+				// earlier outputs stay as they were.
+				formats.AbortAll()
 				fmt.Fprintf(stderr, "civisync: out of memory: the run needs more than the %s that %s allows; raise it%s or give smaller inputs\n",
 					sizeString(limit), source, hint)
 				exitProcess(exitInput)

@@ -165,6 +165,10 @@ func TestMemoryCeiling(t *testing.T) {
 	os.WriteFile(users, many.Bytes(), 0o644)
 	args := []string{"sync", "--users", users, "--contacts", contacts, "--out", filepath.Join(dir, "out2")}
 	oneErrorLine(t, runEnv(t, nil, nil, append(args, "--max-memory", "24MiB")...), 2, "--max-memory")
+	// The stop throws the run's outputs away, as an interrupt does.
+	if left, _ := filepath.Glob(filepath.Join(dir, ".civisync-*")); len(left) > 0 {
+		t.Errorf("a run stopped at the memory ceiling left %v", left)
+	}
 	oneErrorLine(t, runEnv(t, []string{"GOMEMLIMIT=24MiB"}, nil, args...), 2, "GOMEMLIMIT")
 	if r := runEnv(t, []string{"GOMEMLIMIT=24MiB"}, nil, append(args, "--max-memory", "1GiB")...); r.code != 0 {
 		t.Errorf("--max-memory 1GiB over GOMEMLIMIT=24MiB: exit %d %q", r.code, r.stderr)
