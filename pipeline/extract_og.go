@@ -15,7 +15,8 @@ type OGInputs struct {
 	Memberships *Input // friendly export, D6 og_uid or D7 og_membership
 	Roles       *Input // D7 og_users_roles
 	RoleNames   *Input // D7 og_role
-	Groups      *Input // group nodes: id, title, author
+	Groups      *Input // group nodes (id, title, author), or the whole node table
+	OGGroups    *Input // D6 og or D7 field_data_group_group: which nodes are groups
 	// Module is --og-module: whose civicrm_og_sync titles the groups
 	// (OGModuleAuto: the memberships file's Drupal version).
 	Module OGModule
@@ -39,6 +40,12 @@ type OGData struct {
 
 	byGID   map[int64]int32
 	byTitle map[string]int32 // lower-cased title
+
+	// ogGroups holds the groups --og-groups lists, where each was listed
+	// (nil without it: then any gid a row names is a group); ogGroupsFile
+	// names that file for reviews.
+	ogGroups     map[int64]Src
+	ogGroupsFile string
 }
 
 // group finds or registers the group a row names by id (0: none) and/or
@@ -151,11 +158,29 @@ func (d *OGData) src(i int) Src {
 }
 
 // ExtractOG reads the OG files: group nodes first, so memberships that name
-// a group by title find its id.
+// a group by title find its id. Which nodes are groups: those --og-groups
+// lists; else, when the groups file is the whole node table (it has a
+// type column), those a membership or a role names, so memberships and
+// roles are read first and the node table after them; else every node of
+// the groups file.
 func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
 	d := &OGData{byGID: map[int64]int32{}, byTitle: map[string]int32{}}
+	if in.OGGroups != nil {
+		if err := x.extractOGGroups(*in.OGGroups, d); err != nil {
+			return nil, err
+		}
+	}
+	var nodes *groupNodes
 	if in.Groups != nil {
-		if err := x.extractGroups(*in.Groups, d); err != nil {
+		var err error
+		if nodes, err = x.openGroupNodes(*in.Groups); err != nil {
+			return nil, err
+		}
+		defer nodes.close()
+	}
+	named := nodes != nil && d.ogGroups == nil && nodes.wholeTable()
+	if nodes != nil && !named {
+		if err := nodes.readNodes(d, false); err != nil {
 			return nil, err
 		}
 	}
@@ -176,37 +201,14 @@ func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
 			return nil, err
 		}
 	}
+	if named {
+		if err := nodes.readNodes(d, true); err != nil {
+			return nil, err
+		}
+	}
+	d.addListedGroups()
 	d.Module = in.Module.Or(d.Module).Or(OGModule7)
 	return d, nil
-}
-
-func (x *Extractor) extractGroups(in Input, d *OGData) error {
-	r, b, st, err := x.table(in, &formats.GroupsSchema)
-	if err != nil {
-		return err
-	}
-	cID, cTitle, cAuthor := b.Col("gid"), b.Col("title"), b.Col("author")
-	return x.each(r, b, st, func(rec []string, src Src) error {
-		raw := clean(formats.Cell(rec, cID))
-		gid, ok := parseID(raw)
-		if !ok || gid == 0 {
-			return idError(src, b, "gid", raw)
-		}
-		if i, seen := d.byGID[gid]; seen && d.Groups[i].Node {
-			st.Skipped++ // node revisions repeat the node
-			return nil
-		}
-		i := d.group(gid, clean(formats.Cell(rec, cTitle)), src)
-		g := &d.Groups[i]
-		g.Node = true
-		if a := clean(formats.Cell(rec, cAuthor)); a != "" {
-			if uid, ok := parseID(a); ok {
-				g.Author = uid
-			}
-		}
-		st.Used++
-		return nil
-	})
 }
 
 func (x *Extractor) extractRoleNames(in Input) (map[string]string, error) {
@@ -228,6 +230,7 @@ func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) e
 	if err != nil {
 		return err
 	}
+	cGroupType := b.Col("group_type")
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		rawU, rawG := clean(formats.Cell(rec, b.Col("uid"))), clean(formats.Cell(rec, b.Col("gid")))
 		uid, ok := parseID(rawU)
@@ -237,6 +240,9 @@ func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) e
 		gid, ok := parseID(rawG)
 		if !ok {
 			return idError(src, b, "gid", rawG)
+		}
+		if !x.nodeGroup(d, st, formats.Cell(rec, cGroupType), gid, uid, src, "role") {
+			return nil
 		}
 		role := clean(formats.Cell(rec, b.Col("rid")))
 		if n, ok := names[role]; ok {
@@ -283,9 +289,9 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
 	}
 	d.Module = ogModuleOfMemberships(b.Matched("state"))
-	mr := &membershipRows{d: d, b: b, st: st, groups: newGroupCache(d), states: stateTable(b.Matched("state")),
+	mr := &membershipRows{x: x, d: d, b: b, st: st, groups: newGroupCache(d), states: stateTable(b.Matched("state")),
 		files: fileNames{d: d, index: map[string]int32{}, last: -1},
-		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"),
+		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"), cGroupType: b.Col("group_type"),
 		cRoles: b.Col("roles"), cAdmin: b.Col("is_admin"), cState: b.Col("state")}
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
 	// Rows are let go once read: they can borrow the reader's buffer, and
@@ -300,6 +306,7 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 
 // membershipRows reads the rows of a memberships file into OGData.
 type membershipRows struct {
+	x                                                 *Extractor
 	d                                                 *OGData
 	b                                                 *formats.Binding
 	st                                                *FileStats
@@ -308,6 +315,7 @@ type membershipRows struct {
 	files                                             fileNames
 	canonical                                         bool
 	cGID, cTitle, cUID, cType, cRoles, cAdmin, cState int
+	cGroupType                                        int
 }
 
 // row reads one row: a user's membership, a group's own row, or a node's
@@ -333,6 +341,12 @@ func (mr *membershipRows) row(rec []string, src Src) error {
 	uid, ok := parseID(rawU)
 	if !ok {
 		return idError(src, b, "uid", rawU)
+	}
+	// Most rows are of node groups, and no --og-groups: one comparison.
+	if t := formats.Cell(rec, mr.cGroupType); t != "" && t != "node" || d.ogGroups != nil {
+		if gid, ok := parseID(rawG); ok && gid != 0 && !mr.x.nodeGroup(d, mr.st, t, gid, uid, src, "membership") {
+			return nil
+		}
 	}
 	gi, err := mr.group(rawG, title, uid, src)
 	if err != nil {

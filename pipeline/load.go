@@ -385,11 +385,12 @@ func (w *loader) write(t table, found *Review) error {
 	}
 	var part formats.TableWriter
 	var buf []string
-	cur := -1
+	cur, line := -1, 1
 	err = t.rows(func(r formats.Record, g int) error {
 		buf = r.AppendFields(buf[:0])
 		w.tick.add(1)
-		w.guard(t.base, buf, found)
+		line++
+		w.guard(t, line, buf, found)
 		if err := tw.Write(buf); err != nil {
 			return err
 		}
@@ -442,6 +443,7 @@ const chunkRows = 1024
 // table's writer, then reused.
 type chunk struct {
 	base    string            // the table's
+	header  []string          // the table's
 	guarded bool              // look for formula-like cells
 	split   bool              // record runs
 	found   Review            // formula-like cells, in row order
@@ -465,9 +467,18 @@ func (c *chunk) encode(w *loader) {
 	if c.guarded {
 		// One tight pass over every cell first: the first bytes of many
 		// strings are fetched from memory at once, and are at hand below.
+		// A cell's line is counted from the chunk's first row (see drain).
+		row := 0
 		for j := range c.cells {
 			if s := c.cells[j].Text; s != "" && formulaStart[s[0]] {
-				c.cells[j].Text = w.defuse(c.base, s, &c.found)
+				for j >= c.ends[row] {
+					row++
+				}
+				start := 0
+				if row > 0 {
+					start = c.ends[row-1]
+				}
+				c.cells[j].Text = w.defuse(c.base, c.header[j-start], s, row+1, &c.found)
 			}
 		}
 	}
@@ -533,7 +544,7 @@ func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescue
 				select {
 				case c = <-free:
 				default:
-					c = &chunk{base: t.base, guarded: found != nil, split: w.splits(t),
+					c = &chunk{base: t.base, header: t.header, guarded: found != nil, split: w.splits(t),
 						cells: make([]formats.OutCell, 0, rows*len(t.header)), ends: make([]int, 0, rows), lines: make([]byte, 0, rows*64)}
 				}
 				c.done = make(chan struct{})
@@ -585,7 +596,7 @@ func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- 
 	}
 	lw := tw.(formats.LinesWriter)
 	var part formats.LinesWriter
-	cur := -1
+	cur, lines := -1, 1 // the lines written, the header's included
 	for c := range queue {
 		<-c.done
 		if c.rescue.Caught() {
@@ -593,8 +604,12 @@ func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- 
 			c.rescue.Rethrow()
 		}
 		if found != nil {
-			found.Items = append(found.Items, c.found.Items...)
+			for _, it := range c.found.Items {
+				it.Line += lines
+				found.Items = append(found.Items, it)
+			}
 		}
+		lines += len(c.ends)
 		if err == nil {
 			err = w.writeChunk(t, c, lw, &part, &cur)
 			if err != nil {
@@ -647,29 +662,42 @@ func (w *loader) writeChunk(t table, c *chunk, tw formats.LinesWriter, part *for
 // formulaStart marks the characters a spreadsheet starts a formula with.
 var formulaStart = [256]bool{'=': true, '+': true, '-': true, '@': true}
 
-// guard lists (or defuses) cells a spreadsheet would take for a formula;
-// found is nil for tables it need not look at. XLSX cells are always
-// stored as text, so only CSV needs it.
-func (w *loader) guard(base string, rec []string, found *Review) {
+// guard lists (or defuses) the cells of row rec, at line of table t, that
+// a spreadsheet would take for a formula; found is nil for tables it need
+// not look at. XLSX cells are always stored as text, so only CSV needs it.
+func (w *loader) guard(t table, line int, rec []string, found *Review) {
 	if found == nil || w.out.Format() != formats.CSV {
 		return
 	}
 	for i, s := range rec {
 		if s != "" && formulaStart[s[0]] {
-			rec[i] = w.defuse(base, s, found)
+			rec[i] = w.defuse(t.base, t.header[i], s, line, found)
 		}
 	}
 }
 
-// defuse takes a formula-like cell of table base: escaped with
-// --escape-formulas, else reported to found as it is.
-func (w *loader) defuse(base, s string, found *Review) string {
+// defuse takes a formula-like cell of table base, in column col at line:
+// escaped with --escape-formulas, else reported to found as it is, once
+// (a cell also copied into a --split file is the same cell). E-mails and
+// ids are never escaped: an importer would store the quote as part of the
+// address or the id, so they are reported either way.
+func (w *loader) defuse(base, col, s string, line int, found *Review) string {
+	src := Src{File: w.out.Path(base + ".csv"), Line: line}
+	if keptAsIs(col) {
+		found.Add(KindFormulaLike, src, 0, 0, fmt.Sprintf("%s %q would run as a formula in a spreadsheet; an e-mail or id is never escaped (an import would keep the quote): check it", col, s))
+		return s
+	}
 	if w.opt.EscapeFormulas {
 		return "'" + s
 	}
-	found.Add(KindFormulaLike, Src{File: w.out.Path(base + ".csv")}, 0, 0,
-		fmt.Sprintf("cell %q would run as a formula in a spreadsheet (use --escape-formulas)", s))
+	found.Add(KindFormulaLike, src, 0, 0, fmt.Sprintf("%s %q would run as a formula in a spreadsheet (use --escape-formulas)", col, s))
 	return s
+}
+
+// keptAsIs reports whether an output column holds e-mails or ids, which
+// --escape-formulas leaves as they are.
+func keptAsIs(col string) bool {
+	return col == "Email" || col == "External Identifier" || strings.HasSuffix(col, " ID")
 }
 
 // cellRecord is a Record that also gives its fields as cells. The cells

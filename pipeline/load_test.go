@@ -82,14 +82,21 @@ func TestLoadChunked(t *testing.T) {
 	for _, opt := range []LoadOptions{{}, {Split: true}, {EscapeFormulas: true}, {Split: true, EscapeFormulas: true}} {
 		t.Run(fmt.Sprintf("split=%v,escape=%v", opt.Split, opt.EscapeFormulas), func(t *testing.T) {
 			want := loadWith(t, g, dir, formats.CSV, opt, -1)
-			formulas := 0
+			formulas, kept := 0, 0
 			for _, it := range want.review {
-				if it.Kind == KindFormulaLike {
-					formulas++
+				if it.Kind != KindFormulaLike {
+					continue
+				}
+				formulas++
+				if it.Line < 2 {
+					t.Errorf("formula-like item without its line: %+v", it)
+				}
+				if strings.HasPrefix(it.Detail, "Email ") || strings.Contains(strings.SplitN(it.Detail, `"`, 2)[0], " ID ") {
+					kept++ // e-mails and ids are listed, never escaped
 				}
 			}
-			if (formulas == 0) != opt.EscapeFormulas {
-				t.Fatalf("%d formula-like cells reviewed: the generated result must have some, and --escape-formulas none", formulas)
+			if formulas == 0 || opt.EscapeFormulas && formulas != kept {
+				t.Fatalf("%d formula-like cells reviewed, %d of them e-mails or ids: the generated result must have some, and --escape-formulas only e-mails and ids", formulas, kept)
 			}
 			if counted := regexp.MustCompile(fmt.Sprintf(`"formula-like": %d\b`, formulas)); formulas > 0 && !counted.MatchString(want.files["summary.json"]) {
 				t.Fatalf("summary.json does not count the %d formula-like cells", formulas)

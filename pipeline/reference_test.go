@@ -599,6 +599,9 @@ func reference(w *world, opt MatchOptions) outcome {
 		line := i + 2
 		raw := trimSpace(ru.UID)
 		if raw == "" {
+			if trimSpace(ru.Mail) != "" { // someone without a uid: reviewed, not silently dropped
+				review(KindNoUserID, "users.csv", line, 0, 0)
+			}
 			continue
 		}
 		uid, ok := digits(raw)

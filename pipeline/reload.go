@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -43,9 +44,29 @@ func LoadDir(dir string, out *formats.OutputSet, opt LoadOptions) error {
 		return err
 	}
 	if js, err := os.ReadFile(filepath.Join(dir, FileSummary)); err == nil {
-		return out.File(FileSummary, js)
+		return out.File(FileSummary, recountReview(js, w.review))
 	}
 	return nil
+}
+
+// recountReview gives transform's summary.json the review counts of the
+// review.csv written now: formula-like cells were looked for again, in
+// what this load wrote. A summary that does not read as one is kept as is.
+func recountReview(js []byte, rev *Review) []byte {
+	var s Summary
+	if json.Unmarshal(js, &s) != nil {
+		return js
+	}
+	s.Review = rev.CountByKind()
+	if s.Totals == nil {
+		s.Totals = map[string]int{}
+	}
+	s.Totals["review_items"] = len(rev.Items)
+	out, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return js
+	}
+	return append(out, '\n')
 }
 
 // outputs are the CSV outputs of an earlier transform.
@@ -211,6 +232,9 @@ func ogTitles(rows []OGRow) []string {
 func reviewOf(rows []ReviewRow) *Review {
 	rev := &Review{}
 	for _, r := range rows {
+		if r.Kind == KindFormulaLike {
+			continue // looked for again in what is written now
+		}
 		line, _ := parseID(r.Line)
 		uid, _ := parseID(r.UserID)
 		cid, _ := parseID(r.ContactID)

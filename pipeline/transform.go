@@ -22,8 +22,8 @@ type Config struct {
 // Inputs lists every input path, so no output may replace one.
 func (c *Config) Inputs() []string {
 	paths := []string{c.Users.Path, c.Contacts.Contacts.Path}
-	for _, in := range []*Input{c.Contacts.Emails, c.Contacts.UFMatch, c.Contacts.GroupContacts,
-		c.OG.Memberships, c.OG.Roles, c.OG.RoleNames, c.OG.Groups} {
+	for _, in := range []*Input{c.Contacts.Emails, c.Contacts.UFMatch, c.Contacts.GroupContacts, c.Contacts.Groups,
+		c.OG.Memberships, c.OG.Roles, c.OG.RoleNames, c.OG.Groups, c.OG.OGGroups} {
 		if in != nil {
 			paths = append(paths, in.Path)
 		}
@@ -33,7 +33,7 @@ func (c *Config) Inputs() []string {
 
 // HasOG reports whether any Organic Groups input was given.
 func (c *Config) HasOG() bool {
-	return c.OG.Memberships != nil || c.OG.Groups != nil || c.OG.Roles != nil
+	return c.OG.Memberships != nil || c.OG.Groups != nil || c.OG.Roles != nil || c.OG.OGGroups != nil
 }
 
 // Result is everything transform produces and load writes.
@@ -78,6 +78,7 @@ func Transform(cfg *Config) (*Result, error) {
 		res.Groups = SyncGroups(ogData, m, res.Review)
 		res.OGImport = ToOG(grouped, m.Users, m, res.Groups)
 	}
+	settleRows(t.xs[:], res.Review.Items)
 	return res, nil
 }
 

@@ -41,7 +41,7 @@ func dumpTable(flag string) string {
 
 // siteTables are the inputs a dump of the CMS gives: they take
 // --table-prefix.
-var siteTables = map[string]bool{"users": true, "memberships": true, "og_roles": true, "og_role_names": true, "groups": true}
+var siteTables = map[string]bool{"users": true, "memberships": true, "og_roles": true, "og_role_names": true, "groups": true, "og_groups": true}
 
 // dumpInputs fills the inputs --site and --civicrm give, leaving those an
 // explicit flag gave. The users table must be in the site dump and the
@@ -54,7 +54,7 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 	}
 	if prefix != "" {
 		// explicit per-table flags may name a dump too: they take the prefix
-		for _, in := range []*pipeline.Input{*users, cfg.OG.Memberships, cfg.OG.Roles, cfg.OG.RoleNames, cfg.OG.Groups} {
+		for _, in := range []*pipeline.Input{*users, cfg.OG.Memberships, cfg.OG.Roles, cfg.OG.RoleNames, cfg.OG.Groups, cfg.OG.OGGroups} {
 			if in != nil {
 				in.Read.TablePrefix = prefix
 			}
@@ -96,7 +96,7 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 			for _, t := range []struct {
 				kind string
 				in   **pipeline.Input
-			}{{"og_roles", &cfg.OG.Roles}, {"og_role_names", &cfg.OG.RoleNames}, {"groups", &cfg.OG.Groups}} {
+			}{{"og_roles", &cfg.OG.Roles}, {"og_role_names", &cfg.OG.RoleNames}, {"groups", &cfg.OG.Groups}, {"og_groups", &cfg.OG.OGGroups}} {
 				if *t.in != nil || t.kind == "og_role_names" && cfg.OG.Roles == nil {
 					continue // role names serve the roles only
 				}

@@ -15,10 +15,10 @@ import (
 // changes one. (review.csv and summary.json name the files, so they differ.)
 func TestDumpGoldensMatchExports(t *testing.T) {
 	pairs := map[string]string{
-		"dump-drupal7-site":       "drupal7-raw-dumps", // a prefixed mysqldump + a latin1 CiviCRM dump
-		"dump-drupal6-pg":         "drupal6",           // pg_dump's COPY blocks
-		"dump-wordpress-gz-stdin": "wordpress",         // gzip on standard input, usermeta names
-		"dump-flag-wins":          "drupal7-raw-dumps", // --memberships and --group-contacts CSVs beside the dumps
+		"dump-drupal7-site":       "drupal7-raw-dumps-og-groups", // a prefixed mysqldump (with field_data_group_group) + a latin1 CiviCRM dump
+		"dump-drupal6-pg":         "drupal6",                     // pg_dump's COPY blocks
+		"dump-wordpress-gz-stdin": "wordpress",                   // gzip on standard input, usermeta names
+		"dump-flag-wins":          "drupal7-raw-dumps-og-groups", // --memberships and --group-contacts CSVs beside the dumps
 	}
 	for dump, export := range pairs {
 		for _, f := range []string{"user_contacts.csv", "new_contacts.csv", "group_members.csv", "acl_admins.csv", "groups.csv", "user_import_og.csv", "stdout", "exit"} {
@@ -86,7 +86,7 @@ func TestDumpErrors(t *testing.T) {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
 		got, _ := os.ReadFile(filepath.Join(out, "group_members.csv"))
-		want, _ := os.ReadFile(filepath.Join(goldenDir, "drupal7-raw-dumps", "group_members.csv"))
+		want, _ := os.ReadFile(filepath.Join(goldenDir, "drupal7-raw-dumps-og-groups", "group_members.csv"))
 		if !bytes.Equal(got, want) {
 			t.Fatalf("group_members.csv differs from the CSV run's")
 		}

@@ -213,8 +213,10 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 		return nil, usagef("--rule %q: want %s", cfg.Match.Rule, strings.Join(pipeline.Rules, " or "))
 	}
 	users, contacts := input(c, "users", ro), input(c, "contacts", ro)
-	cfg.Contacts = pipeline.ContactInputs{Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro)}
-	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro)}
+	cfg.Contacts = pipeline.ContactInputs{Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro),
+		Groups: input(c, "civicrm-groups", ro)}
+	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro),
+		OGGroups: input(c, "og-groups", ro)}
 	if err := dumpInputs(c, ro, cfg, &users, &contacts); err != nil {
 		return nil, err
 	}
@@ -228,6 +230,9 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	}
 	if cfg.OG.RoleNames != nil && cfg.OG.Roles == nil {
 		return nil, usagef("--og-role-names needs --og-roles")
+	}
+	if cfg.Contacts.Groups != nil && cfg.Contacts.GroupContacts == nil {
+		return nil, usagef("--civicrm-groups needs --group-contacts")
 	}
 	if stdinFlags(c) > 1 {
 		return nil, usagef("only one input can be - (standard input)")

@@ -157,7 +157,8 @@ type fileStats struct {
 
 // inputFlags name the options that take an input file.
 var inputFlags = map[string]bool{"--users": true, "--contacts": true, "--emails": true, "--uf-match": true,
-	"--group-contacts": true, "--memberships": true, "--og-roles": true, "--og-role-names": true, "--groups": true}
+	"--group-contacts": true, "--memberships": true, "--og-roles": true, "--og-role-names": true, "--groups": true,
+	"--og-groups": true, "--civicrm-groups": true}
 
 // TestRowAccounting: every input file is in summary.json, and each of its
 // rows is accounted for: rows_read = rows_used + rows_reviewed + rows_skipped.
@@ -195,15 +196,28 @@ func TestRowAccounting(t *testing.T) {
 					t.Errorf("input %s %s is not in summary.json's files", a, c.args[i+1])
 				}
 			}
-			// A bad row is counted as reviewed in its own file.
+			// A bad row is counted as reviewed in its own file, and so is
+			// every row with items, whichever stage made them: once.
 			review := got["review.csv"]
 			if review == nil {
 				review = got["review.xlsx.csv"]
 			}
 			bad := map[string]int{}
+			reviewed := map[string]map[string]bool{} // file -> lines
 			for _, row := range csvRows(t, "review", review)[1:] {
 				if row[0] == "bad-row" {
 					bad[row[1]]++
+				}
+				if row[2] != "" {
+					if reviewed[row[1]] == nil {
+						reviewed[row[1]] = map[string]bool{}
+					}
+					reviewed[row[1]][row[2]] = true
+				}
+			}
+			for _, f := range sum.Files {
+				if f.Reviewed != nil && *f.Reviewed != len(reviewed[f.File]) {
+					t.Errorf("%s: rows_reviewed %d, but review.csv names %d of its rows", f.File, *f.Reviewed, len(reviewed[f.File]))
 				}
 			}
 			for _, f := range sum.Files {
@@ -225,7 +239,8 @@ func TestRowAccounting(t *testing.T) {
 // golden files, which TestGolden ties to the binary.
 func TestEquivalentRuns(t *testing.T) {
 	groups := [][]string{
-		{"drupal7-main", "drupal7-contacts-xlsx", "drupal7-raw-dumps"},
+		{"drupal7-main", "drupal7-contacts-xlsx", "drupal7-raw-dumps", "drupal7-raw-group-contacts"},
+		{"drupal6", "drupal6-whole-nodes"},
 		{"encodings-utf8bom-semicolon", "encodings-utf16le-tab", "encodings-windows1252", "encodings-pipe-crlf"},
 		{"drupal7-main", "format-xlsx"},
 		{"split", "split-xlsx"},

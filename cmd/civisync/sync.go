@@ -25,7 +25,7 @@ func syncCommand() *cli.Command {
 			"One run at a time per --out: a second one fails at once.\n\n" + exitCodesHelp,
 		UsageText: transformUsage("sync"),
 		Flags: concat(
-			usersFlag(), contactFlags(), ogFlags(), dumpFlags(), matchFlags(), readFlags(), outFlags("csv"),
+			usersFlag(), contactFlags(), ogFlags(), groupTableFlags(), dumpFlags(), matchFlags(), readFlags(), outFlags("csv"),
 			[]cli.Flag{dryRunFlag(), &cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)
