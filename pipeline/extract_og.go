@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/dense"
 )
 
 // OGInputs are the Organic Groups files.
@@ -423,9 +424,8 @@ var borrowRows = true
 // holds them; titles are remembered as the rows spell them.
 type groupCache struct {
 	d     *OGData
-	lo    int64   // the gid of slot[0]
-	slot  []int32 // group index + 1; 0: not cached
-	built int     // len(d.byGID) when slot was built
+	slot  dense.Span[int32] // group index + 1; 0: not cached
+	built int               // len(d.byGID) when slot was built
 	title map[string]int32
 }
 
@@ -438,7 +438,7 @@ func newGroupCache(d *OGData) *groupCache {
 // build lays the gids known so far out in slot, unless they are too
 // sparse; the map answers then.
 func (c *groupCache) build() {
-	c.built, c.slot = len(c.d.byGID), nil
+	c.built, c.slot = len(c.d.byGID), dense.Span[int32]{}
 	if c.built == 0 {
 		return
 	}
@@ -446,27 +446,23 @@ func (c *groupCache) build() {
 	for gid := range c.d.byGID {
 		lo, hi = min(lo, gid), max(hi, gid)
 	}
-	if span := hi - lo + 1; span > 0 && span <= 16*int64(c.built)+1024 {
-		c.lo, c.slot = lo, make([]int32, span)
+	if dense.Dense(lo, hi, c.built, 16) {
+		c.slot = dense.NewSpan[int32](lo, hi)
 		for gid, i := range c.d.byGID {
-			c.slot[gid-lo] = i + 1
+			c.slot.Put(gid, i+1)
 		}
 	}
 }
 
 // byGID is OGData.group for a row naming its group by id (and maybe title).
 func (c *groupCache) byGID(gid int64, title string, src Src) int32 {
-	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
-		// A cached group needs no more than its index unless this row is
-		// the first to give it a title.
-		if i := c.slot[k] - 1; i >= 0 && (title == "" || c.d.Groups[i].Title != "") {
-			return i
-		}
+	// A cached group needs no more than its index unless this row is the
+	// first to give it a title.
+	if v, _ := c.slot.At(gid); v > 0 && (title == "" || c.d.Groups[v-1].Title != "") {
+		return v - 1
 	}
 	i := c.d.group(gid, title, src)
-	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
-		c.slot[k] = i + 1
-	} else if len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
+	if !c.slot.Put(gid, i+1) && len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
 		c.build()
 	}
 	return i
