@@ -42,11 +42,10 @@ type csvReader struct {
 	comma byte
 	n     int      // lines read so far, by either parser
 	rec   []string // reused by the fast path
-	// lend: the fast path's fields borrow tb's buffer (see Borrow).
+	// lend: the fast path's fields borrow tb's buffer (see
+	// Options.ReuseBuffer).
 	lend bool
 }
-
-func (c *csvReader) borrow() { c.lend = true }
 
 // csvReadsThrough reports whether a csv.Reader reads straight from the
 // *bufio.Reader it is given (bufio.NewReader returns it as is), leaving
@@ -81,6 +80,7 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		return nil, err
 	}
 	c.closer, c.lines = rc, lines
+	c.lend = opt.ReuseBuffer != nil && opt.ReuseBuffer(c.header)
 	return c, nil
 }
 

@@ -266,7 +266,7 @@ func isAdminRole(role string) bool {
 }
 
 func (x *Extractor) extractMemberships(in Input, d *OGData) error {
-	r, b, st, err := x.table(in, &formats.MembershipsSchema)
+	r, b, st, err := x.lendingTable(in, &formats.MembershipsSchema)
 	if err != nil {
 		return err
 	}
@@ -281,13 +281,11 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"),
 		cRoles: b.Col("roles"), cAdmin: b.Col("is_admin"), cState: b.Col("state")}
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
-	// Rows are let go once read: they can borrow the reader's buffer, and
-	// what is kept is copied (group titles, by OGData.group; a canonical
-	// file's source cell would be kept by reviews, so those copy every row).
+	// Rows are let go once read: they borrow the reader's buffer
+	// (lendingTable), and what is kept is copied (group titles, by
+	// OGData.group; a canonical file's source cell would be kept by
+	// reviews, so those copy every row).
 	mr.canonical = b.Col("source_file") >= 0
-	if borrowRows && !mr.canonical {
-		formats.Borrow(r)
-	}
 	return x.each(r, b, st, mr.row)
 }
 
@@ -414,9 +412,9 @@ func (f *fileNames) of(name string) int32 {
 	return i
 }
 
-// borrowRows lets readers lend their buffer (formats.Borrow) where rows are
-// let go or copied out: the membership file, and the users and contacts
-// read in batches (rowStages.copies); tests turn it off to compare.
+// borrowRows lets readers lend their buffer (lendingTable) where rows are
+// let go or copied out: the membership file, the users and the contacts
+// (rowStages.copies); tests turn it off to compare.
 var borrowRows = true
 
 // groupCache finds the group a membership row names without a map lookup
