@@ -39,7 +39,7 @@ type csvReader struct {
 	mysql bool
 	n     int      // physical lines read so far
 	rec   []string // reused
-	// lend: fields borrow the reader's buffers (see Borrow).
+	// lend: fields borrow the reader's buffers (see Options.ReuseBuffer).
 	lend bool
 	// nulls: a cell that is exactly NULL or \N is empty (not in the header).
 	nulls bool
@@ -52,8 +52,6 @@ type csvReader struct {
 	ends  []int
 	long  []byte
 }
-
-func (c *csvReader) borrow() { c.lend = true }
 
 // Dialects of --dialect.
 const (
@@ -101,6 +99,7 @@ func newCSVReader(name string, rc io.ReadCloser, seekable bool, opt Options) (Re
 		return nil, err
 	}
 	c.closer, c.records = rc, records
+	c.lend = opt.ReuseBuffer != nil && opt.ReuseBuffer(c.header)
 	return c, nil
 }
 

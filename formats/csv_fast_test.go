@@ -574,7 +574,7 @@ func BenchmarkCSVRecords(b *testing.B) {
 }
 
 // TestBorrow reads a file several times the read buffer with rows borrowing
-// it and with rows copied, quoted records among them: each row, looked at
+// it (Options.ReuseBuffer) and with rows copied, quoted records among them: each row, looked at
 // before the next is read, is the same.
 func TestBorrow(t *testing.T) {
 	var b strings.Builder
@@ -590,18 +590,21 @@ func TestBorrow(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	lent, err := Open(path, Options{})
+	var asked []string
+	lent, err := Open(path, Options{ReuseBuffer: func(header []string) bool { asked = header; return true }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lent.Close()
-	Borrow(lent)
-	copied, err := Open(path, Options{})
+	if !slices.Equal(asked, []string{"id", "name", "note"}) {
+		t.Fatalf("ReuseBuffer asked with header %q", asked)
+	}
+	copied, err := Open(path, Options{ReuseBuffer: func([]string) bool { return false }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer copied.Close()
-	var first []string // kept from the first row, which later reads write over
+	var first, firstCopied []string // kept from the first row, which later reads write over
 	for n := 0; ; n++ {
 		got, gerr := lent.Next()
 		want, werr := copied.Next()
@@ -618,10 +621,13 @@ func TestBorrow(t *testing.T) {
 			t.Fatalf("row %d: %q at line %d, want %q at line %d", n, got, lent.Line(), want, copied.Line())
 		}
 		if n == 1 {
-			first = slices.Clone(got)
+			first, firstCopied = slices.Clone(got), slices.Clone(want)
 		}
 	}
 	if first[0] == "1" {
 		t.Errorf("a borrowed row still reads the same after the buffer was read over: the rows did not borrow it")
+	}
+	if firstCopied[0] != "1" {
+		t.Errorf("a row of a reader told not to reuse its buffer changed after the buffer was read over")
 	}
 }

@@ -30,16 +30,6 @@ type Reader interface {
 	Close() error
 }
 
-// Borrow lets r's rows borrow its read buffer where it can, sparing a copy
-// of every line: a row's strings then hold only until the next call to
-// Next, and the caller copies (strings.Clone) any it keeps. For a file whose
-// rows are read and let go, like a membership table's millions of ids.
-func Borrow(r Reader) {
-	if b, ok := r.(interface{ borrow() }); ok {
-		b.borrow()
-	}
-}
-
 // RowsHint is about how many rows r holds, or 0 when the reader cannot
 // tell cheaply; it lets callers allocate once for a big file.
 func RowsHint(r Reader) int {
@@ -72,6 +62,15 @@ type Options struct {
 	// TablePrefix picks among several tables of a kind in a dump
 	// (wp_users, wp2_users).
 	TablePrefix string
+	// ReuseBuffer, when set, is asked once, with the header, whether the
+	// rows' strings may borrow the reader's read buffer where they can,
+	// sparing a copy of every line (as encoding/csv's Reader.ReuseRecord
+	// spares a slice): a row's strings then hold only until the next call
+	// to Next, and the caller copies (strings.Clone) any it keeps. For a
+	// file whose rows are read and let go, like a membership table's
+	// millions of ids; the header lets a caller keep the copies for a file
+	// whose cells it keeps. CSV only: XLSX cells are always copies.
+	ReuseBuffer func(header []string) bool
 }
 
 // DefaultMaxUnzipSize is the default cap on an XLSX's inflated size.

@@ -88,7 +88,6 @@ func (d *dumpReader) Name() string     { return d.name }
 func (d *dumpReader) Header() []string { return d.header }
 func (d *dumpReader) Line() int        { return d.line }
 func (d *dumpReader) RowsHint() int    { return d.t.rows }
-func (d *dumpReader) borrow()          { d.lend = true }
 
 func (d *dumpReader) Close() error {
 	if d.closer != nil {

@@ -72,12 +72,10 @@ func BenchmarkDumpVsCSV(b *testing.B) {
 				if !tc.indexed {
 					forgetDump(tc.path)
 				}
-				r, err := Open(tc.path, Options{Table: "users"})
+				lend := tc.lend
+				r, err := Open(tc.path, Options{Table: "users", ReuseBuffer: func([]string) bool { return lend }})
 				if err != nil {
 					b.Fatal(err)
-				}
-				if tc.lend {
-					Borrow(r)
 				}
 				rows := 0
 				for {

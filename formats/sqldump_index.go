@@ -582,6 +582,7 @@ func openDumpTable(idx *dumpIndex, opt Options) (Reader, error) {
 			}
 		}
 	}
+	d.lend = opt.ReuseBuffer != nil && opt.ReuseBuffer(d.header)
 	return d, nil
 }
 

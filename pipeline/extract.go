@@ -61,6 +61,19 @@ func (x *Extractor) table(in Input, s *formats.Schema) (formats.Reader, *formats
 	return r, b, st, nil
 }
 
+// lendingTable is table for a file whose rows are let go once read, or
+// copied where kept: its rows borrow the reader's buffer
+// (formats.Options.ReuseBuffer) unless borrowRows is off or the file is
+// canonical, as its source_file cells go into reviews. eachInParallel
+// copies the cells of such rows (rowStages.copies) by the same test.
+func (x *Extractor) lendingTable(in Input, s *formats.Schema) (formats.Reader, *formats.Binding, *FileStats, error) {
+	in.Read.ReuseBuffer = func(header []string) bool {
+		b, err := s.Bind(in.Path, header, x.Overrides) // table binds it again, and reports err
+		return borrowRows && err == nil && b.Col("source_file") < 0
+	}
+	return x.table(in, s)
+}
+
 // each calls fn for every good row; bad rows are reviewed (or fatal when strict).
 // A canonical file's source_file and source_line columns point back at the
 // original export, so review.csv names the row a person can find.
@@ -126,10 +139,7 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 	}
 	name := r.Name()
 	cFile, cLine := b.Col("source_file"), b.Col("source_line")
-	lend := s.copies && cFile < 0 && borrowRows
-	if lend {
-		formats.Borrow(r)
-	}
+	lend := s.copies && cFile < 0 && borrowRows // the reader lends: see lendingTable
 	return rows.Run(r, rows.Stages[T]{
 		Parse: func(rec []string, line int, out *T) error {
 			return s.parse(rec, rowSrc(rec, name, line, cFile, cLine), out)
@@ -171,7 +181,7 @@ type rowStages[T any] struct {
 	// that no error or review keeps a cell: then a row's cells are cut from
 	// its batch's own bytes, reused batch after batch, instead of a line
 	// allocated per row. Not for files whose rows name their source file,
-	// as that cell goes into reviews.
+	// as that cell goes into reviews. The file is opened by lendingTable.
 	copies bool
 }
 
@@ -246,7 +256,7 @@ func clean(s string) string {
 // ExtractUsers reads a users export (Drupal, Backdrop, Joomla, WordPress,
 // Views, or civisync's canonical users file).
 func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
-	r, b, st, err := x.table(in, &formats.UsersSchema)
+	r, b, st, err := x.lendingTable(in, &formats.UsersSchema)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +390,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve contactSifter) (cont
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
 		sieve = nil
 	}
-	r, b, st, err := x.table(in.Contacts, &formats.ContactsSchema)
+	r, b, st, err := x.lendingTable(in.Contacts, &formats.ContactsSchema)
 	if err != nil {
 		return contactList{}, err
 	}

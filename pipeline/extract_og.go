@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/dense"
 )
 
 // OGInputs are the Organic Groups files.
@@ -278,7 +279,7 @@ func isAdminRole(role string) bool {
 }
 
 func (x *Extractor) extractMemberships(in Input, d *OGData) error {
-	r, b, st, err := x.table(in, &formats.MembershipsSchema)
+	r, b, st, err := x.lendingTable(in, &formats.MembershipsSchema)
 	if err != nil {
 		return err
 	}
@@ -294,13 +295,11 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"), cGroupType: b.Col("group_type"),
 		cRoles: b.Col("roles"), cAdmin: b.Col("is_admin"), cState: b.Col("state")}
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
-	// Rows are let go once read: they can borrow the reader's buffer, and
-	// what is kept is copied (group titles, by OGData.group; a canonical
-	// file's source cell would be kept by reviews, so those copy every row).
+	// Rows are let go once read: they borrow the reader's buffer
+	// (lendingTable), and what is kept is copied (group titles, by
+	// OGData.group; a canonical file's source cell would be kept by
+	// reviews, so those copy every row).
 	mr.canonical = b.Col("source_file") >= 0
-	if borrowRows && !mr.canonical {
-		formats.Borrow(r)
-	}
 	return x.each(r, b, st, mr.row)
 }
 
@@ -435,9 +434,9 @@ func (f *fileNames) of(name string) int32 {
 	return i
 }
 
-// borrowRows lets readers lend their buffer (formats.Borrow) where rows are
-// let go or copied out: the membership file, and the users and contacts
-// read in batches (rowStages.copies); tests turn it off to compare.
+// borrowRows lets readers lend their buffer (lendingTable) where rows are
+// let go or copied out: the membership file, the users and the contacts
+// (rowStages.copies); tests turn it off to compare.
 var borrowRows = true
 
 // groupCache finds the group a membership row names without a map lookup
@@ -445,9 +444,8 @@ var borrowRows = true
 // holds them; titles are remembered as the rows spell them.
 type groupCache struct {
 	d     *OGData
-	lo    int64   // the gid of slot[0]
-	slot  []int32 // group index + 1; 0: not cached
-	built int     // len(d.byGID) when slot was built
+	slot  dense.Span[int32] // group index + 1; 0: not cached
+	built int               // len(d.byGID) when slot was built
 	title map[string]int32
 }
 
@@ -460,7 +458,7 @@ func newGroupCache(d *OGData) *groupCache {
 // build lays the gids known so far out in slot, unless they are too
 // sparse; the map answers then.
 func (c *groupCache) build() {
-	c.built, c.slot = len(c.d.byGID), nil
+	c.built, c.slot = len(c.d.byGID), dense.Span[int32]{}
 	if c.built == 0 {
 		return
 	}
@@ -468,27 +466,23 @@ func (c *groupCache) build() {
 	for gid := range c.d.byGID {
 		lo, hi = min(lo, gid), max(hi, gid)
 	}
-	if span := hi - lo + 1; span > 0 && span <= 16*int64(c.built)+1024 {
-		c.lo, c.slot = lo, make([]int32, span)
+	if dense.Dense(lo, hi, c.built, 16) {
+		c.slot = dense.NewSpan[int32](lo, hi)
 		for gid, i := range c.d.byGID {
-			c.slot[gid-lo] = i + 1
+			c.slot.Put(gid, i+1)
 		}
 	}
 }
 
 // byGID is OGData.group for a row naming its group by id (and maybe title).
 func (c *groupCache) byGID(gid int64, title string, src Src) int32 {
-	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
-		// A cached group needs no more than its index unless this row is
-		// the first to give it a title.
-		if i := c.slot[k] - 1; i >= 0 && (title == "" || c.d.Groups[i].Title != "") {
-			return i
-		}
+	// A cached group needs no more than its index unless this row is the
+	// first to give it a title.
+	if v, _ := c.slot.At(gid); v > 0 && (title == "" || c.d.Groups[v-1].Title != "") {
+		return v - 1
 	}
 	i := c.d.group(gid, title, src)
-	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
-		c.slot[k] = i + 1
-	} else if len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
+	if !c.slot.Put(gid, i+1) && len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
 		c.build()
 	}
 	return i

@@ -175,12 +175,11 @@ func (d *data) rows(base string, columns []string, each func(cells []string)) er
 	if t == nil {
 		return nil
 	}
-	r, err := formats.Open(t.path, formats.Options{})
+	r, err := formats.Open(t.path, formats.Options{ReuseBuffer: func([]string) bool { return true }})
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	formats.Borrow(r)
 	at := make([]int, len(columns))
 	for i, c := range columns {
 		at[i] = -1
