@@ -3,6 +3,7 @@
 # same generated data, in the same run. See bench/README.md.
 #
 #   bench/run.sh SIZE        SIZE = 100k, 1m, 10m, ... or a plain number of users
+#   bench/run.sh SIZE dump   civisync reading SQL dumps against civisync reading CSV
 #
 # Data: bench/data/SIZE (made by cmd/civisync-gen, seed 1, kept for later runs):
 # SIZE users, SIZE contacts, 3 × SIZE memberships, SIZE/100 groups.
@@ -12,8 +13,9 @@
 # SEED=n generator seed (default 1; a different seed gets its own data directory).
 set -uo pipefail
 
-usage() { echo "usage: bench/run.sh SIZE   (e.g. 100k, 1m, 10m)" >&2; exit 1; }
-[ $# -eq 1 ] || usage
+usage() { echo "usage: bench/run.sh SIZE [dump]   (e.g. 100k, 1m, 10m)" >&2; exit 1; }
+[ $# -eq 1 ] || { [ $# -eq 2 ] && [ "$2" = dump ]; } || usage
+MODE=${2:-duckdb}
 SIZE=$(echo "$1" | tr 'A-Z' 'a-z')
 case "$SIZE" in
   *[0-9]k) USERS=$(( ${SIZE%k} * 1000 )) ;;
@@ -31,6 +33,14 @@ D=bench/data/$SIZE
 [ "$SEED" = 1 ] || D=bench/data/$SIZE-seed$SEED
 
 say() { printf '== %s\n' "$*" >&2; }
+
+# Dump mode (bench/run.sh SIZE dump): civisync on the data as mysqldump files
+# (civisync-gen -format sql: site.sql, civicrm.sql) against civisync on the
+# same data as CSV, taking turns; see bench/dump.sh.
+if [ "$MODE" = dump ]; then
+  export USERS SEED RUNS D
+  exec bash bench/dump.sh
+fi
 
 # --- tools ------------------------------------------------------------------
 GO=$(command -v go || echo /usr/local/go/bin/go)

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
 )
@@ -69,6 +71,7 @@ func bigCell() ([]byte, []got) {
 func TestReadCSV(t *testing.T) {
 	farData, farRows := cp1252Far(200 << 10)
 	farStdin, farStdinRows := cp1252Far(600 << 10)
+	farStdin2, farStdin2Rows := cp1252Far(1<<20 + 300<<10)
 	bndEnd, bndEndRows := utf8At(1<<20 - 2)     // é ends exactly at 1 MiB
 	bndSplit, bndSplitRows := utf8At(1<<20 - 1) // é straddles 1 MiB
 	bigData, bigRows := bigCell()
@@ -130,6 +133,8 @@ func TestReadCSV(t *testing.T) {
 			header: []string{"uid", "name"}, rows: []got{row(2, "1", "José")}},
 		{name: "Windows-1252 on stdin beyond 256 KiB", file: "-", data: farStdin,
 			header: []string{"uid", "name", "mail"}, rows: farStdinRows},
+		{name: "Windows-1252 on stdin beyond 1 MiB of ASCII", file: "-", data: farStdin2,
+			header: []string{"uid", "name", "mail"}, rows: farStdin2Rows},
 		{name: "encoding override windows-1252", data: []byte("uid,name\n1,Jos\xc3\xa9\n"), opt: Options{Encoding: "windows-1252"},
 			header: []string{"uid", "name"}, rows: []got{row(2, "1", "JosÃ©")}},
 		{name: "encoding override latin1", data: []byte("uid,name\n1,Jos\xe9 O\x92Brien\n"), opt: Options{Encoding: "Latin-1"},
@@ -150,8 +155,31 @@ func TestReadCSV(t *testing.T) {
 			header: []string{"uid", "note", "mail"},
 			rows: []got{row(2, "1", "a, b", "x@example.org"), row(3, "2", `she said "hi"`, "y@example.org"),
 				row(4, "3", "line1\nline2\nline3", "z@example.org"), row(7, "4", "plain", "w@example.org")}},
-		{name: "stray quote is a bad row, reading goes on", data: []byte("uid,name\n1,O\"Brien\n2,x\n"),
+		{name: "quote inside an unquoted field is a character", data: []byte("uid,name\n1,O\"Brien\n2,x\n"),
+			header: []string{"uid", "name"}, rows: []got{row(2, "1", `O"Brien`), row(3, "2", "x")}},
+		{name: "Drupal serialized data, tab-separated", file: "users.tsv",
+			data:   []byte("uid\tmail\tdata\n1\ta@example.org\ta:2:{s:7:\"contact\";i:1;s:4:\"mode\";s:1:\"0\";}\n"),
+			header: []string{"uid", "mail", "data"}, rows: []got{row(2, "1", "a@example.org", `a:2:{s:7:"contact";i:1;s:4:"mode";s:1:"0";}`)}},
+		{name: "Joomla JSON params, tab-separated", file: "users.tsv", data: []byte("id\temail\tparams\n7\tj@example.org\t{\"admin_language\":\"\",\"editor\":\"\"}\n"),
+			header: []string{"id", "email", "params"}, rows: []got{row(2, "7", "j@example.org", `{"admin_language":"","editor":""}`)}},
+		{name: "text after a closing quote is a bad row, reading goes on", data: []byte("uid,name\n1,\"O\"Brien\n2,x\n"),
 			header: []string{"uid", "name"}, rows: []got{bad(2), row(3, "2", "x")}},
+		{name: "NULL and \\N are empty, quoted or not", data: []byte("uid,first,last,mail\n1,NULL,\\N,\"NULL\"\n2,Null,NULLS,\"\\N\"\n"),
+			header: []string{"uid", "first", "last", "mail"}, rows: []got{row(2, "1", "", "", ""), row(3, "2", "Null", "NULLS", "")}},
+		{name: "phpMyAdmin CSV with NULL", data: []byte("\"uid\",\"name\",\"mail\"\n\"1\",NULL,\"a@example.org\"\n"),
+			header: []string{"uid", "name", "mail"}, rows: []got{row(2, "1", "", "a@example.org")}},
+		{name: "mysql -B detected by \\N", file: "users.tsv", data: []byte("uid\tname\tsignature\n1\tann\t\\N\n2\tbob\tline1\\nline2\\tx\\\\y\n"),
+			header: []string{"uid", "name", "signature"}, rows: []got{row(2, "1", "ann", ""), row(3, "2", "bob", "line1\nline2\tx\\y")}},
+		{name: "INTO OUTFILE escaped line break and tab", file: "users.tsv", data: []byte("uid\tnote\n1\ta\\\nb\\\tc\n2\t\\N\n"),
+			header: []string{"uid", "note"}, rows: []got{row(2, "1", "a\nb\tc"), row(4, "2", "")}},
+		{name: "tab file without escapes keeps backslashes", file: "in.tsv", data: []byte("uid\tpath\n1\tC:\\Users\n"),
+			header: []string{"uid", "path"}, rows: []got{row(2, "1", `C:\Users`)}},
+		{name: "dialect csv keeps backslashes", file: "in.tsv", opt: Options{Dialect: "csv"}, data: []byte("uid\tpath\n1\tx\\ny\n2\t\\N\n"),
+			header: []string{"uid", "path"}, rows: []got{row(2, "1", `x\ny`), row(3, "2", "")}},
+		{name: "dialect mysql on a comma file", opt: Options{Dialect: "mysql"}, data: []byte("uid,note\n1,\"a\\\"b\",x\\,y\n"),
+			header: []string{"uid", "note"}, rows: []got{bad(2)}},
+		{name: "dialect mysql enclosed", opt: Options{Dialect: "mysql"}, data: []byte("uid,note\n1,\"a\\\"b, c\"\n2,\\N\n"),
+			header: []string{"uid", "note"}, rows: []got{row(2, "1", `a"b, c`), row(3, "2", "")}},
 		{name: "empty lines skipped", data: []byte("uid,mail\n\n1,a@example.org\n\n\n2,b@example.org\n\n"),
 			header: []string{"uid", "mail"}, rows: []got{row(3, "1", "a@example.org"), row(6, "2", "b@example.org")}},
 		{name: "empty lines skipped CRLF", data: []byte("\r\nuid,mail\r\n\r\n1,a@example.org\r\n\r\n"),
@@ -427,13 +455,11 @@ func BenchmarkReadCSV(b *testing.B) {
 	utf16 := utf16Bytes(b, string(usersCSV(100_000, "\t")), unicode.LittleEndian, unicode.UseBOM)
 	noQuotes, someQuotes := usersCSVQuoted(100_000, 0), usersCSVQuoted(100_000, 20)
 	for _, bc := range []struct {
-		name    string
-		data    []byte
-		csvOnly bool // every record read by encoding/csv, as before the fast path
+		name string
+		data []byte
 	}{
-		{"utf8-comma", utf8, false}, {"cp1252-semicolon", cp1252, false}, {"utf16le-tab", utf16, false},
-		{"utf8-no-quotes", noQuotes, false}, {"utf8-no-quotes-csv-only", noQuotes, true},
-		{"utf8-quotes-1in20", someQuotes, false}, {"utf8-quotes-1in20-csv-only", someQuotes, true},
+		{"utf8-comma", utf8}, {"cp1252-semicolon", cp1252}, {"utf16le-tab", utf16},
+		{"utf8-no-quotes", noQuotes}, {"utf8-quotes-1in20", someQuotes},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			p := writeFile(b, "users.csv", bc.data)
@@ -442,9 +468,6 @@ func BenchmarkReadCSV(b *testing.B) {
 				r, err := Open(p, Options{})
 				if err != nil {
 					b.Fatal(err)
-				}
-				if bc.csvOnly {
-					r.(*csvReader).fast = false
 				}
 				n := 0
 				for {
@@ -496,6 +519,173 @@ func TestCutIncomplete(t *testing.T) {
 	for _, tc := range tests {
 		if got := cutIncomplete([]byte(tc.in)); got != tc.want {
 			t.Errorf("cutIncomplete(%q) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestStdinMixedEncodings: a stream whose first MiB is UTF-8 with accents
+// and which turns to Windows-1252 later stops with an error that names the
+// line and suggests --encoding, instead of passing the bytes on.
+func TestStdinMixedEncodings(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("uid,name\n")
+	i := 1
+	for ; b.Len() < 1<<20+100<<10; i++ {
+		fmt.Fprintf(&b, "%d,Zoë %d\n", i, i)
+	}
+	fmt.Fprintf(&b, "%d,Jos\xe9\n", i)
+	r, err := Open("-", Options{Stdin: bytes.NewReader(b.Bytes())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for n := 1; ; n++ {
+		rec, err := r.Next()
+		if err == io.EOF {
+			t.Fatal("read to the end: the Windows-1252 byte went by unnoticed")
+		}
+		if err != nil {
+			var fe *Error
+			if !errors.As(err, &fe) || !errors.Is(err, ErrBadFile) || fe.Line != i+1 || !strings.Contains(err.Error(), "--encoding") {
+				t.Fatalf("error %v: want an *Error at line %d wrapping ErrBadFile that suggests --encoding", err, i+1)
+			}
+			return
+		}
+		if !utf8.ValidString(rec[1]) {
+			t.Fatalf("row %d: invalid UTF-8 %q passed on", n, rec[1])
+		}
+	}
+}
+
+// TestRowsHint: the hint counts records, not physical lines, so blank lines
+// and the line breaks of a multi-line cell reserve nothing.
+func TestRowsHint(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data string
+		want int
+	}{
+		{"plain", "a,b\n1,2\n3,4\n", 3},
+		{"no final newline", "a,b\n1,2", 2},
+		{"blank lines", strings.Repeat("\n", 1000) + "a,b\n" + strings.Repeat("\r\n", 1000) + "1,2\n" + strings.Repeat("\n", 5000), 2},
+		{"multi-line cell", "a,b\n1,\"" + strings.Repeat("x\n\n", 5000) + "\"\n2,3\n", 3},
+		{"doubled quotes in a multi-line cell", "a,b\n1,\"x\"\"\ny\"\"\"\n2,3\n", 3},
+		{"quotes inside fields", "a\tb\n1\ta:1:{s:1:\"k\";}\n2\t{\"x\":1}\n3\t4\n", 4},
+		{"a stray quote counts low, never high", "a\tb\n1\tO\"Brien\n2\tx\n3\t4\n", 1},
+		{"CRLF and a quoted CRLF", "a,b\r\n\r\n1,\"x\r\ny\"\r\n2,3\r\n", 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Open(writeFile(t, "in.csv", []byte(tc.data)), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if got := RowsHint(r); got != tc.want {
+				t.Errorf("RowsHint = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCSVSyntaxErrors: the one-line messages of records that cannot be read
+// name the record's first line, and the column where it is on that line.
+func TestCSVSyntaxErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"text after closing quote", "a,b\n1,\"x\"y\n", `in.csv:2:5: bad row: text after the closing quote of a field`},
+		{"on a later line", "a,b\n1,\"x\ny\"z\n", `in.csv:2: bad row: text after the closing quote of a field, at line 3 column 2`},
+		{"never closed", "a,b\n1,\"x\n2,3\n", `in.csv:2: bad row: the quote opened here is never closed (the reader gave up at line 3, the end of the file); the lines in between are not read`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, "in.csv", []byte(tc.data))
+			r, err := Open(path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			_, err = r.Next()
+			if !errors.Is(err, ErrBadRow) || strings.TrimPrefix(err.Error(), filepath.Dir(path)+"/") != tc.want {
+				t.Errorf("error %v, want %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// BenchmarkCountRecords is the record count that sizes the callers' slices,
+// taken while a file is checked for UTF-8, beside the line count it
+// replaced.
+func BenchmarkCountRecords(b *testing.B) {
+	for _, quoteEvery := range []int{0, 20, 1} {
+		data := usersCSVQuoted(100_000, quoteEvery)
+		if quoteEvery == 1 {
+			data = usersCSV(100_000, ",")
+		}
+		b.Run(fmt.Sprintf("quotes-1in%d/records", quoteEvery), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				var c recordCounter
+				c.add(data)
+				if c.total() != 100_001 {
+					b.Fatal(c.total())
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("quotes-1in%d/lines", quoteEvery), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if bytes.Count(data, []byte{'\n'}) != 100_001 {
+					b.Fatal()
+				}
+			}
+		})
+	}
+}
+
+func TestHasBlankLine(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		for _, pat := range []string{"\n\n", "\n\r\n", "\n", "\r\n", "\n\r", "\nx\n"} {
+			for at := 0; at+len(pat) <= n+len(pat); at++ {
+				b := []byte(strings.Repeat("a", at) + pat + strings.Repeat("b", n-at))
+				want := bytes.Contains(b, []byte("\n\n")) || bytes.Contains(b, []byte("\n\r\n"))
+				if got := hasBlankLine(b); got != want {
+					t.Fatalf("hasBlankLine(%q) = %v", b, got)
+				}
+			}
+		}
+	}
+}
+
+// TestLateUTF8 reads streams through a small buffer, so that runes straddle
+// its edge: ASCII then Windows-1252 decodes as Windows-1252 throughout,
+// ASCII then UTF-8 stays UTF-8, UTF-8 then a stray byte is an error at
+// that byte.
+func TestLateUTF8(t *testing.T) {
+	ascii := strings.Repeat("abcdefg\n", 5)
+	for _, tc := range []struct {
+		name, in, want string
+		errAt          int64 // 1-based byte of the error, 0 for none
+	}{
+		{"ASCII", ascii, ascii, 0},
+		{"ASCII then Windows-1252", ascii + "Jos\xe9 O\x92B\n", ascii + "José O’B\n", 0},
+		{"Windows-1252 at the end", ascii + "\xe9", ascii + "é", 0},
+		{"ASCII then UTF-8", ascii + "José Zoë 😀\n", ascii + "José Zoë 😀\n", 0},
+		{"UTF-8 then Windows-1252", ascii + "Zoë\nJos\xe9\n", "", int64(len(ascii) + len("Zoë\nJos") + 1)},
+		{"UTF-8 cut at the end", ascii + "Zoë\xc3", "", int64(len(ascii) + len("Zoë") + 1)},
+	} {
+		for pad := 0; pad < 8; pad++ { // moves every rune across the buffer's edge
+			in := strings.Repeat("x", pad) + tc.in
+			l := &lateUTF8{r: bufio.NewReaderSize(strings.NewReader(in), 16), ascii: true}
+			got, err := io.ReadAll(l)
+			var le *lateUTF8Error
+			switch {
+			case tc.errAt == 0 && err != nil:
+				t.Errorf("%s, pad %d: %v", tc.name, pad, err)
+			case tc.errAt == 0 && string(got) != strings.Repeat("x", pad)+tc.want:
+				t.Errorf("%s, pad %d: %q", tc.name, pad, got)
+			case tc.errAt > 0 && (!errors.As(err, &le) || le.off+1 != tc.errAt+int64(pad) || !utf8.Valid(got)):
+				t.Errorf("%s, pad %d: %q, %v: want an error at byte %d", tc.name, pad, got, err, tc.errAt+int64(pad))
+			}
 		}
 	}
 }

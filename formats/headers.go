@@ -3,6 +3,7 @@ package formats
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -24,7 +25,12 @@ type Field struct {
 // login.
 type Schema struct {
 	Name   string
+	Flag   string // the option that reads this input, for messages
+	What   string // what the input is, for messages
 	Fields []Field
+	// Either lists fields of which at least one must have a column (a
+	// group by id or by title).
+	Either []string
 }
 
 // Binding maps a schema's fields onto the columns of one file's header.
@@ -107,11 +113,27 @@ func (s *Schema) Bind(file string, header []string, ov Overrides) (*Binding, err
 			}
 		}
 	}
+	// A file recognisably of another kind is named as such, rather than
+	// by the columns it lacks.
+	if err := s.checkKind(file, header); err != nil {
+		return nil, err
+	}
 	var missing []string
 	for _, f := range s.Fields {
 		if _, ok := b.cols[f.Name]; f.Required && !ok {
 			missing = append(missing, fmt.Sprintf("%s (accepts: %s)", f.Name, strings.Join(f.Headers, ", ")))
 		}
+	}
+	if len(s.Either) > 0 && !slices.ContainsFunc(s.Either, func(f string) bool { return b.Col(f) >= 0 }) {
+		var alts []string
+		for _, name := range s.Either {
+			for _, f := range s.Fields {
+				if f.Name == name {
+					alts = append(alts, fmt.Sprintf("%s (accepts: %s)", f.Name, strings.Join(f.Headers, ", ")))
+				}
+			}
+		}
+		missing = append(missing, strings.Join(alts, " or "))
 	}
 	if len(missing) > 0 {
 		found := strings.Join(header, ", ")
@@ -119,6 +141,9 @@ func (s *Schema) Bind(file string, header []string, ov Overrides) (*Binding, err
 			found = "none"
 		}
 		return nil, &Error{File: file, Line: 1, Err: fmt.Errorf("%w for %s: %s; found: %s", ErrMissingColumn, s.Name, strings.Join(missing, "; "), found)}
+	}
+	if err := s.checkContacts(b); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -180,7 +205,7 @@ func IsOtherPhone(raw string) bool {
 
 // The schemas of SPEC §1.2. Order matters: see Schema.
 var (
-	UsersSchema = Schema{Name: "users", Fields: []Field{
+	UsersSchema = Schema{Name: "users", Flag: "--users", What: "a users table", Fields: []Field{
 		{Name: "uid", Headers: []string{"uid", "user id", "id"}, Required: true},
 		{Name: "email", Headers: []string{"mail", "email", "e-mail", "user_email", "email address"}, Required: true},
 		{Name: "username", Headers: []string{"username", "user_login", "user name", "name"}},
@@ -201,7 +226,7 @@ var (
 		{Name: "source_file", Headers: []string{"source_file"}},
 		{Name: "source_line", Headers: []string{"source_line"}},
 	}}
-	ContactsSchema = Schema{Name: "contacts", Fields: []Field{
+	ContactsSchema = Schema{Name: "contacts", Flag: "--contacts", What: "a contacts file", Fields: []Field{
 		{Name: "contact_id", Headers: []string{"contact id", "contact_id", "internal contact id", "id"}, Required: true},
 		{Name: "contact_type", Headers: []string{"contact type", "contact_type"}},
 		{Name: "first_name", Headers: []string{"first name", "first_name"}},
@@ -227,51 +252,77 @@ var (
 		{Name: "source_file", Headers: []string{"source_file"}},
 		{Name: "source_line", Headers: []string{"source_line"}},
 	}}
-	EmailsSchema = Schema{Name: "emails", Fields: []Field{
+	// EmailsSchema is civicrm_email. Its contact_id may be empty: the
+	// e-mails of events and locations belong to no contact.
+	EmailsSchema = Schema{Name: "emails", Flag: "--emails", What: "a civicrm_email table", Fields: []Field{
 		{Name: "contact_id", Headers: []string{"contact_id", "contact id"}, Required: true},
 		{Name: "email", Headers: []string{"email", "e-mail", "mail"}, Required: true},
 		{Name: "is_primary", Headers: []string{"is_primary", "is primary", "primary"}},
 	}}
-	UFMatchSchema = Schema{Name: "uf_match", Fields: []Field{
+	UFMatchSchema = Schema{Name: "uf_match", Flag: "--uf-match", What: "a civicrm_uf_match table", Fields: []Field{
 		{Name: "uf_id", Headers: []string{"uf_id", "uf id", "user id", "uid"}, Required: true},
 		{Name: "contact_id", Headers: []string{"contact_id", "contact id"}, Required: true},
 		{Name: "uf_name", Headers: []string{"uf_name", "uf name"}},
 	}}
-	GroupContactsSchema = Schema{Name: "group_contacts", Fields: []Field{
+	// GroupContactsSchema names the group by title (an export) or by id
+	// (a raw civicrm_group_contact, resolved through civicrm_group): one
+	// of the two is needed.
+	GroupContactsSchema = Schema{Name: "group_contacts", Flag: "--group-contacts", What: "a group contacts file", Fields: []Field{
 		{Name: "contact_id", Headers: []string{"contact id", "contact_id", "id"}, Required: true},
-		{Name: "group", Headers: []string{"group title", "group", "title", "group name", "groups"}, Required: true},
+		{Name: "group_id", Headers: []string{"group_id", "group id"}},
+		{Name: "group", Headers: []string{"group title", "group", "title", "group name", "groups"}},
 		{Name: "status", Headers: []string{"status"}},
+	}, Either: []string{"group_id", "group"}}
+	// CiviCRMGroupsSchema is civicrm_group: a group id's name and title.
+	CiviCRMGroupsSchema = Schema{Name: "civicrm_groups", Flag: "--civicrm-groups", What: "a civicrm_group table", Fields: []Field{
+		{Name: "group_id", Headers: []string{"id", "group id", "group_id"}, Required: true},
+		{Name: "title", Headers: []string{"title", "group title"}, Required: true},
+		{Name: "name", Headers: []string{"name", "group name"}},
 	}}
-	MembershipsSchema = Schema{Name: "memberships", Fields: []Field{
+	MembershipsSchema = Schema{Name: "memberships", Flag: "--memberships", What: "a memberships file", Fields: []Field{
 		{Name: "gid", Headers: []string{"group id", "gid", "nid", "group nid"}},
 		{Name: "group", Headers: []string{"group", "group title", "group name", "title"}},
 		{Name: "uid", Headers: []string{"user id", "uid", "etid"}, Required: true},
 		{Name: "entity_type", Headers: []string{"entity_type", "entity type"}},
+		{Name: "group_type", Headers: []string{"group_type", "group type"}},
 		{Name: "roles", Headers: []string{"roles", "role", "group roles", "og roles"}},
 		{Name: "is_admin", Headers: []string{"is admin", "is_admin", "admin"}},
 		{Name: "state", Headers: []string{"state", "status", "is_active", "membership state", "membership status"}},
 		{Name: "source_file", Headers: []string{"source_file"}},
 		{Name: "source_line", Headers: []string{"source_line"}},
 	}}
-	OGRolesSchema = Schema{Name: "og_roles", Fields: []Field{
+	OGRolesSchema = Schema{Name: "og_roles", Flag: "--og-roles", What: "an og_users_roles table", Fields: []Field{
 		{Name: "uid", Headers: []string{"uid", "user id"}, Required: true},
 		{Name: "gid", Headers: []string{"gid", "group id", "nid"}, Required: true},
 		{Name: "rid", Headers: []string{"rid", "role id", "role", "role name", "name"}, Required: true},
+		{Name: "group_type", Headers: []string{"group_type", "group type"}},
 	}}
-	OGRoleNamesSchema = Schema{Name: "og_role_names", Fields: []Field{
+	OGRoleNamesSchema = Schema{Name: "og_role_names", Flag: "--og-role-names", What: "an og_role table", Fields: []Field{
 		{Name: "rid", Headers: []string{"rid", "role id", "id"}, Required: true},
 		{Name: "name", Headers: []string{"name", "role", "role name"}, Required: true},
 	}}
-	GroupsSchema = Schema{Name: "groups", Fields: []Field{
+	// GroupsSchema is a group nodes file; with a type column it is the
+	// whole node table, of which only the group nodes count.
+	GroupsSchema = Schema{Name: "groups", Flag: "--groups", What: "a group nodes file", Fields: []Field{
 		{Name: "gid", Headers: []string{"nid", "gid", "group id", "id"}, Required: true},
 		{Name: "title", Headers: []string{"title", "group", "group title", "name"}, Required: true},
 		{Name: "author", Headers: []string{"uid", "author", "author uid", "manager", "owner"}},
+		{Name: "type", Headers: []string{"type", "content type", "node type"}},
+	}}
+	// OGGroupsSchema says which nodes are groups: Drupal 6's og table (a
+	// row per group node) or Drupal 7's field_data_group_group (the
+	// group_group field of each entity, 1 for a group).
+	OGGroupsSchema = Schema{Name: "og_groups", Flag: "--og-groups", What: "an og or field_data_group_group table", Fields: []Field{
+		{Name: "gid", Headers: []string{"entity_id", "nid", "entity id", "group id", "gid"}, Required: true},
+		{Name: "entity_type", Headers: []string{"entity_type", "entity type"}},
+		{Name: "group_group", Headers: []string{"group_group_value", "group_group"}},
+		{Name: "deleted", Headers: []string{"deleted"}},
 	}}
 )
 
 // Schemas lists every schema by name, for --map validation and the README.
 var Schemas = []*Schema{&UsersSchema, &ContactsSchema, &EmailsSchema, &UFMatchSchema, &GroupContactsSchema,
-	&MembershipsSchema, &OGRolesSchema, &OGRoleNamesSchema, &GroupsSchema}
+	&CiviCRMGroupsSchema, &MembershipsSchema, &OGRolesSchema, &OGRoleNamesSchema, &GroupsSchema, &OGGroupsSchema}
 
 // CheckOverrides rejects --map keys that name no field, so a typo is an
 // error rather than a silently ignored mapping.

@@ -45,7 +45,13 @@ var specHeaders = map[string]map[string][]string{
 	"group_contacts": {
 		"contact_id": {"contact id"},
 		"group":      {"group title", "group"},
+		"group_id":   {"group_id"},
 		"status":     {"status"},
+	},
+	"civicrm_groups": {
+		"group_id": {"id"},
+		"name":     {"name"},
+		"title":    {"title"},
 	},
 	"memberships": {
 		"gid":         {"group id", "gid", "nid"},
@@ -55,11 +61,13 @@ var specHeaders = map[string]map[string][]string{
 		"is_admin":    {"is admin", "is_admin"},
 		"state":       {"state", "status", "is_active"},
 		"entity_type": {"entity_type"},
+		"group_type":  {"group_type"},
 	},
 	"og_roles": {
-		"uid": {"uid"},
-		"gid": {"gid"},
-		"rid": {"rid", "role name"},
+		"uid":        {"uid"},
+		"gid":        {"gid"},
+		"rid":        {"rid", "role name"},
+		"group_type": {"group_type"},
 	},
 	"og_role_names": {
 		"rid":  {"rid"},
@@ -69,6 +77,12 @@ var specHeaders = map[string]map[string][]string{
 		"gid":    {"nid", "gid", "group id", "id"},
 		"title":  {"title", "group", "group title", "name"},
 		"author": {"uid", "author", "author uid", "manager", "owner"},
+		"type":   {"type"},
+	},
+	"og_groups": {
+		"gid":         {"nid", "entity_id"},
+		"entity_type": {"entity_type"},
+		"group_group": {"group_group_value"},
 	},
 }
 
@@ -76,10 +90,12 @@ var specHeaders = map[string]map[string][]string{
 // with no synonym of another field, so one synonym can be tried at a time.
 var baseHeaders = map[string]map[string]string{
 	"users":          {"uid": "uid", "email": "mail"},
-	"contacts":       {"contact_id": "Contact ID"},
+	"contacts":       {"contact_id": "Contact ID", "contact_type": "Contact Type"},
 	"emails":         {"contact_id": "contact_id", "email": "email"},
 	"uf_match":       {"uf_id": "uf_id", "contact_id": "contact_id"},
 	"group_contacts": {"contact_id": "contact id", "group": "group title"},
+	"civicrm_groups": {"group_id": "id", "title": "title"},
+	"og_groups":      {"gid": "nid"},
 	"memberships":    {"uid": "uid"},
 	"og_roles":       {"uid": "uid", "gid": "gid", "rid": "rid"},
 	"og_role_names":  {"rid": "rid", "name": "name"},
@@ -193,9 +209,9 @@ func TestBind(t *testing.T) {
 		{name: "civicrm_contact dump: id is the contact", schema: &ContactsSchema,
 			header: "id,contact_type,contact_sub_type,do_not_email,sort_name,display_name,external_identifier,first_name,last_name,is_deleted",
 			want:   want{"contact_id": "id", "contact_type": "contact_type", "external_identifier": "external_identifier", "first_name": "first_name", "last_name": "last_name", "is_deleted": "is_deleted"}},
-		{name: "civicrm_email dump read as contacts: contact is contact_id", schema: &ContactsSchema,
+		{name: "civicrm_email dump given as contacts", schema: &ContactsSchema,
 			header: "id,contact_id,location_type_id,email,is_primary,is_billing,on_hold",
-			want:   want{"contact_id": "contact_id", "email": "email"}},
+			err:    ErrWrongTable, errHas: []string{"civicrm_email table (contact_id, email, location_type_id)", "not a contacts file for --contacts", "give it with --emails"}},
 		{name: "civicrm_email dump", schema: &EmailsSchema, header: "id,contact_id,location_type_id,email,is_primary,is_billing,on_hold",
 			want: want{"contact_id": "contact_id", "email": "email", "is_primary": "is_primary"}},
 		{name: "civicrm_uf_match dump", schema: &UFMatchSchema, header: "id,domain_id,uf_id,uf_name,contact_id,language",
@@ -450,8 +466,8 @@ func FuzzBind(f *testing.F) {
 		for _, s := range Schemas {
 			b, err := s.Bind("f.csv", header, ov)
 			if err != nil {
-				if !errors.Is(err, ErrMissingColumn) {
-					t.Fatalf("%s: error %v does not wrap ErrMissingColumn", s.Name, err)
+				if !errors.Is(err, ErrMissingColumn) && !errors.Is(err, ErrWrongTable) {
+					t.Fatalf("%s: error %v wraps neither ErrMissingColumn nor ErrWrongTable", s.Name, err)
 				}
 				continue
 			}

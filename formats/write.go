@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -162,33 +164,65 @@ func csvNeedsQuotes(f string) bool {
 	return unicode.IsSpace(r)
 }
 
+// xlsxMaxRows is how many rows a worksheet holds (Excel's limit); a
+// variable so that tests can make it small.
+var xlsxMaxRows = excelize.TotalRows
+
 type xlsxTable struct {
-	f    *excelize.File
-	sw   *excelize.StreamWriter
-	path string
-	row  int
-	vals []any
+	f      *excelize.File
+	sw     *excelize.StreamWriter
+	path   string
+	header []string
+	sheets int // worksheets begun
+	row    int // rows written to the current worksheet
+	vals   []any
 }
 
-// NewXLSXTable streams rows into the first sheet of a new workbook saved to
-// path on Close. Whole numbers become number cells; everything else,
-// including text that starts with '=', is stored as a string, never a formula.
+// NewXLSXTable streams rows into a new workbook saved to path on Close.
+// Whole numbers become number cells; everything else, including text that
+// starts with '=', is stored as a string, never a formula. A table longer
+// than a worksheet (1,048,576 rows, the header included) goes on in Sheet2,
+// Sheet3 …, each starting with the header again.
 func NewXLSXTable(path string, header []string) (TableWriter, error) {
-	f := excelize.NewFile()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	t := &xlsxTable{f: f, sw: sw, path: path}
-	if err := t.write(header, false); err != nil {
-		f.Close()
+	t := &xlsxTable{f: excelize.NewFile(), path: path, header: slices.Clone(header)}
+	if err := t.nextSheet(); err != nil {
+		t.f.Close()
 		return nil, err
 	}
 	return t, nil
 }
 
-func (t *xlsxTable) Write(rec []string) error { return t.write(rec, true) }
+// nextSheet ends the current worksheet, if any, and starts the next with
+// the header row.
+func (t *xlsxTable) nextSheet() error {
+	if t.sw != nil {
+		if err := t.sw.Flush(); err != nil {
+			return err
+		}
+	}
+	t.sheets++
+	name := fmt.Sprintf("Sheet%d", t.sheets)
+	if t.sheets > 1 {
+		if _, err := t.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	sw, err := t.f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	t.sw, t.row = sw, 0
+	return t.write(t.header, false)
+}
+
+func (t *xlsxTable) Write(rec []string) error {
+	if t.row >= xlsxMaxRows {
+		if err := t.nextSheet(); err != nil {
+			return err
+		}
+	}
+	return t.write(rec, true)
+}
 
 func (t *xlsxTable) write(rec []string, numbers bool) error {
 	t.row++
@@ -201,7 +235,10 @@ func (t *xlsxTable) write(rec []string, numbers bool) error {
 			t.vals = append(t.vals, s)
 		}
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, t.row)
+	cell, err := excelize.CoordinatesToCellName(1, t.row)
+	if err != nil {
+		return err
+	}
 	return t.sw.SetRow(cell, t.vals)
 }
 
@@ -222,10 +259,24 @@ func isPlainInt(s string) bool {
 func (t *xlsxTable) Close() error {
 	err := t.sw.Flush()
 	if err == nil {
-		err = t.f.SaveAs(t.path)
+		err = t.save()
 	}
 	if cerr := t.f.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// save writes the workbook to a file created 0644 (excelize's SaveAs
+// creates it executable).
+func (t *xlsxTable) save() error {
+	out, err := os.OpenFile(t.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := t.f.Write(out); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // readTable reads a written table back through Open.
@@ -303,6 +305,9 @@ func TestCreateAtomic(t *testing.T) {
 			if got := mustRead(t, out); !bytes.Equal(got, want) {
 				t.Errorf("after commit=%v: %q, want %q", commit, got, want)
 			}
+			if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o644 {
+				t.Errorf("mode %v, %v: want 0644", st.Mode(), err)
+			}
 			if left := tmpLeft(t, dir); len(left) > 0 {
 				t.Errorf("temporary files left: %q", left)
 			}
@@ -403,6 +408,64 @@ func TestXLSXTable(t *testing.T) {
 	h, rows := readTable(t, path)
 	if !slices.Equal(h, header) || len(rows) != 1 || !slices.Equal(rows[0], rec) {
 		t.Errorf("read back %q %q, want %q %q", h, rows, header, rec)
+	}
+}
+
+// TestXLSXTableSheets: a table longer than a worksheet goes on in Sheet2,
+// Sheet3 …, each with the header; the file is not executable.
+func TestXLSXTableSheets(t *testing.T) {
+	defer func(n int) { xlsxMaxRows = n }(xlsxMaxRows)
+	xlsxMaxRows = 4 // the header and 3 rows
+	for _, tc := range []struct {
+		rows   int
+		sheets []int // data rows on each sheet
+	}{
+		{0, []int{0}}, {3, []int{3}}, {4, []int{3, 1}}, {10, []int{3, 3, 3, 1}},
+	} {
+		path := filepath.Join(t.TempDir(), "t.xlsx")
+		tw, err := NewXLSXTable(path, []string{"User ID", "Email"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= tc.rows; i++ {
+			if err := tw.Write([]string{fmt.Sprint(i), fmt.Sprintf("u%d@example.org", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(path); err != nil || st.Mode().Perm()&0o111 != 0 {
+			t.Errorf("%s: mode %v, %v: want a file that is not executable (0644)", path, st.Mode(), err)
+		}
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for i := range tc.sheets {
+			want = append(want, fmt.Sprintf("Sheet%d", i+1))
+		}
+		if got := f.GetSheetList(); !slices.Equal(got, want) {
+			t.Errorf("%d rows: sheets %q, want %q", tc.rows, got, want)
+		}
+		next := 1
+		for i, n := range tc.sheets {
+			rows, err := f.GetRows(fmt.Sprintf("Sheet%d", i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != n+1 || !slices.Equal(rows[0], []string{"User ID", "Email"}) {
+				t.Fatalf("%d rows: Sheet%d holds %q, want the header and %d rows", tc.rows, i+1, rows, n)
+			}
+			for _, r := range rows[1:] {
+				if r[0] != fmt.Sprint(next) {
+					t.Fatalf("%d rows: Sheet%d row %q, want user %d", tc.rows, i+1, r, next)
+				}
+				next++
+			}
+		}
+		f.Close()
 	}
 }
 

@@ -179,6 +179,11 @@ func (x *xlsxReader) Next() ([]string, error) {
 		return nil, RowError(x.name, x.line, n+1, "value beyond the last header column")
 	}
 	x.buf = append(x.buf[:0], cells[:min(n, len(cells))]...)
+	for i, c := range x.buf {
+		if isNull(c) { // SQL NULL, as a database export wrote it
+			x.buf[i] = ""
+		}
+	}
 	for len(x.buf) < n {
 		x.buf = append(x.buf, "")
 	}

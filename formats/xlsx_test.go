@@ -210,6 +210,9 @@ func TestReadXLSX(t *testing.T) {
 			header: []string{"uid", "Mail", "name"},
 			rows: []got{row(3, "1", "a@example.org", ""), row(10, "2", "b@example.org", "B"), bad(11),
 				row(12, "4", "d@example.org", "D")}},
+		{name: "NULL and \\N are empty", build: func(t *testing.T) string {
+			return makeXLSX(t, "null.xlsx", sheet{"S", map[int][]any{1: {"uid", "first", "last"}, 2: {5, "NULL", `\N`}, 3: {6, "Null", "NULLS"}}})
+		}, header: []string{"uid", "first", "last"}, rows: []got{row(2, "5", "", ""), row(3, "6", "Null", "NULLS")}},
 		{name: "header below empty rows", build: func(t *testing.T) string {
 			return makeXLSX(t, "low.xlsx", sheet{"S", map[int][]any{3: {"uid"}, 4: {7}, 6: {8}}})
 		}, header: []string{"uid"}, rows: []got{row(4, "7"), row(6, "8")}},

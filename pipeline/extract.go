@@ -43,6 +43,9 @@ type Extractor struct {
 	// supplied are the rule fields the last users or contacts file read
 	// has columns for (a rule needing others cannot run).
 	supplied map[string]bool
+	// reviewedLines are, per file, the lines of the rows counted as
+	// reviewed (see settleRows).
+	reviewedLines map[*FileStats]map[int]bool
 }
 
 // table opens an input and binds its header to a schema.
@@ -56,9 +59,22 @@ func (x *Extractor) table(in Input, s *formats.Schema) (formats.Reader, *formats
 		r.Close()
 		return nil, nil, nil, err
 	}
-	st := &FileStats{File: in.Path}
+	st := &FileStats{File: r.Name()} // a dump's table is named: site.sql[users]
 	x.Stats = append(x.Stats, st)
 	return r, b, st, nil
+}
+
+// lendingTable is table for a file whose rows are let go once read, or
+// copied where kept: its rows borrow the reader's buffer
+// (formats.Options.ReuseBuffer) unless borrowRows is off or the file is
+// canonical, as its source_file cells go into reviews. eachInParallel
+// copies the cells of such rows (rowStages.copies) by the same test.
+func (x *Extractor) lendingTable(in Input, s *formats.Schema) (formats.Reader, *formats.Binding, *FileStats, error) {
+	in.Read.ReuseBuffer = func(header []string) bool {
+		b, err := s.Bind(in.Path, header, x.Overrides) // table binds it again, and reports err
+		return borrowRows && err == nil && b.Col("source_file") < 0
+	}
+	return x.table(in, s)
 }
 
 // each calls fn for every good row; bad rows are reviewed (or fatal when strict).
@@ -126,10 +142,7 @@ func eachInParallel[T any](x *Extractor, r formats.Reader, b *formats.Binding, s
 	}
 	name := r.Name()
 	cFile, cLine := b.Col("source_file"), b.Col("source_line")
-	lend := s.copies && cFile < 0 && borrowRows
-	if lend {
-		formats.Borrow(r)
-	}
+	lend := s.copies && cFile < 0 && borrowRows // the reader lends: see lendingTable
 	return rows.Run(r, rows.Stages[T]{
 		Parse: func(rec []string, line int, out *T) error {
 			return s.parse(rec, rowSrc(rec, name, line, cFile, cLine), out)
@@ -171,7 +184,7 @@ type rowStages[T any] struct {
 	// that no error or review keeps a cell: then a row's cells are cut from
 	// its batch's own bytes, reused batch after batch, instead of a line
 	// allocated per row. Not for files whose rows name their source file,
-	// as that cell goes into reviews.
+	// as that cell goes into reviews. The file is opened by lendingTable.
 	copies bool
 }
 
@@ -179,7 +192,6 @@ func (x *Extractor) badRow(st *FileStats, err error) error {
 	if x.Strict {
 		return err
 	}
-	st.Reviewed++
 	var fe *formats.Error
 	src, detail := Src{File: st.File}, err.Error()
 	if errors.As(err, &fe) {
@@ -189,6 +201,7 @@ func (x *Extractor) badRow(st *FileStats, err error) error {
 			detail = fmt.Sprintf("column %d: %s", fe.Column, detail)
 		}
 	}
+	x.reviewed(st, src.Line)
 	x.Review.Add(KindBadRow, src, 0, 0, detail)
 	return nil
 }
@@ -246,7 +259,7 @@ func clean(s string) string {
 // ExtractUsers reads a users export (Drupal, Backdrop, Joomla, WordPress,
 // Views, or civisync's canonical users file).
 func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
-	r, b, st, err := x.table(in, &formats.UsersSchema)
+	r, b, st, err := x.lendingTable(in, &formats.UsersSchema)
 	if err != nil {
 		return nil, err
 	}
@@ -260,21 +273,26 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	type userRow struct {
 		u         User
 		skip      bool   // the anonymous user
+		noUID     string // a row with an e-mail but no user id: its e-mail
 		badStatus string // the review's detail for a status not understood
 	}
 	parse := func(rec []string, src Src, out *userRow) error {
 		*out = userRow{}
 		raw := clean(formats.Cell(rec, cUID))
-		if raw == "" {
-			out.skip = true
-			return nil
+		uid, ok := int64(0), true
+		if raw != "" {
+			uid, ok = parseID(raw)
 		}
-		uid, ok := parseID(raw)
 		if !ok {
 			return idError(src, b, "uid", raw)
 		}
 		if uid == 0 {
+			// uid 0 is the anonymous user, left out silently; a row with an
+			// e-mail but no uid at all is someone, left out for review.
 			out.skip = true
+			if mail := clean(formats.Cell(rec, cMail)); raw == "" && mail != "" {
+				out.noUID, out.u.Src = strings.Clone(mail), src
+			}
 			return nil
 		}
 		u := User{UID: uid, Username: clean(formats.Cell(rec, cUser)), Email: clean(formats.Cell(rec, cMail)), Src: src}
@@ -298,6 +316,11 @@ func (x *Extractor) ExtractUsers(in Input) ([]User, error) {
 	var text mem.Text
 	err = eachInParallel(x, r, b, st, rowStages[userRow]{parse: parse, copies: true, apply: func(row *userRow) {
 		if row.skip {
+			if row.noUID != "" {
+				x.Review.Add(KindNoUserID, row.u.Src, 0, 0, fmt.Sprintf("%s %q has no %s; no contact is made for it", b.HeaderOf("email"), row.noUID, b.HeaderOf("uid")))
+				x.reviewed(st, row.u.Src.Line)
+				return
+			}
 			st.Skipped++
 			return
 		}
@@ -353,7 +376,8 @@ type ContactInputs struct {
 	Contacts      Input
 	Emails        *Input // civicrm_email
 	UFMatch       *Input // civicrm_uf_match
-	GroupContacts *Input // contact id, group title, status
+	GroupContacts *Input // contact id, group title or id, status
+	Groups        *Input // civicrm_group: the titles of GroupContacts' group ids
 }
 
 // ExtractContacts reads the contacts and folds in the optional dumps.
@@ -375,7 +399,7 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve contactSifter) (cont
 	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
 		sieve = nil
 	}
-	r, b, st, err := x.table(in.Contacts, &formats.ContactsSchema)
+	r, b, st, err := x.lendingTable(in.Contacts, &formats.ContactsSchema)
 	if err != nil {
 		return contactList{}, err
 	}
@@ -558,7 +582,9 @@ func (x *Extractor) foldDumps(in ContactInputs, contacts []Contact) error {
 	for _, fold := range []struct {
 		in *Input
 		fn func(Input, []Contact, func(int64) (int, bool)) error
-	}{{in.Emails, x.foldEmails}, {in.UFMatch, x.foldUFMatch}, {in.GroupContacts, x.foldGroupContacts}} {
+	}{{in.Emails, x.foldEmails}, {in.UFMatch, x.foldUFMatch}, {in.GroupContacts, func(gc Input, cs []Contact, byID func(int64) (int, bool)) error {
+		return x.foldGroupContacts(gc, in.Groups, cs, byID)
+	}}} {
 		if fold.in != nil {
 			if err := fold.fn(*fold.in, contacts, byID); err != nil {
 				return err
@@ -732,7 +758,7 @@ func (x *Extractor) dropRepeats(st *FileStats, contacts []Contact, o siftOrder) 
 func (x *Extractor) repeatedContact(st *FileStats, src Src, id int64) {
 	x.Review.Add(KindDuplicateContact, src, 0, id, "contact id appears again; this row is ignored")
 	st.Used--
-	st.Reviewed++
+	x.reviewed(st, src.Line)
 }
 
 // contactRow resolves the contact id of a dump row, reviewing unknown ones.
@@ -745,7 +771,7 @@ func (x *Extractor) contactRow(st *FileStats, b *formats.Binding, rec []string, 
 	i, ok := byID(id)
 	if !ok {
 		x.Review.Add(KindUnknownContact, src, 0, id, "no contact with this id in the contacts file")
-		st.Reviewed++
+		x.reviewed(st, src.Line)
 		return nil, nil
 	}
 	return &contacts[i], nil
@@ -756,8 +782,14 @@ func (x *Extractor) foldEmails(in Input, contacts []Contact, byID func(int64) (i
 	if err != nil {
 		return err
 	}
-	cMail, cPrim := b.Col("email"), b.Col("is_primary")
+	cMail, cPrim, cContact := b.Col("email"), b.Col("is_primary"), b.Col("contact_id")
 	return x.each(r, b, st, func(rec []string, src Src) error {
+		if v := clean(formats.Cell(rec, cContact)); v == "" || v == "NULL" || v == `\N` {
+			// No contact (SQL NULL, however the export wrote it): the e-mail
+			// of an event or a location (civicrm_loc_block), no contact's.
+			st.Skipped++
+			return nil
+		}
 		c, err := x.contactRow(st, b, rec, src, contacts, byID)
 		if c == nil || err != nil {
 			return err
@@ -795,7 +827,7 @@ func (x *Extractor) foldUFMatch(in Input, contacts []Contact, byID func(int64) (
 		}
 		if c.UFID != 0 && c.UFID != uf {
 			x.Review.Add(KindLinkConflict, src, uf, c.ID, fmt.Sprintf("contact is already linked to user %d; this link is ignored", c.UFID))
-			st.Reviewed++
+			x.reviewed(st, src.Line)
 			return nil
 		}
 		c.UFID = uf
@@ -804,12 +836,26 @@ func (x *Extractor) foldUFMatch(in Input, contacts []Contact, byID func(int64) (
 	})
 }
 
-func (x *Extractor) foldGroupContacts(in Input, contacts []Contact, byID func(int64) (int, bool)) error {
+func (x *Extractor) foldGroupContacts(in Input, groups *Input, contacts []Contact, byID func(int64) (int, bool)) error {
 	r, b, st, err := x.table(in, &formats.GroupContactsSchema)
 	if err != nil {
 		return err
 	}
-	cGroup, cStatus := b.Col("group"), b.Col("status")
+	cGroup, cGroupID, cStatus := b.Col("group"), b.Col("group_id"), b.Col("status")
+	// A raw civicrm_group_contact names groups by id: civicrm_group gives
+	// their titles, which is what an OG's CiviCRM group is found by.
+	var titles map[int64]string
+	if cGroup < 0 {
+		if groups == nil {
+			r.Close()
+			return &formats.Error{File: in.Path, Line: 1, Err: fmt.Errorf("%w: its groups are ids (%s): give --civicrm-groups FILE (civicrm_group: id, name, title) to know them",
+				formats.ErrMissingColumn, b.HeaderOf("group_id"))}
+		}
+		if titles, err = x.extractCiviCRMGroups(*groups); err != nil {
+			r.Close()
+			return err
+		}
+	}
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		c, err := x.contactRow(st, b, rec, src, contacts, byID)
 		if c == nil || err != nil {
@@ -819,10 +865,48 @@ func (x *Extractor) foldGroupContacts(in Input, contacts []Contact, byID func(in
 			st.Skipped++ // only Added counts as being in the group
 			return nil
 		}
-		if g := clean(formats.Cell(rec, cGroup)); g != "" {
+		g := clean(formats.Cell(rec, cGroup))
+		if titles != nil {
+			raw := clean(formats.Cell(rec, cGroupID))
+			id, ok := parseID(raw)
+			if !ok || id == 0 {
+				return idError(src, b, "group_id", raw)
+			}
+			if g, ok = titles[id]; !ok {
+				x.Review.Add(KindUnknownGroup, src, 0, c.ID, fmt.Sprintf("no CiviCRM group with id %d in %s", id, groups.Path))
+				x.reviewed(st, src.Line)
+				return nil
+			}
+		}
+		if g != "" {
 			c.Groups = append(c.Groups, g)
 		}
 		st.Used++
 		return nil
 	})
+}
+
+// extractCiviCRMGroups reads civicrm_group: each group id's title.
+func (x *Extractor) extractCiviCRMGroups(in Input) (map[int64]string, error) {
+	r, b, st, err := x.table(in, &formats.CiviCRMGroupsSchema)
+	if err != nil {
+		return nil, err
+	}
+	cID, cTitle, cName := b.Col("group_id"), b.Col("title"), b.Col("name")
+	titles := map[int64]string{}
+	err = x.each(r, b, st, func(rec []string, src Src) error {
+		raw := clean(formats.Cell(rec, cID))
+		id, ok := parseID(raw)
+		if !ok || id == 0 {
+			return idError(src, b, "group_id", raw)
+		}
+		title := clean(formats.Cell(rec, cTitle))
+		if title == "" { // CiviCRM requires a title; an old group may have only its name
+			title = clean(formats.Cell(rec, cName))
+		}
+		titles[id] = title
+		st.Used++
+		return nil
+	})
+	return titles, err
 }

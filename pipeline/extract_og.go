@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/dense"
 )
 
 // OGInputs are the Organic Groups files.
@@ -15,11 +16,18 @@ type OGInputs struct {
 	Memberships *Input // friendly export, D6 og_uid or D7 og_membership
 	Roles       *Input // D7 og_users_roles
 	RoleNames   *Input // D7 og_role
-	Groups      *Input // group nodes: id, title, author
+	Groups      *Input // group nodes (id, title, author), or the whole node table
+	OGGroups    *Input // D6 og or D7 field_data_group_group: which nodes are groups
+	// Module is --og-module: whose civicrm_og_sync titles the groups
+	// (OGModuleAuto: the memberships file's Drupal version).
+	Module OGModule
 }
 
 // OGData is what the OG files say.
 type OGData struct {
+	// Module is the civicrm_og_sync whose titles the groups get: --og-module,
+	// else told from the memberships file (Drupal 7 when there is none).
+	Module      OGModule
 	Groups      []Group
 	Memberships []Membership
 	// Files names the files memberships come from: the memberships file,
@@ -33,6 +41,12 @@ type OGData struct {
 
 	byGID   map[int64]int32
 	byTitle map[string]int32 // lower-cased title
+
+	// ogGroups holds the groups --og-groups lists, where each was listed
+	// (nil without it: then any gid a row names is a group); ogGroupsFile
+	// names that file for reviews.
+	ogGroups     map[int64]Src
+	ogGroupsFile string
 }
 
 // group finds or registers the group a row names by id (0: none) and/or
@@ -145,11 +159,29 @@ func (d *OGData) src(i int) Src {
 }
 
 // ExtractOG reads the OG files: group nodes first, so memberships that name
-// a group by title find its id.
+// a group by title find its id. Which nodes are groups: those --og-groups
+// lists; else, when the groups file is the whole node table (it has a
+// type column), those a membership or a role names, so memberships and
+// roles are read first and the node table after them; else every node of
+// the groups file.
 func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
 	d := &OGData{byGID: map[int64]int32{}, byTitle: map[string]int32{}}
+	if in.OGGroups != nil {
+		if err := x.extractOGGroups(*in.OGGroups, d); err != nil {
+			return nil, err
+		}
+	}
+	var nodes *groupNodes
 	if in.Groups != nil {
-		if err := x.extractGroups(*in.Groups, d); err != nil {
+		var err error
+		if nodes, err = x.openGroupNodes(*in.Groups); err != nil {
+			return nil, err
+		}
+		defer nodes.close()
+	}
+	named := nodes != nil && d.ogGroups == nil && nodes.wholeTable()
+	if nodes != nil && !named {
+		if err := nodes.readNodes(d, false); err != nil {
 			return nil, err
 		}
 	}
@@ -170,36 +202,14 @@ func (x *Extractor) ExtractOG(in OGInputs) (*OGData, error) {
 			return nil, err
 		}
 	}
-	return d, nil
-}
-
-func (x *Extractor) extractGroups(in Input, d *OGData) error {
-	r, b, st, err := x.table(in, &formats.GroupsSchema)
-	if err != nil {
-		return err
+	if named {
+		if err := nodes.readNodes(d, true); err != nil {
+			return nil, err
+		}
 	}
-	cID, cTitle, cAuthor := b.Col("gid"), b.Col("title"), b.Col("author")
-	return x.each(r, b, st, func(rec []string, src Src) error {
-		raw := clean(formats.Cell(rec, cID))
-		gid, ok := parseID(raw)
-		if !ok || gid == 0 {
-			return idError(src, b, "gid", raw)
-		}
-		if i, seen := d.byGID[gid]; seen && d.Groups[i].Node {
-			st.Skipped++ // node revisions repeat the node
-			return nil
-		}
-		i := d.group(gid, clean(formats.Cell(rec, cTitle)), src)
-		g := &d.Groups[i]
-		g.Node = true
-		if a := clean(formats.Cell(rec, cAuthor)); a != "" {
-			if uid, ok := parseID(a); ok {
-				g.Author = uid
-			}
-		}
-		st.Used++
-		return nil
-	})
+	d.addListedGroups()
+	d.Module = in.Module.Or(d.Module).Or(OGModule7)
+	return d, nil
 }
 
 func (x *Extractor) extractRoleNames(in Input) (map[string]string, error) {
@@ -221,6 +231,7 @@ func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) e
 	if err != nil {
 		return err
 	}
+	cGroupType := b.Col("group_type")
 	return x.each(r, b, st, func(rec []string, src Src) error {
 		rawU, rawG := clean(formats.Cell(rec, b.Col("uid"))), clean(formats.Cell(rec, b.Col("gid")))
 		uid, ok := parseID(rawU)
@@ -230,6 +241,9 @@ func (x *Extractor) extractRoles(in Input, names map[string]string, d *OGData) e
 		gid, ok := parseID(rawG)
 		if !ok {
 			return idError(src, b, "gid", rawG)
+		}
+		if !x.nodeGroup(d, st, formats.Cell(rec, cGroupType), gid, uid, src, "role") {
+			return nil
 		}
 		role := clean(formats.Cell(rec, b.Col("rid")))
 		if n, ok := names[role]; ok {
@@ -265,7 +279,7 @@ func isAdminRole(role string) bool {
 }
 
 func (x *Extractor) extractMemberships(in Input, d *OGData) error {
-	r, b, st, err := x.table(in, &formats.MembershipsSchema)
+	r, b, st, err := x.lendingTable(in, &formats.MembershipsSchema)
 	if err != nil {
 		return err
 	}
@@ -275,23 +289,23 @@ func (x *Extractor) extractMemberships(in Input, d *OGData) error {
 			formats.ErrMissingColumn, strings.Join(formats.MembershipsSchema.Fields[0].Headers, ", "),
 			strings.Join(formats.MembershipsSchema.Fields[1].Headers, ", "), strings.Join(r.Header(), ", "))}
 	}
-	mr := &membershipRows{d: d, b: b, st: st, groups: newGroupCache(d), states: stateTable(b.Matched("state")),
+	d.Module = ogModuleOfMemberships(b.Matched("state"))
+	mr := &membershipRows{x: x, d: d, b: b, st: st, groups: newGroupCache(d), states: stateTable(b.Matched("state")),
 		files: fileNames{d: d, index: map[string]int32{}, last: -1},
-		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"),
+		cGID:  b.Col("gid"), cTitle: b.Col("group"), cUID: b.Col("uid"), cType: b.Col("entity_type"), cGroupType: b.Col("group_type"),
 		cRoles: b.Col("roles"), cAdmin: b.Col("is_admin"), cState: b.Col("state")}
 	d.Memberships = make([]Membership, 0, formats.RowsHint(r))
-	// Rows are let go once read: they can borrow the reader's buffer, and
-	// what is kept is copied (group titles, by OGData.group; a canonical
-	// file's source cell would be kept by reviews, so those copy every row).
+	// Rows are let go once read: they borrow the reader's buffer
+	// (lendingTable), and what is kept is copied (group titles, by
+	// OGData.group; a canonical file's source cell would be kept by
+	// reviews, so those copy every row).
 	mr.canonical = b.Col("source_file") >= 0
-	if borrowRows && !mr.canonical {
-		formats.Borrow(r)
-	}
 	return x.each(r, b, st, mr.row)
 }
 
 // membershipRows reads the rows of a memberships file into OGData.
 type membershipRows struct {
+	x                                                 *Extractor
 	d                                                 *OGData
 	b                                                 *formats.Binding
 	st                                                *FileStats
@@ -300,6 +314,7 @@ type membershipRows struct {
 	files                                             fileNames
 	canonical                                         bool
 	cGID, cTitle, cUID, cType, cRoles, cAdmin, cState int
+	cGroupType                                        int
 }
 
 // row reads one row: a user's membership, a group's own row, or a node's
@@ -325,6 +340,12 @@ func (mr *membershipRows) row(rec []string, src Src) error {
 	uid, ok := parseID(rawU)
 	if !ok {
 		return idError(src, b, "uid", rawU)
+	}
+	// Most rows are of node groups, and no --og-groups: one comparison.
+	if t := formats.Cell(rec, mr.cGroupType); t != "" && t != "node" || d.ogGroups != nil {
+		if gid, ok := parseID(rawG); ok && gid != 0 && !mr.x.nodeGroup(d, mr.st, t, gid, uid, src, "membership") {
+			return nil
+		}
 	}
 	gi, err := mr.group(rawG, title, uid, src)
 	if err != nil {
@@ -413,9 +434,9 @@ func (f *fileNames) of(name string) int32 {
 	return i
 }
 
-// borrowRows lets readers lend their buffer (formats.Borrow) where rows are
-// let go or copied out: the membership file, and the users and contacts
-// read in batches (rowStages.copies); tests turn it off to compare.
+// borrowRows lets readers lend their buffer (lendingTable) where rows are
+// let go or copied out: the membership file, the users and the contacts
+// (rowStages.copies); tests turn it off to compare.
 var borrowRows = true
 
 // groupCache finds the group a membership row names without a map lookup
@@ -423,9 +444,8 @@ var borrowRows = true
 // holds them; titles are remembered as the rows spell them.
 type groupCache struct {
 	d     *OGData
-	lo    int64   // the gid of slot[0]
-	slot  []int32 // group index + 1; 0: not cached
-	built int     // len(d.byGID) when slot was built
+	slot  dense.Span[int32] // group index + 1; 0: not cached
+	built int               // len(d.byGID) when slot was built
 	title map[string]int32
 }
 
@@ -438,7 +458,7 @@ func newGroupCache(d *OGData) *groupCache {
 // build lays the gids known so far out in slot, unless they are too
 // sparse; the map answers then.
 func (c *groupCache) build() {
-	c.built, c.slot = len(c.d.byGID), nil
+	c.built, c.slot = len(c.d.byGID), dense.Span[int32]{}
 	if c.built == 0 {
 		return
 	}
@@ -446,27 +466,23 @@ func (c *groupCache) build() {
 	for gid := range c.d.byGID {
 		lo, hi = min(lo, gid), max(hi, gid)
 	}
-	if span := hi - lo + 1; span > 0 && span <= 16*int64(c.built)+1024 {
-		c.lo, c.slot = lo, make([]int32, span)
+	if dense.Dense(lo, hi, c.built, 16) {
+		c.slot = dense.NewSpan[int32](lo, hi)
 		for gid, i := range c.d.byGID {
-			c.slot[gid-lo] = i + 1
+			c.slot.Put(gid, i+1)
 		}
 	}
 }
 
 // byGID is OGData.group for a row naming its group by id (and maybe title).
 func (c *groupCache) byGID(gid int64, title string, src Src) int32 {
-	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
-		// A cached group needs no more than its index unless this row is
-		// the first to give it a title.
-		if i := c.slot[k] - 1; i >= 0 && (title == "" || c.d.Groups[i].Title != "") {
-			return i
-		}
+	// A cached group needs no more than its index unless this row is the
+	// first to give it a title.
+	if v, _ := c.slot.At(gid); v > 0 && (title == "" || c.d.Groups[v-1].Title != "") {
+		return v - 1
 	}
 	i := c.d.group(gid, title, src)
-	if k := gid - c.lo; k >= 0 && k < int64(len(c.slot)) {
-		c.slot[k] = i + 1
-	} else if len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
+	if !c.slot.Put(gid, i+1) && len(c.d.byGID) >= 2*c.built+16 { // new gids: lay them out again, now and then
 		c.build()
 	}
 	return i

@@ -79,6 +79,8 @@ func extractOG(t *testing.T, files map[string]string) (*OGData, *Review, error) 
 			in.Groups = &Input{Path: path}
 		case "og_users_roles.csv":
 			in.Roles = &Input{Path: path}
+		case "og.csv", "field_data_group_group.csv":
+			in.OGGroups = &Input{Path: path}
 		default:
 			in.Memberships = &Input{Path: path}
 		}
@@ -152,6 +154,47 @@ func TestExtractMemberships(t *testing.T) {
 			},
 			groups:  []string{"7|Choir|false|5|4"},
 			members: []string{"7 0 active false 4", "7 5 active false 4"},
+		},
+		{
+			name: "Drupal 7: rows of groups that are no nodes are left out, whatever their number",
+			files: map[string]string{
+				"og_users_roles.csv": "uid,role,gid,group_type\n1,administrator member,5,node\n2,administrator member,5,taxonomy_term\n",
+				"og_membership.csv": "id,etid,entity_type,gid,group_type,state\n" +
+					"1,1,user,5,node,1\n2,2,user,5,taxonomy_term,1\n3,3,node,5,taxonomy_term,1\n4,4,user,6, User ,1\n5,5,user,6,,1\n",
+			},
+			groups:  []string{"5||false|0|2", "6||false|5|6"},
+			members: []string{"5 1 active false 2", "6 5 active false 6"},
+			review:  []string{"not-a-node-group 3", "not-a-node-group 3", "not-a-node-group 5"},
+		},
+		{
+			name: "the whole node table: only the nodes a row names are groups; one named by title takes its id",
+			files: map[string]string{
+				"node.csv":    "nid,vid,type,title,uid\n3,3,page,About,1\n5,5,group,Choir,2\n6,6,group,Band,3\n9,9,article,News,1\n6,7,group,Band,3\n",
+				"members.csv": "group id,group,uid\n5,,1\n,band,2\n",
+			},
+			groups:  []string{"5|Choir|true|0|3", "6|Band|true|0|4"},
+			members: []string{"5 1 active false 2", "6 2 active false 3"},
+		},
+		{
+			name: "--og-groups (field_data_group_group): only the nodes it lists are groups, also without members",
+			files: map[string]string{
+				"field_data_group_group.csv": "entity_type,bundle,deleted,entity_id,revision_id,language,delta,group_group_value\n" +
+					"node,group,0,5,5,und,0,1\nnode,group,0,6,6,und,0,0\nnode,page,1,3,3,und,0,1\ntaxonomy_term,dept,0,7,7,und,0,1\nnode,group,0,8,8,und,0,1\n",
+				"node.csv":          "nid,type,title,uid\n3,page,About,1\n5,group,Choir,2\n6,group,Band,3\n8,group,Quiet,4\n",
+				"og_membership.csv": "id,etid,entity_type,gid,group_type,state\n1,1,user,5,node,1\n2,2,user,6,node,1\n3,3,user,7,node,1\n",
+			},
+			groups:  []string{"5|Choir|true|0|3", "8|Quiet|true|0|5"},
+			members: []string{"5 1 active false 2"},
+			review:  []string{"not-a-group 3", "not-a-group 4"},
+		},
+		{
+			name: "--og-groups (Drupal 6 og): a group node without members is a group",
+			files: map[string]string{
+				"og.csv":     "nid,og_selective,og_description\n5,0,x\n9,3,y\n",
+				"og_uid.csv": "nid,uid,is_active,is_admin\n5,1,1,0\n",
+			},
+			groups:  []string{"5||false|1|2", "9||true|0|3"},
+			members: []string{"5 1 active false 2"},
 		},
 	}
 	for _, tc := range tests {

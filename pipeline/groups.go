@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/civisync/civisync/pipeline/internal/dense"
 	"github.com/civisync/civisync/pipeline/internal/par"
 	"github.com/civisync/civisync/pipeline/internal/radix"
 )
@@ -143,7 +144,7 @@ func (gs *GroupSync) isMember(g int, uid int64) bool {
 func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 	gs := &GroupSync{m: m, og: og}
 	gs.pos = gs.order(og, rev)
-	gs.name(rev)
+	gs.name(og.Module, rev)
 	gs.Counts = make([]GroupCounts, len(gs.Groups))
 	s := &groupSync{GroupSync: gs, workers: syncWorkers(len(og.Memberships))}
 	s.nums = newNumberTable(m, s.workers)
@@ -159,7 +160,7 @@ func SyncGroups(og *OGData, m *Matching, rev *Review) *GroupSync {
 		}
 	}
 	for i := range gs.Counts {
-		gs.Counts[i].Title, gs.Counts[i].SourceOGID = gs.Groups[i].Name, gs.Groups[i].GID
+		gs.Counts[i].Title, gs.Counts[i].SourceOGID = gs.Groups[i].Title(), gs.Groups[i].GID
 	}
 	return gs
 }
@@ -478,8 +479,7 @@ func (s *groupSync) eachGroup(newFn func() func(g int)) {
 // and one more for a user with no contact.
 type numberTable struct {
 	m    *Matching
-	lo   int64
-	nums []int64 // by uid - lo; nil when uids are too sparse: contactNumber answers
+	nums dense.Span[int64] // empty when uids are too sparse: contactNumber answers
 	// A number packs into 62 bits, contact ids first, then new contacts
 	// from newBase on: rows sort as plain numbers. packs is false only
 	// for contact ids within len(New) of 1<<62.
@@ -499,11 +499,11 @@ func newNumberTable(m *Matching, workers int) numberTable {
 	each := func(n int, fn func(w, lo, hi int)) {
 		par.Each(workers, func(w int) { fn(w, n*w/workers, n*(w+1)/workers) })
 	}
-	if n := len(m.uids); n > 0 && m.uids[n-1]-m.uids[0] < 4*int64(n)+1024 { // ascending: see Matching
-		t.lo, t.nums = m.uids[0], make([]int64, m.uids[n-1]-m.uids[0]+1)
+	if n := len(m.uids); n > 0 && dense.Dense(m.uids[0], m.uids[n-1], n, 4) { // ascending: see Matching
+		t.nums = dense.NewSpan[int64](m.uids[0], m.uids[n-1])
 		each(n, func(_, lo, hi int) {
 			for _, uid := range m.uids[lo:hi] {
-				t.nums[uid-t.lo] = noContact
+				t.nums.Put(uid, noContact)
 			}
 		})
 	}
@@ -511,9 +511,9 @@ func newNumberTable(m *Matching, workers int) numberTable {
 		for i := lo; i < hi; i++ {
 			l := &m.Links[i]
 			maxID[w] = max(maxID[w], l.ContactID)
-			if t.nums != nil {
+			if t.nums.Len() > 0 {
 				if num, ok := m.contactNumber(l.UID); ok {
-					t.nums[l.UID-t.lo] = num
+					t.nums.Put(l.UID, num)
 				}
 			}
 		}
@@ -525,8 +525,8 @@ func newNumberTable(m *Matching, workers int) numberTable {
 
 // of is the contact number of uid, or unknownUser or noContact.
 func (t *numberTable) of(uid int64) int64 {
-	if i := uint64(uid - t.lo); i < uint64(len(t.nums)) {
-		return t.nums[i]
+	if num, in := t.nums.At(uid); in {
+		return num
 	}
 	return t.outside(uid)
 }
@@ -534,8 +534,8 @@ func (t *numberTable) of(uid int64) int64 {
 // gather sets nums[i] to the contact number of batch[i]'s user.
 func (t *numberTable) gather(nums []int64, batch []Membership) {
 	for i := range batch {
-		if j := uint64(batch[i].UID - t.lo); j < uint64(len(t.nums)) {
-			nums[i] = t.nums[j]
+		if num, in := t.nums.At(batch[i].UID); in {
+			nums[i] = num
 		} else {
 			nums[i] = t.outside(batch[i].UID)
 		}
@@ -544,7 +544,7 @@ func (t *numberTable) gather(nums []int64, batch []Membership) {
 
 // outside is of for a uid the table does not hold.
 func (t *numberTable) outside(uid int64) int64 {
-	if t.nums != nil {
+	if t.nums.Len() > 0 {
 		return unknownUser
 	}
 	if num, ok := t.m.contactNumber(uid); ok {

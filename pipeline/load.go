@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/civisync/civisync/formats"
@@ -132,11 +131,10 @@ func (w *loader) load(res *Result) error {
 		{FileDuplicates, "", formats.HeaderOf[PossibleDuplicateRow](), duplicateRows(res.Suggestions)},
 	}
 	w.review = res.Review
-	if w.opt.Split {
-		w.slugs = groupSlugs(gs.Groups)
-	}
+	w.slugs = groupSlugs(gs.Groups)
 	summary := summarize(res)
-	if err := w.writeAll(tables); err != nil {
+	api4 := w.api4(api4Of(res.Match, gs))
+	if err := errors.Join(w.writeAll(tables), api4()); err != nil {
 		return err
 	}
 	js, err := summary()
@@ -294,7 +292,7 @@ type loader struct {
 	opt    LoadOptions
 	review *Review
 	slugs  []string
-	rows   int // rows per chunk; 0: chunkRows; < 0: no chunks, a row at a time (tests compare the two)
+	rows   int // rows per chunk; 0: the default; < 0: no chunks, a row at a time (tests compare the two)
 }
 
 // writeAll writes the tables and review.csv side by side. Writing the
@@ -350,350 +348,55 @@ func (w *loader) sortReview() func() []ReviewItem {
 // guarded tables, in table order.
 func (w *loader) writeTables(guarded []table, plain ...table) ([]ReviewItem, error) {
 	all := append(guarded[:len(guarded):len(guarded)], plain...)
-	errs := make([]error, len(all))
-	found := make([]Review, len(all))
-	rescued := make([]par.Rescue, len(all))
-	finding := func(i int) *Review {
+	found := make([]Review, len(guarded))
+	tables := make([]formats.Table, len(all))
+	for i, t := range all {
+		tables[i] = formats.Table{Base: t.base, Header: t.header, Rows: t.rows}
+		if w.splits(t) {
+			tables[i].SplitDir = t.splitDir
+		}
 		if i < len(guarded) {
-			return &found[i]
+			tables[i].Formula = func(f formats.FormulaCell) { w.formulaLike(t, f, &found[i]) }
 		}
-		return nil
 	}
-	var wg sync.WaitGroup
-	if w.out.Format() == formats.CSV && w.rows >= 0 {
-		jobs := make(chan *chunk)
-		var workers sync.WaitGroup
-		for range par.Workers() {
-			workers.Go(func() {
-				for c := range jobs {
-					c.encode(w)
-				}
-			})
-		}
-		for i, t := range all {
-			wg.Go(func() { errs[i] = w.writeChunked(t, finding(i), jobs, &rescued[i]) })
-		}
-		wg.Wait()
-		close(jobs)
-		workers.Wait()
-	} else {
-		for i, t := range all {
-			wg.Go(func() {
-				defer rescued[i].Catch()
-				errs[i] = w.write(t, finding(i))
-			})
-		}
-		wg.Wait()
-	}
-	for i := range rescued {
-		rescued[i].Rethrow()
+	opt := formats.TablesOptions{Slugs: w.slugs, EscapeFormulas: w.opt.EscapeFormulas, KeepAsIs: keptAsIs,
+		ChunkRows: w.rows, Progress: w.tick.add}
+	if err := w.out.WriteTables(opt, tables...); err != nil {
+		return nil, err
 	}
 	var items []ReviewItem
-	for i, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	for i := range found {
 		items = append(items, found[i].Items...)
 	}
 	return items, nil
 }
 
-// write writes one table whole and, with --split, one file per group, a row
-// at a time. Formula-like cells are reported to found.
-func (w *loader) write(t table, found *Review) error {
-	tw, err := w.out.Table(t.base, t.header)
-	if err != nil {
-		return err
-	}
-	var part formats.TableWriter
-	var buf []string
-	cur := -1
-	err = t.rows(func(r formats.Record, g int) error {
-		buf = r.AppendFields(buf[:0])
-		w.tick.add(1)
-		w.guard(t.base, buf, found)
-		if err := tw.Write(buf); err != nil {
-			return err
-		}
-		if !w.splits(t) || g < 0 {
-			return nil
-		}
-		if g != cur {
-			if part != nil {
-				if err := part.Close(); err != nil {
-					return err
-				}
-			}
-			var err error
-			if part, err = w.out.Table(t.splitDir+"/"+w.slugs[g], t.header); err != nil {
-				return err
-			}
-			cur = g
-		}
-		return part.Write(buf)
-	})
-	return closeTables(err, part, tw)
-}
-
-// closeTables closes a split file (nil if none) and its table, keeping the
-// first error.
-func closeTables(err error, part, tw formats.TableWriter) error {
-	if part != nil {
-		if cerr := part.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if cerr := tw.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func (w *loader) splits(t table) bool { return w.opt.Split && t.splitDir != "" }
-
-// chunkRows is how many rows a chunk holds: some tens of KiB of CSV.
-const chunkRows = 1024
-
-// chunk is a run of a table's rows on their way to the file: gathered by
-// the table's producer, laid out as CSV lines by a worker, written by the
-// table's writer, then reused.
-type chunk struct {
-	base    string            // the table's
-	guarded bool              // look for formula-like cells
-	split   bool              // record runs
-	found   Review            // formula-like cells, in row order
-	cells   []formats.OutCell // every row's cells, back to back
-	ends    []int             // where each row's cells end
-	groups  []int             // each row's group, when split
-	lines   []byte            // the rows as CSV
-	runs    []run             // with split: lines by group, in order
-	done    chan struct{}
-	rescue  par.Rescue
-}
-
-// run is a stretch of a chunk's lines whose rows share a group.
-type run struct{ group, end int }
-
-// encode lays the chunk's rows out as CSV, looking for formula-like cells.
-func (c *chunk) encode(w *loader) {
-	defer close(c.done)
-	defer c.rescue.Catch()
-	c.lines, c.runs, c.found.Items = c.lines[:0], c.runs[:0], c.found.Items[:0]
-	if c.guarded {
-		// One tight pass over every cell first: the first bytes of many
-		// strings are fetched from memory at once, and are at hand below.
-		for j := range c.cells {
-			if s := c.cells[j].Text; s != "" && formulaStart[s[0]] {
-				c.cells[j].Text = w.defuse(c.base, s, &c.found)
-			}
-		}
-	}
-	start := 0
-	for i, end := range c.ends {
-		rec := c.cells[start:end]
-		start = end
-		c.lines = formats.AppendCSVCells(c.lines, rec)
-		if !c.split {
-			continue
-		}
-		if n := len(c.runs); n > 0 && c.runs[n-1].group == c.groups[i] {
-			c.runs[n-1].end = len(c.lines)
-		} else {
-			c.runs = append(c.runs, run{c.groups[i], len(c.lines)})
-		}
-	}
-}
-
-// writeChunked writes one table like write, its rows laid out as CSV by
-// the workers reading jobs, in chunks. The table's rows are gathered here,
-// and a goroutine writes the chunks in order as they are laid out; a few
-// chunks at most are on their way at any time.
-func (w *loader) writeChunked(t table, found *Review, jobs chan<- *chunk, rescued *par.Rescue) error {
-	rows := w.rows
-	if rows <= 0 {
-		rows = chunkRows
-	}
-	queue := make(chan *chunk, min(2*par.Workers(), 16)) // a few MiB at most
-	free := make(chan *chunk, cap(queue)+2)
-	var failed par.Flag // stop gathering: the writer has failed
-	var werr error
-	var wrescue par.Rescue
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer func() { // whatever happened, leave nobody waiting
-			failed.Set()
-			for c := range queue {
-				<-c.done
-			}
-		}()
-		defer wrescue.Catch()
-		werr = w.drain(t, found, queue, free, &failed)
-	}()
-
-	var c *chunk
-	var scratch []string
-	send := func() {
-		w.tick.add(len(c.ends))
-		queue <- c
-		jobs <- c
-		c = nil
-	}
-	perr := func() (err error) {
-		defer close(queue)
-		defer rescued.Catch()
-		err = t.rows(func(r formats.Record, g int) error {
-			if failed.IsSet() {
-				return errStopped
-			}
-			if c == nil {
-				select {
-				case c = <-free:
-				default:
-					c = &chunk{base: t.base, guarded: found != nil, split: w.splits(t),
-						cells: make([]formats.OutCell, 0, rows*len(t.header)), ends: make([]int, 0, rows), lines: make([]byte, 0, rows*64)}
-				}
-				c.done = make(chan struct{})
-				c.cells, c.ends, c.groups = c.cells[:0], c.ends[:0], c.groups[:0]
-			}
-			if cr, ok := r.(cellRecord); ok {
-				c.cells = cr.appendCells(c.cells)
-			} else {
-				scratch = r.AppendFields(scratch[:0])
-				for _, s := range scratch {
-					c.cells = append(c.cells, formats.OutCell{Text: s})
-				}
-			}
-			c.ends = append(c.ends, len(c.cells))
-			if c.split {
-				c.groups = append(c.groups, g)
-			}
-			if len(c.ends) == rows {
-				send()
-			}
-			return nil
-		})
-		if c != nil && err == nil {
-			send()
-		}
-		return err
-	}()
-	<-done
-	if !rescued.Caught() && wrescue.Caught() {
-		*rescued = wrescue
-	}
-	if werr != nil || errors.Is(perr, errStopped) {
-		return werr
-	}
-	return perr
-}
-
-// errStopped ends gathering a table's rows once its writer has failed.
-var errStopped = errors.New("stopped")
-
-// drain writes the chunks of queue in order into t's file and, with
-// --split, into one file per group, handing them back to free. Their
-// formula-like cells go to found, in order.
-func (w *loader) drain(t table, found *Review, queue <-chan *chunk, free chan<- *chunk, failed *par.Flag) error {
-	tw, err := w.out.Table(t.base, t.header)
-	if err != nil {
-		failed.Set()
-		return err
-	}
-	lw := tw.(formats.LinesWriter)
-	var part formats.LinesWriter
-	cur := -1
-	for c := range queue {
-		<-c.done
-		if c.rescue.Caught() {
-			failed.Set()
-			c.rescue.Rethrow()
-		}
-		if found != nil {
-			found.Items = append(found.Items, c.found.Items...)
-		}
-		if err == nil {
-			err = w.writeChunk(t, c, lw, &part, &cur)
-			if err != nil {
-				failed.Set()
-			}
-		}
-		select {
-		case free <- c:
-		default:
-		}
-	}
-	return closeTables(err, part, tw)
-}
-
-// writeChunk writes one laid-out chunk to the table and its split files.
-// A group's split file is opened when its rows start and closed when
-// another group's start, as write does.
-func (w *loader) writeChunk(t table, c *chunk, tw formats.LinesWriter, part *formats.LinesWriter, cur *int) error {
-	if err := tw.WriteLines(c.lines); err != nil {
-		return err
-	}
-	start := 0
-	for _, r := range c.runs {
-		lines := c.lines[start:r.end]
-		start = r.end
-		if r.group < 0 {
-			continue
-		}
-		if r.group != *cur {
-			if *part != nil {
-				err := (*part).Close()
-				*part = nil
-				if err != nil {
-					return err
-				}
-			}
-			p, err := w.out.Table(t.splitDir+"/"+w.slugs[r.group], t.header)
-			if err != nil {
-				return err
-			}
-			*part, *cur = p.(formats.LinesWriter), r.group
-		}
-		if err := (*part).WriteLines(lines); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// formulaStart marks the characters a spreadsheet starts a formula with.
-var formulaStart = [256]bool{'=': true, '+': true, '-': true, '@': true}
-
-// guard lists (or defuses) cells a spreadsheet would take for a formula;
-// found is nil for tables it need not look at. XLSX cells are always
-// stored as text, so only CSV needs it.
-func (w *loader) guard(base string, rec []string, found *Review) {
-	if found == nil || w.out.Format() != formats.CSV {
+// formulaLike reports a cell that a spreadsheet would run as a formula,
+// left as it is: once per cell (a cell also copied into a --split file is
+// the same cell), with its line and column. E-mails and ids are never
+// escaped: an importer would store the quote as part of the address or
+// the id, so they are reported either way.
+func (w *loader) formulaLike(t table, f formats.FormulaCell, found *Review) {
+	col := t.header[f.Column]
+	src := Src{File: w.out.Path(t.base + ".csv"), Line: f.Line}
+	if keptAsIs(col) {
+		found.Add(KindFormulaLike, src, 0, 0, fmt.Sprintf("%s %q would run as a formula in a spreadsheet; an e-mail or id is never escaped (an import would keep the quote): check it", col, f.Text))
 		return
 	}
-	for i, s := range rec {
-		if s != "" && formulaStart[s[0]] {
-			rec[i] = w.defuse(base, s, found)
-		}
-	}
+	found.Add(KindFormulaLike, src, 0, 0, fmt.Sprintf("%s %q would run as a formula in a spreadsheet (use --escape-formulas)", col, f.Text))
 }
 
-// defuse takes a formula-like cell of table base: escaped with
-// --escape-formulas, else reported to found as it is.
-func (w *loader) defuse(base, s string, found *Review) string {
-	if w.opt.EscapeFormulas {
-		return "'" + s
-	}
-	found.Add(KindFormulaLike, Src{File: w.out.Path(base + ".csv")}, 0, 0,
-		fmt.Sprintf("cell %q would run as a formula in a spreadsheet (use --escape-formulas)", s))
-	return s
+// keptAsIs reports whether an output column holds e-mails or ids, which
+// --escape-formulas leaves as they are.
+func keptAsIs(col string) bool {
+	return col == "Email" || col == "External Identifier" || strings.HasSuffix(col, " ID")
 }
 
-// cellRecord is a Record that also gives its fields as cells. The cells
-// must lay out as its fields do (TestLoadChunked).
-type cellRecord interface {
-	formats.Record
-	appendCells(dst []formats.OutCell) []formats.OutCell
+// splits reports whether t is also written one file per group: with
+// --split, and user_import_og always, since user_import adds every row of
+// one import to the same OGs (SPEC §4).
+func (w *loader) splits(t table) bool {
+	return t.splitDir != "" && (w.opt.Split || t.base == FileOGImport)
 }
 
 // userLine is a row of user_contacts.csv, memberLine one of
@@ -726,7 +429,7 @@ func (r *userLine) AppendFields(d []string) []string {
 	return UserContactRow{itoa0(r.uid), r.username, r.email, itoa0(r.contactID), r.match, score, r.fields}.AppendFields(d)
 }
 
-func (r *userLine) appendCells(d []formats.OutCell) []formats.OutCell {
+func (r *userLine) AppendCells(d []formats.OutCell) []formats.OutCell {
 	return append(d, formats.IDCell(r.uid), formats.OutCell{Text: r.username}, formats.OutCell{Text: r.email}, formats.IDCell(r.contactID), formats.OutCell{Text: r.match}, formats.OutCell{ID: int64(max(r.score, 0))}, formats.OutCell{Text: r.fields})
 }
 
@@ -734,13 +437,13 @@ func (r *memberLine) AppendFields(d []string) []string {
 	return MemberRow{r.title, itoa0(r.contactID), r.email, r.status}.AppendFields(d)
 }
 
-func (r *memberLine) appendCells(d []formats.OutCell) []formats.OutCell {
+func (r *memberLine) AppendCells(d []formats.OutCell) []formats.OutCell {
 	return append(d, formats.OutCell{Text: r.title}, formats.IDCell(r.contactID), formats.OutCell{Text: r.email}, formats.OutCell{Text: r.status})
 }
 
 func (r *reviewLine) AppendFields(d []string) []string { return ReviewItem(*r).Row().AppendFields(d) }
 
-func (r *reviewLine) appendCells(d []formats.OutCell) []formats.OutCell {
+func (r *reviewLine) AppendCells(d []formats.OutCell) []formats.OutCell {
 	return append(d, formats.OutCell{Text: r.Kind}, formats.OutCell{Text: r.File}, formats.IDCell(int64(r.Line)), formats.IDCell(r.UID), formats.IDCell(r.ContactID), formats.OutCell{Text: r.Detail})
 }
 
@@ -760,8 +463,9 @@ func (t *ticker) add(n int) {
 func groupSlugs(groups []CiviGroup) []string {
 	out := make([]string, len(groups))
 	used := map[string]bool{}
-	for i, g := range groups {
-		s := Slug(g.Name)
+	for i := range groups {
+		g := &groups[i]
+		s := Slug(g.Title()) // SPEC §5: a slug of the title (Drupal 6: the whole OG title)
 		if s == "" || used[s] {
 			id := g.GID
 			if id == "" {

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,7 +10,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -82,14 +80,21 @@ func TestLoadChunked(t *testing.T) {
 	for _, opt := range []LoadOptions{{}, {Split: true}, {EscapeFormulas: true}, {Split: true, EscapeFormulas: true}} {
 		t.Run(fmt.Sprintf("split=%v,escape=%v", opt.Split, opt.EscapeFormulas), func(t *testing.T) {
 			want := loadWith(t, g, dir, formats.CSV, opt, -1)
-			formulas := 0
+			formulas, kept := 0, 0
 			for _, it := range want.review {
-				if it.Kind == KindFormulaLike {
-					formulas++
+				if it.Kind != KindFormulaLike {
+					continue
+				}
+				formulas++
+				if it.Line < 2 {
+					t.Errorf("formula-like item without its line: %+v", it)
+				}
+				if strings.HasPrefix(it.Detail, "Email ") || strings.Contains(strings.SplitN(it.Detail, `"`, 2)[0], " ID ") {
+					kept++ // e-mails and ids are listed, never escaped
 				}
 			}
-			if (formulas == 0) != opt.EscapeFormulas {
-				t.Fatalf("%d formula-like cells reviewed: the generated result must have some, and --escape-formulas none", formulas)
+			if formulas == 0 || opt.EscapeFormulas && formulas != kept {
+				t.Fatalf("%d formula-like cells reviewed, %d of them e-mails or ids: the generated result must have some, and --escape-formulas only e-mails and ids", formulas, kept)
 			}
 			if counted := regexp.MustCompile(fmt.Sprintf(`"formula-like": %d\b`, formulas)); formulas > 0 && !counted.MatchString(want.files["summary.json"]) {
 				t.Fatalf("summary.json does not count the %d formula-like cells", formulas)
@@ -97,8 +102,22 @@ func TestLoadChunked(t *testing.T) {
 			if opt.EscapeFormulas && !regexp.MustCompile(`(?m)(^|,)'[=+\-@]`).MatchString(want.files["user_contacts.csv"]) {
 				t.Fatal("no escaped cell in user_contacts.csv")
 			}
-			if n := len(want.files); opt.Split && n < 50 || !opt.Split && n != 9 { // 7 tables (possible_duplicates.csv too), review.csv, summary.json
-				t.Fatalf("%d files written", n)
+			top, api4, ogFiles := 0, 0, 0
+			for name := range want.files {
+				switch {
+				case !strings.Contains(name, "/"):
+					top++
+				case strings.HasPrefix(name, API4Dir+"/"):
+					api4++
+				case strings.HasPrefix(name, "user_import_og/"):
+					ogFiles++
+				case !opt.Split:
+					t.Fatalf("%s written without --split", name)
+				}
+			}
+			if n := len(want.files); top != 9 || // 7 tables (possible_duplicates.csv too), review.csv, summary.json
+				api4 != len(API4Files) || ogFiles == 0 || opt.Split && n < 50 {
+				t.Fatalf("%d files written: %d tables, %d api4 files, %d user_import_og files", n, top, api4, ogFiles)
 			}
 			for _, rows := range []int{1, 7, 0, 1 << 20} {
 				got := loadWith(t, g, dir, formats.CSV, opt, rows)
@@ -147,176 +166,5 @@ func TestLoadXLSX(t *testing.T) {
 	}
 	if want := len(genResult(g).Groups.Members); rows != want {
 		t.Errorf("group_members.xlsx: %d rows, want %d", rows, want)
-	}
-}
-
-// testRow is a row of strings; a row "panic" panics when laid out.
-type testRow []string
-
-func (r testRow) AppendFields(d []string) []string {
-	if len(r) > 0 && r[0] == "panic" {
-		panic("laying out a bad row")
-	}
-	return append(d, r...)
-}
-
-// testTable has n rows "i,row i" in groups of groupOf(i) (-1: none).
-func testTable(base, splitDir string, n int, groupOf func(int) int, yielded *atomic.Int64) table {
-	return table{base, splitDir, []string{"N", "Text"}, func(yield func(formats.Record, int) error) error {
-		for i := range n {
-			if yielded != nil {
-				yielded.Add(1)
-			}
-			if err := yield(testRow{strconv.Itoa(i), fmt.Sprintf("row %d", i)}, groupOf(i)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}}
-}
-
-func noGroup(int) int { return -1 }
-
-// writeTest writes tables with rows per chunk into a committed output set
-// in dir and returns what it wrote.
-func writeTest(t *testing.T, dir string, inputs []string, opt LoadOptions, rows int, tables ...table) (map[string]string, error) {
-	t.Helper()
-	os.RemoveAll(dir)
-	out, err := formats.NewOutputSet(dir, formats.CSV, inputs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &loader{out: out, opt: opt, rows: rows, review: &Review{}, slugs: []string{"a", "b", "c", "d"}}
-	if _, err := w.writeTables(tables); err != nil {
-		out.Abort()
-		return nil, err
-	}
-	if err := out.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	return readTree(t, dir), nil
-}
-
-func TestWriteChunkedOrder(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "out")
-	const n = 10_000
-	files, err := writeTest(t, dir, nil, LoadOptions{}, 3,
-		testTable("many", "", n, noGroup, nil), testTable("empty", "", 0, noGroup, nil), testTable("one", "", 1, noGroup, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want strings.Builder
-	want.WriteString("N,Text\n")
-	for i := range n {
-		fmt.Fprintf(&want, "%d,row %d\n", i, i)
-	}
-	if files["many.csv"] != want.String() {
-		t.Error("many.csv: rows out of order or missing")
-	}
-	if files["empty.csv"] != "N,Text\n" {
-		t.Errorf("empty.csv = %q, want its header row", files["empty.csv"])
-	}
-	if files["one.csv"] != "N,Text\n0,row 0\n" {
-		t.Errorf("one.csv = %q", files["one.csv"])
-	}
-}
-
-// A group's split file starts when its rows start and ends when another
-// group's start; rows of no group are in the whole table only.
-func TestWriteChunkedSplit(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "out")
-	groups := []int{0, 0, -1, 0, 1, 1, -1, -1, 2, 3, 3, 3, 3, -1, 3}
-	groupOf := func(i int) int { return groups[i] }
-	opt := LoadOptions{Split: true}
-	want, err := writeTest(t, dir, nil, opt, -1, testTable("t", "parts", len(groups), groupOf, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want["parts/a.csv"] != "N,Text\n0,row 0\n1,row 1\n3,row 3\n" || want["parts/d.csv"] != "N,Text\n9,row 9\n10,row 10\n11,row 11\n12,row 12\n14,row 14\n" {
-		t.Fatalf("split files: %q", want)
-	}
-	for rows := 1; rows <= len(groups)+1; rows++ {
-		got, err := writeTest(t, dir, nil, opt, rows, testTable("t", "parts", len(groups), groupOf, nil))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("rows=%d: wrote %q, want %q", rows, got, want)
-		}
-	}
-}
-
-func TestWriteChunkedErrors(t *testing.T) {
-	root := t.TempDir()
-	dir := filepath.Join(root, "out")
-	const n = 100_000
-	t.Run("rows fail", func(t *testing.T) {
-		boom := errors.New("boom")
-		tb := testTable("t", "", n, noGroup, nil)
-		rows := tb.rows
-		tb.rows = func(yield func(formats.Record, int) error) error {
-			i := 0
-			return rows(func(r formats.Record, g int) error {
-				if i++; i == 5000 {
-					return fmt.Errorf("row %d: %w", i, boom)
-				}
-				return yield(r, g)
-			})
-		}
-		if _, err := writeTest(t, dir, nil, LoadOptions{}, 7, testTable("ok", "", 10, noGroup, nil), tb); !errors.Is(err, boom) {
-			t.Errorf("got %v, want the rows' error", err)
-		}
-	})
-	for _, tc := range []struct {
-		name, refused string
-		split         bool
-	}{
-		{"table refused", "t.csv", false},
-		{"split file refused", "parts/b.csv", true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var yielded atomic.Int64
-			input := filepath.Join(dir, tc.refused)
-			groupOf := func(i int) int { return i * 4 / n }
-			_, err := writeTest(t, dir, []string{input}, LoadOptions{Split: tc.split}, 1, testTable("t", "parts", n, groupOf, &yielded))
-			var fe *formats.Error
-			if !errors.Is(err, formats.ErrOutput) || !errors.As(err, &fe) || fe.File != input {
-				t.Fatalf("got %v, want a formats.Error on %s wrapping ErrOutput", err, input)
-			}
-			if got := yielded.Load(); got == n {
-				t.Errorf("all %d rows gathered after the writer failed", got)
-			}
-			if left, _ := os.ReadDir(dir); len(left) != 0 {
-				t.Errorf("left in the output directory: %v", left)
-			}
-		})
-	}
-}
-
-// A panic laying out a row reaches the caller, which the command turns
-// into one line and exit status 4; nothing is left waiting.
-func TestWriteChunkedPanic(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "out")
-	bad := table{"bad", "", []string{"A"}, func(yield func(formats.Record, int) error) error {
-		for i := range 50_000 {
-			r := testRow{"x"}
-			if i == 20_000 {
-				r = testRow{"panic"}
-			}
-			if err := yield(r, -1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}}
-	for _, rows := range []int{-1, 1, 0} {
-		func() {
-			defer func() {
-				if r := recover(); r != "laying out a bad row" {
-					t.Errorf("rows=%d: recovered %v, want the row's panic", rows, r)
-				}
-			}()
-			writeTest(t, dir, nil, LoadOptions{}, rows, testTable("ok", "", 50_000, noGroup, nil), bad)
-		}()
 	}
 }

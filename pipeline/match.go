@@ -251,14 +251,19 @@ func (mt *matcher) existingLink(u *User, e int32, l *Link) bool {
 	return true
 }
 
-// Step 7: an address without @ gets no contact.
+// Step 7: an address without @, or with nothing before or after it, gets
+// no contact.
 func (mt *matcher) invalidEmail(u *User, e int32, l *Link) bool {
 	if e != keyInvalid {
 		return false
 	}
 	l.kind = kindNone
 	mt.m.Skipped++
-	mt.rev.Add(KindInvalidEmail, u.Src, u.UID, 0, fmt.Sprintf("e-mail %q has no @; no contact is made", u.Email))
+	why := "has no @"
+	if strings.Contains(u.Email, "@") {
+		why = "needs text on both sides of @"
+	}
+	mt.rev.Add(KindInvalidEmail, u.Src, u.UID, 0, fmt.Sprintf("e-mail %q %s; no contact is made", u.Email, why))
 	return true
 }
 

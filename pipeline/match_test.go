@@ -249,6 +249,15 @@ func TestMatchUsers(t *testing.T) {
 			counts: [4]int{2, 0, 2, 0},
 		},
 		{
+			name:     "an e-mail needs text on both sides of @",
+			users:    []User{usr(1, "@"), usr(2, "x@"), usr(3, "@x.org"), usr(4, "a@b")},
+			contacts: []Contact{ind(10, "x@"), ind(11, "@x.org")},
+			links:    []link{{1, 0, 0, MatchNone, 0}, {2, 0, 0, MatchNone, 0}, {3, 0, 0, MatchNone, 0}, {4, 0, 1, MatchNew, 0}},
+			new:      []NewContact{{UID: 4, Email: "a@b"}},
+			counts:   [4]int{4, 0, 1, 3},
+			review:   []string{"invalid-email 1", "invalid-email 2", "invalid-email 3"},
+		},
+		{
 			name:     "an e-mail without @ gets no contact",
 			users:    []User{usr(1, "nobody"), usr(2, "nobody")},
 			contacts: []Contact{ind(10, "nobody")},

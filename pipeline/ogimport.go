@@ -1,14 +1,10 @@
 package pipeline
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
 	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // OGImportRow is one contact to add to one Organic Group with user_import_og.
@@ -21,10 +17,14 @@ type OGImportRow struct {
 	ContactID int64
 }
 
-const maxUsername = 56 // Drupal allows 60; room for " 99"
-
 // ToOG lists the contacts who are in a CiviCRM group named like an OG's
 // normal group but whose person is not in that OG in any state (SPEC §4).
+// A person's accounts are the users linked to the contact and the users
+// with any of its e-mails; where there is one, the row carries its e-mail
+// and username, since user_import finds existing accounts by e-mail.
+// Otherwise it carries the contact's e-mail and the username user_import
+// would make (UserImportUsername), unique among the site's and the run's,
+// made in ascending contact id.
 func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImportRow {
 	defer gs.letGo() // nothing asks after this
 	if len(gs.Groups) == 0 {
@@ -48,15 +48,19 @@ func ToOG(contacts []Contact, users []User, m *Matching, gs *GroupSync) []OGImpo
 	var rows []OGImportRow
 	for _, w := range want {
 		c, accounts := w.c, acc.of(w)
-		username := acc.username(accounts)
+		email, username := w.email, ""
+		account := acc.found(accounts)
+		if account != nil {
+			email, username = strings.TrimFunc(account.Email, unicode.IsSpace), account.Username
+		}
 		for _, gi := range w.groups {
 			if slices.ContainsFunc(accounts, func(uid int64) bool { return gs.isMember(gi, uid) }) {
 				continue
 			}
-			if username == "" {
-				username = uniqueUsername(MakeUsername(c.First, c.Last, w.email), acc.taken())
+			if account == nil && username == "" {
+				username = acc.taken().Take(UserImportUsername(c.First, c.Last, w.email))
 			}
-			rows = append(rows, OGImportRow{Group: gi, Email: w.email, First: c.First, Last: c.Last, Username: username, ContactID: c.ID})
+			rows = append(rows, OGImportRow{Group: gi, Email: email, First: c.First, Last: c.Last, Username: username, ContactID: c.ID})
 			gs.Counts[gi].AddToOG++
 		}
 	}
@@ -89,10 +93,12 @@ func wantedContacts(contacts []Contact, gs *GroupSync) []wanted {
 	if !sort.SliceIsSorted(contacts, func(i, j int) bool { return contacts[i].ID < contacts[j].ID }) {
 		sort.SliceStable(order, func(i, j int) bool { return contacts[order[i]].ID < contacts[order[j]].ID })
 	}
-	// The CiviCRM group titles that stand for each OG.
+	// The CiviCRM groups that stand for each OG: its normal group's title
+	// and name.
 	groupByTitle := map[string]int{}
-	for i, g := range gs.Groups {
-		for _, t := range []string{g.Name, g.OGTitle} {
+	for i := range gs.Groups {
+		g := &gs.Groups[i]
+		for _, t := range []string{g.Title(), g.Name} {
 			if _, ok := groupByTitle[foldTitle(t)]; !ok {
 				groupByTitle[foldTitle(t)] = i
 			}
@@ -106,7 +112,7 @@ func wantedContacts(contacts []Contact, gs *GroupSync) []wanted {
 			continue
 		}
 		if groups := contactGroups(c, groupByTitle); len(groups) > 0 {
-			w := wanted{c: c, email: emails[0], groups: groups}
+			w := wanted{c: c, email: strings.TrimFunc(emails[0], unicode.IsSpace), groups: groups}
 			for _, e := range emails {
 				w.keys = append(w.keys, EmailKey(e))
 			}
@@ -122,7 +128,7 @@ type accounts struct {
 	users     []User // by uid
 	ofContact map[int64][]int64
 	byKey     map[string][]int64
-	usernames map[string]bool // every username taken, built when first needed
+	usernames Usernames // every username taken, gathered when first needed
 }
 
 func newAccounts(want []wanted, m *Matching, users []User) *accounts {
@@ -163,25 +169,24 @@ func (a *accounts) of(w wanted) []int64 {
 	return slices.Compact(accounts)
 }
 
-// username is the username of the first of accounts that has one.
-func (a *accounts) username(accounts []int64) string {
+// found is the account user_import will find for the person: the lowest
+// uid of accounts that the users export gives an e-mail; nil if none.
+func (a *accounts) found(accounts []int64) *User {
 	for _, uid := range accounts {
 		i := sort.Search(len(a.users), func(i int) bool { return a.users[i].UID >= uid })
-		if i < len(a.users) && a.users[i].UID == uid && a.users[i].Username != "" {
-			return a.users[i].Username
+		if i < len(a.users) && a.users[i].UID == uid && strings.TrimFunc(a.users[i].Email, unicode.IsSpace) != "" {
+			return &a.users[i]
 		}
 	}
-	return ""
+	return nil
 }
 
-// taken is every username taken, lower-cased.
-func (a *accounts) taken() map[string]bool {
+// taken is every username taken on the site and, as they are made, in the run.
+func (a *accounts) taken() Usernames {
 	if a.usernames == nil {
-		a.usernames = make(map[string]bool, len(a.users))
+		a.usernames = make(Usernames, len(a.users))
 		for _, u := range a.users {
-			if u.Username != "" {
-				a.usernames[strings.ToLower(u.Username)] = true
-			}
+			a.usernames.Reserve(u.Username)
 		}
 	}
 	return a.usernames
@@ -224,50 +229,4 @@ func contactGroups(c *Contact, groupByTitle map[string]int) []int {
 	}
 	sort.Ints(out)
 	return out
-}
-
-// MakeUsername builds a Drupal username from First Last: only letters,
-// digits, space and . _ - ' @ are kept, spaces collapsed, cut to 56
-// characters; with nothing left, the e-mail's local part.
-func MakeUsername(first, last, email string) string {
-	name := cleanUsername(first + " " + last)
-	if name == "" {
-		local, _, _ := strings.Cut(strings.TrimSpace(email), "@")
-		name = cleanUsername(local)
-	}
-	if name == "" {
-		name = "user"
-	}
-	return name
-}
-
-func cleanUsername(s string) string {
-	s = norm.NFC.String(s)
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case unicode.IsLetter(r), unicode.IsDigit(r), unicode.Is(unicode.Mn, r):
-			b.WriteRune(r)
-		case r == '.', r == '_', r == '-', r == '\'', r == '@':
-			b.WriteRune(r)
-		case unicode.IsSpace(r):
-			b.WriteRune(' ')
-		}
-	}
-	out := strings.Join(strings.Fields(b.String()), " ")
-	if utf8.RuneCountInString(out) > maxUsername {
-		out = strings.TrimSpace(string([]rune(out)[:maxUsername]))
-	}
-	return out
-}
-
-// uniqueUsername appends " 2", " 3" ... until the name is free (Drupal
-// compares usernames without regard to case) and takes it.
-func uniqueUsername(name string, taken map[string]bool) string {
-	cand := name
-	for n := 2; taken[strings.ToLower(cand)]; n++ {
-		cand = fmt.Sprintf("%s %d", name, n)
-	}
-	taken[strings.ToLower(cand)] = true
-	return cand
 }

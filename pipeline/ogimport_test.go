@@ -16,6 +16,7 @@ func TestToOG(t *testing.T) {
 	groups := []Group{{GID: "7", Title: "Choir"}, {GID: "8", Title: "Friends, Family"}, {GID: "9", Title: strings.Repeat("L", 60)}}
 	tests := []struct {
 		name     string
+		module   OGModule // OGModuleAuto: Drupal 7's titles
 		users    []User
 		contacts []Contact
 		og       []tMembership
@@ -45,7 +46,7 @@ func TestToOG(t *testing.T) {
 				inGroups(withNames(ind(3, "c@x.org"), "C", "Three"), "Friends", "Friends, Family"),
 				inGroups(withNames(ind(4, "d@x.org"), "D", "Four"), "Friends,Family"), // another group
 				inGroups(withNames(ind(5, "e@x.org"), "E", "Five"), "", strings.Repeat("L", 49)),
-				inGroups(withNames(ind(6, "f@x.org"), "F", "Six"), strings.Repeat("L", 60)), // the OG's full title
+				inGroups(withNames(ind(6, "f@x.org"), "F", "Six"), strings.Repeat("L", 60)), // the OG's whole title: not its group's under Drupal 7
 			},
 			rows: []string{
 				"Choir | a@x.org | A | One | A One | 1",
@@ -54,7 +55,40 @@ func TestToOG(t *testing.T) {
 				"Friends, Family | b@x.org | B | Two | B Two | 2",
 				"Friends, Family | c@x.org | C | Three | C Three | 3",
 				strings.Repeat("L", 60) + " | e@x.org | E | Five | E Five | 5",
+			},
+		},
+		{
+			name:   "Drupal 6: the group's title is the OG's whole title, its name the cut one",
+			module: OGModule6,
+			contacts: []Contact{
+				inGroups(withNames(ind(5, "e@x.org"), "E", "Five"), "", strings.Repeat("L", 49)),
+				inGroups(withNames(ind(6, "f@x.org"), "F", "Six"), strings.Repeat("L", 60)),
+				inGroups(withNames(ind(7, "g@x.org"), "G", "Seven"), strings.Repeat("L", 55)), // neither
+			},
+			rows: []string{
+				strings.Repeat("L", 60) + " | e@x.org | E | Five | E Five | 5",
 				strings.Repeat("L", 60) + " | f@x.org | F | Six | F Six | 6",
+			},
+		},
+		{
+			name: "an account found through another of the contact's e-mails gives its e-mail and username",
+			users: []User{
+				{UID: 4, Username: "priya", Email: "Priya@Work.example.org "},
+				{UID: 9, Username: "pp-old", Email: "priya@home.example.org"},
+				{UID: 12, Username: "rob", Email: "rob@x.org"},
+				{UID: 15, Username: "tom", Email: ""},
+			},
+			contacts: []Contact{
+				inGroups(withNames(ind(5, "priya@home.example.org", "priya@work.example.org"), "Priya", "Patel"), "Choir"), // two accounts: lowest uid
+				inGroups(withNames(ind(6, "robert@x.org", "ROB@x.org"), "Rob", "Ert"), "Choir"),                            // by an other e-mail
+				inGroups(withNames(linkedTo(ind(7, "tom@x.org"), 15), "Tom", "Linked"), "Choir"),                           // linked, account has no e-mail
+				inGroups(withNames(linkedTo(ind(8, "nobody@x.org"), 77), "No", "Account"), "Choir"),                        // linked to a user not in the export
+			},
+			rows: []string{
+				"Choir | Priya@Work.example.org | Priya | Patel | priya | 5",
+				"Choir | rob@x.org | Rob | Ert | rob | 6",
+				"Choir | tom@x.org | Tom | Linked | Tom Linked | 7",
+				"Choir | nobody@x.org | No | Account | No Account | 8",
 			},
 		},
 		{
@@ -103,11 +137,11 @@ func TestToOG(t *testing.T) {
 				inGroups(withNames(ind(5, "jo.doe@y.org"), "<>", "!"), "Choir"),
 			},
 			rows: []string{
-				"Choir | ann@x.org | Ann | Lee | annie | 1",
+				"Choir | ANN@x.org | Ann | Lee | annie | 1", // the account's own address
 				"Choir | br@x.org | Bob | Ray | Bob Ray 3 | 2",
 				"Choir | br2@x.org | BOB | RAY | BOB RAY 4 | 3",
 				"Choir | jo.doe@x.org |  |  | jo.doe | 4",
-				"Choir | jo.doe@y.org | <> | ! | jo.doe 2 | 5",
+				"Choir | jo.doe@y.org | <> | ! | jo.doe 2 | 5", // < > ! dropped: local part
 			},
 		},
 		{
@@ -129,7 +163,9 @@ func TestToOG(t *testing.T) {
 			sorted := append([]Contact(nil), tc.contacts...)
 			sortContacts(sorted)
 			m := MatchUsers(tc.users, sorted, MatchOptions{Rule: RuleUnsupervised}, rev)
-			gs := SyncGroups(ogSpec{Groups: groups, Memberships: tc.og, Admins: tc.admins}.build(), m, rev)
+			og := ogSpec{Groups: groups, Memberships: tc.og, Admins: tc.admins}.build()
+			og.Module = tc.module
+			gs := SyncGroups(og, m, rev)
 			// ToOG is given the contacts as the test lists them: usernames
 			// still go in ascending contact id.
 			got := []string{}
@@ -166,49 +202,5 @@ func TestToOGNoGroups(t *testing.T) {
 	m := MatchUsers(nil, nil, MatchOptions{Rule: RuleUnsupervised}, &Review{})
 	if rows := ToOG([]Contact{inGroups(ind(1, "a@x.org"), "Choir")}, nil, m, &GroupSync{}); rows != nil {
 		t.Errorf("ToOG without groups = %v", rows)
-	}
-}
-
-func TestMakeUsername(t *testing.T) {
-	long := strings.Repeat("abcdefghij", 6)
-	tests := []struct{ first, last, email, want string }{
-		{"Ann", "Lee", "a@x.org", "Ann Lee"},
-		{"Mary Ann", "O'Neil-Smith", "", "Mary Ann O'Neil-Smith"},
-		{"J.R.", "de_la Cruz", "", "J.R. de_la Cruz"},
-		{"  Ann \t ", "  Lee  ", "", "Ann Lee"},
-		{"Ann\u00a0Marie", "Lee", "", "Ann Marie Lee"},
-		{"Bob <script>", "(Jr.)", "", "Bob script Jr."},
-		{"Zoë", "Ñúñez", "", "Zoë Ñúñez"},
-		{"Zoe\u0308", "", "", "Zo\u00eb"}, // NFC
-		{"Li", "王", "", "Li 王"},
-		{"Ann+Bob", "a@b", "", "AnnBob a@b"},
-		{"", "", "jo.doe+tag@x.org", "jo.doetag"},
-		{"", "", "  j.o@x.org", "j.o"},
-		{"!!", "??", "x_y@x.org", "x_y"},
-		{"", "", "", "user"},
-		{"", "", "+++@x.org", "user"},
-		{long, "", "", long[:56]},
-		{strings.Repeat("a", 55), "bcd", "", strings.Repeat("a", 55)}, // cut, then trimmed
-		{strings.Repeat("é", 60), "", "", strings.Repeat("é", 56)},
-	}
-	for _, tc := range tests {
-		if got := MakeUsername(tc.first, tc.last, tc.email); got != tc.want {
-			t.Errorf("MakeUsername(%q, %q, %q) = %q, want %q", tc.first, tc.last, tc.email, got, tc.want)
-		}
-	}
-}
-
-func TestUniqueUsername(t *testing.T) {
-	taken := map[string]bool{"ann lee": true, "ann lee 2": true}
-	for _, want := range []string{"Ann Lee 3", "Ann Lee 4"} {
-		if got := uniqueUsername("Ann Lee", taken); got != want {
-			t.Errorf("uniqueUsername = %q, want %q", got, want)
-		}
-	}
-	if got := uniqueUsername("Bo", taken); got != "Bo" {
-		t.Errorf("uniqueUsername(Bo) = %q", got)
-	}
-	if got := uniqueUsername("BO", taken); got != "BO 2" {
-		t.Errorf("uniqueUsername(BO) = %q, want BO 2", got)
 	}
 }

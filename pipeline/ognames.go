@@ -41,7 +41,8 @@ func SourceGID(source string) (gid string, ok bool) {
 type CiviGroup struct {
 	GID     string // "" when the OG is known by title only
 	OGTitle string // the OG's own title, trimmed
-	Name    string // normal group name = title
+	Name    string // normal group name: the title cut to 49 characters
+	title   string // normal group title: see OGModule.GroupTitle
 	Source  string
 	Src
 }
@@ -57,8 +58,15 @@ func (g *CiviGroup) ACLSource() string {
 	return aclSource(g.GID)
 }
 
-// Title is the normal group's title: its name.
-func (g *CiviGroup) Title() string { return g.Name }
+// Title is the normal group's title: the OG's whole title for Drupal 6's
+// civicrm_og_sync, its name for Drupal 7's (OGModule.GroupTitle). Membership
+// rows name the group by it.
+func (g *CiviGroup) Title() string {
+	if g.title == "" {
+		return g.Name
+	}
+	return g.title
+}
 
 // CutName cuts a title to 49 characters, never splitting a character
 // (nor a base letter from its combining accent).
@@ -131,13 +139,15 @@ func (gs *GroupSync) order(og *OGData, rev *Review) []int32 {
 	return pos
 }
 
-// name gives each group its CiviCRM name and source; a name already taken
-// (CiviCRM compares names without regard to case) gets " (<gid>)".
-func (gs *GroupSync) name(rev *Review) {
+// name gives each group its CiviCRM name, title and source, the title as
+// module's civicrm_og_sync makes it. A name already taken (CiviCRM compares
+// names without regard to case) gets " (<gid>)" on the later group's name
+// and title, and so on its ACL group's name.
+func (gs *GroupSync) name(module OGModule, rev *Review) {
 	taken := map[string]int{}
 	for i := range gs.Groups {
 		g := &gs.Groups[i]
-		g.Name = CutName(g.OGTitle)
+		g.Name, g.title = CutName(g.OGTitle), module.GroupTitle(g.OGTitle)
 		if g.GID != "" {
 			g.Source = groupSource(g.GID)
 		}
@@ -148,6 +158,7 @@ func (gs *GroupSync) name(rev *Review) {
 			}
 			old := g.Name
 			g.Name = fmt.Sprintf("%s (%s)", g.Name, suffix)
+			g.title = fmt.Sprintf("%s (%s)", g.title, suffix)
 			rev.Add(KindGroupNameCollision, g.Src, 0, 0, fmt.Sprintf("group %s's name %q is taken by group %s; named %q", g.label(), old, gs.Groups[prev].label(), g.Name))
 		}
 		taken[strings.ToLower(g.Name)] = i

@@ -609,6 +609,9 @@ func reference(w *world, opt MatchOptions) outcome {
 		line := i + 2
 		raw := trimSpace(ru.UID)
 		if raw == "" {
+			if trimSpace(ru.Mail) != "" { // someone without a uid: reviewed, not silently dropped
+				review(KindNoUserID, "users.csv", line, 0, 0)
+			}
 			continue
 		}
 		uid, ok := digits(raw)
@@ -730,7 +733,7 @@ func reference(w *world, opt MatchOptions) outcome {
 			continue
 		}
 		// Step 7: no @, no contact.
-		if !strings.Contains(key, "@") {
+		if at := strings.Index(key, "@"); at <= 0 || strings.HasSuffix(key, "@") {
 			l.Match = MatchNone
 			out.Skipped++
 			review(KindInvalidEmail, "users.csv", u.Line, u.UID, 0)

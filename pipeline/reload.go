@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,13 +40,34 @@ func LoadDir(dir string, out *formats.OutputSet, opt LoadOptions) error {
 		{FileDuplicates, "", formats.HeaderOf[PossibleDuplicateRow](), plainRows(records(o.duplicates))},
 	}
 	w := &loader{out: out, opt: opt, review: reviewOf(o.review), slugs: groupSlugs(gi.civi)}
-	if err := w.writeAll(tables); err != nil {
+	api4 := w.api4(o.api4())
+	if err := errors.Join(w.writeAll(tables), api4()); err != nil {
 		return err
 	}
 	if js, err := os.ReadFile(filepath.Join(dir, FileSummary)); err == nil {
-		return out.File(FileSummary, js)
+		return out.File(FileSummary, recountReview(js, w.review))
 	}
 	return nil
+}
+
+// recountReview gives transform's summary.json the review counts of the
+// review.csv written now: formula-like cells were looked for again, in
+// what this load wrote. A summary that does not read as one is kept as is.
+func recountReview(js []byte, rev *Review) []byte {
+	var s Summary
+	if json.Unmarshal(js, &s) != nil {
+		return js
+	}
+	s.Review = rev.CountByKind()
+	if s.Totals == nil {
+		s.Totals = map[string]int{}
+	}
+	s.Totals["review_items"] = len(rev.Items)
+	out, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return js
+	}
+	return append(out, '\n')
 }
 
 // outputs are the CSV outputs of an earlier transform.
@@ -79,6 +102,54 @@ func (o *outputs) read(dir string) error {
 	return err
 }
 
+// api4 yields the outputs, as read back, for the api4 files. Memberships
+// name their group by title: groups.csv gives its name.
+func (o *outputs) api4() api4Rows {
+	names := api4GroupNames{}
+	for _, g := range o.groups {
+		names.add(g)
+	}
+	members := func(rows []MemberRow, yield func(string, int64, string) error) error {
+		for _, r := range rows {
+			if rec, ok := names.groupContact(r); ok {
+				if err := yield(rec.Group, rec.Contact, rec.Status); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return api4Rows{
+		groups:   func(yield func(GroupRow) error) error { return eachRow(o.groups, yield) },
+		contacts: func(yield func(NewContactRow) error) error { return eachRow(o.newContacts, yield) },
+		members: func(yield func(string, int64, string) error) error {
+			if err := members(o.members, yield); err != nil {
+				return err
+			}
+			return members(o.admins, yield)
+		},
+		users: func(yield func(int64, string, int64, string) error) error {
+			for _, r := range o.users {
+				if rec, ok := api4UFMatchOf(r); ok {
+					if err := yield(rec.UFID, rec.UFName, rec.Contact, r.Match); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func eachRow[T any](rows []T, yield func(T) error) error {
+	for _, r := range rows {
+		if err := yield(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // groupIndex finds the group a row's title names, among the normal groups
 // of groups.csv and those only rows name.
 type groupIndex struct {
@@ -92,9 +163,12 @@ func newGroupIndex(groups []GroupRow) *groupIndex {
 		if g.GroupType == GroupTypeACL {
 			continue
 		}
-		cg := CiviGroup{Name: g.Name, OGTitle: g.Title}
+		cg := CiviGroup{Name: g.Name, OGTitle: g.Title, title: g.Title}
 		cg.GID, _ = SourceGID(g.Source)
 		gi.index[strings.ToLower(g.Name)] = len(gi.civi)
+		if _, ok := gi.index[strings.ToLower(g.Title)]; !ok { // Drupal 6: the whole title
+			gi.index[strings.ToLower(g.Title)] = len(gi.civi)
+		}
 		gi.civi = append(gi.civi, cg)
 	}
 	return gi
@@ -164,6 +238,9 @@ func ogTitles(rows []OGRow) []string {
 func reviewOf(rows []ReviewRow) *Review {
 	rev := &Review{}
 	for _, r := range rows {
+		if r.Kind == KindFormulaLike {
+			continue // looked for again in what is written now
+		}
 		line, _ := parseID(r.Line)
 		uid, _ := parseID(r.UserID)
 		cid, _ := parseID(r.ContactID)

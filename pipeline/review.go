@@ -28,6 +28,9 @@ const (
 	KindNoGroupID              = "no-group-id"            // a group known by title only
 	KindUnknownStatus          = "unknown-status"         // a status or state word we do not know
 	KindFormulaLike            = "formula-like"           // an output cell a spreadsheet would run
+	KindNotANodeGroup          = "not-a-node-group"       // an OG row of a group that is no node (taxonomy term, user ...)
+	KindNotAGroup              = "not-a-group"            // an OG row naming a node that is not an Organic Group
+	KindNoUserID               = "no-user-id"             // a users row with an e-mail but no user id
 )
 
 // ReviewItem is one row of review.csv: something a person should look at.

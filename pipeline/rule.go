@@ -447,7 +447,7 @@ func ReadSiteRuleTables(groups, fields formats.Reader, ov formats.Overrides) (*S
 		return nil, err
 	}
 	byID := map[string]int{}
-	err = eachRow(groups, func(row []string, src Src) error {
+	err = eachTableRow(groups, func(row []string, src Src) error {
 		cell := func(f string) string { return cellOf(gb, row, f) }
 		g := SiteRuleGroup{ID: cell("id"), ContactType: cell("contact_type"), Used: cell("used"),
 			Name: cell("name"), Title: cell("title"), Src: src}
@@ -479,7 +479,7 @@ func ReadSiteRuleTables(groups, fields formats.Reader, ov formats.Overrides) (*S
 	if err != nil {
 		return nil, err
 	}
-	err = eachRow(fields, func(row []string, src Src) error {
+	err = eachTableRow(fields, func(row []string, src Src) error {
 		cell := func(f string) string { return cellOf(fb, row, f) }
 		gi, ok := byID[cell("group")]
 		if !ok {
@@ -515,9 +515,9 @@ func cellOf(b *formats.Binding, row []string, field string) string {
 	return ""
 }
 
-// eachRow reads every row of r; a bad row is an error (a rule table is
+// eachTableRow reads every row of r; a bad row is an error (a rule table is
 // short, and a rule half read would match differently).
-func eachRow(r formats.Reader, fn func(row []string, src Src) error) error {
+func eachTableRow(r formats.Reader, fn func(row []string, src Src) error) error {
 	for {
 		row, err := r.Next()
 		if err == io.EOF {

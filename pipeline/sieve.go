@@ -39,88 +39,48 @@ func newUserKeys(users []User, rev *Review) *userKeys {
 	// new, and goes into the set without a lookup first. Most keys are new.
 	uk := &userKeys{users: users, keys: keyset.New(len(users), size), filter: keyset.NewFilter(len(users)),
 		of: make([]int32, len(users))}
-	// Users go a block at a time: their keys and hashes first, with the
-	// filter words and slots they will need fetched together (see warmer),
-	// then numbered in uid order.
-	kb := &keyBatch{}
+	// Users go a block at a time, their keys numbered in uid order (see
+	// keyset.Batch).
+	kb := &emailBatch{}
 	for lo := 0; lo < len(users); lo += warmBlock {
 		block := users[lo:min(lo+warmBlock, len(users))]
-		kb.reset()
+		kb.Reset()
 		for i := range block {
-			kb.add(int32(i), block[i].Email, false)
+			kb.add(emailOf{row: int32(i)}, block[i].Email)
 		}
-		kb.hash(&uk.keys)
-		var sum uint64
-		for _, k := range kb.keys { // loads alone, so that many are in flight
-			if k.valid {
-				sum += uk.filter.Warm(k.h) + uk.keys.WarmSlot(k.h)
-			}
-		}
-		mem.Keep(int64(sum))
-		for i, k := range kb.keys {
-			key := kb.key(i)
+		kb.Number(&uk.keys, &uk.filter)
+		for i := range kb.Len() {
+			id, _ := kb.ID(i)
 			switch {
-			case len(key) == 0:
-				uk.of[lo+i] = keyNone
-			case !k.valid:
-				uk.of[lo+i] = keyInvalid
-			default:
-				id, seen := int32(0), uk.filter.AddSeen(k.h)
-				if seen {
-					id, seen = uk.keys.Find(key, k.h)
-				}
-				if !seen {
-					id = uk.keys.Add(key, k.h)
-				}
-				uk.of[lo+i] = id
+			case len(kb.Key(i)) == 0:
+				id = keyNone
+			case !kb.Valid(i):
+				id = keyInvalid
 			}
+			uk.of[lo+i] = id
 		}
 	}
 	return uk
 }
 
-// keyBatch holds the e-mail keys of a batch of rows end to end, each with
-// its hash, so that their lookups can be made stage by stage.
-type keyBatch struct {
-	text []byte
-	keys []batchKey
-}
+// emailBatch holds the e-mail keys of a batch of rows, to be looked up
+// together.
+type emailBatch struct{ keyset.Batch[emailOf] }
 
-type batchKey struct {
-	end     int   // the key is text[the previous key's end:end]
-	row     int32 // the row in the batch the key is of
+// emailOf says which e-mail of a batch's rows a key is.
+type emailOf struct {
+	row     int32 // the row in the batch
 	primary bool  // the row's primary e-mail
-	valid   bool  // the key has an @ (step 7): only such keys are users'
-	pass    bool  // the filter may have it
-	h       uint64
 }
 
-func (kb *keyBatch) reset() { kb.text, kb.keys = kb.text[:0], kb.keys[:0] }
-
-// add appends the key of email, of row.
-func (kb *keyBatch) add(row int32, email string, primary bool) {
-	start := len(kb.text)
-	kb.text = appendEmailKey(kb.text, email)
-	valid := bytes.IndexByte(kb.text[start:], '@') >= 0
-	kb.keys = append(kb.keys, batchKey{end: len(kb.text), row: row, primary: primary, valid: valid})
-}
-
-// key is the k-th key's bytes.
-func (kb *keyBatch) key(k int) []byte {
-	start := 0
-	if k > 0 {
-		start = kb.keys[k-1].end
-	}
-	return kb.text[start:kb.keys[k].end]
-}
-
-// hash hashes the valid keys for s.
-func (kb *keyBatch) hash(s *keyset.Set) {
-	for k := range kb.keys {
-		if kb.keys[k].valid {
-			kb.keys[k].h = s.Hash(kb.key(k))
-		}
-	}
+// add adds the key of email; only a key with text on both sides of an @
+// (step 7) is a user's.
+func (kb *emailBatch) add(of emailOf, email string) {
+	text := kb.Text()
+	start := len(text)
+	text = appendEmailKey(text, email)
+	k := text[start:]
+	kb.Add(text, of, len(k) > 2 && k[0] != '@' && k[len(k)-1] != '@' && bytes.IndexByte(k, '@') > 0)
 }
 
 // lookup returns the number of the e-mail key in b, if it is a user's.
@@ -170,40 +130,23 @@ func (c *Contact) matchEmails(f func(email string, primary bool)) {
 // own (keys and hashes, filter words, slots, then the set), are in flight
 // together. Several goroutines may probe at once.
 func (uk *userKeys) probeRows(rows []contactRow) {
-	kb := probeScratch.Get().(*keyBatch)
+	kb := probeScratch.Get().(*emailBatch)
 	defer probeScratch.Put(kb)
-	kb.reset()
+	kb.Reset()
 	for i := range rows {
 		rows[i].hits = rows[i].hits[:0]
-		rows[i].c.matchEmails(func(email string, primary bool) { kb.add(int32(i), email, primary) })
+		rows[i].c.matchEmails(func(email string, primary bool) { kb.add(emailOf{int32(i), primary}, email) })
 	}
-	kb.hash(&uk.keys)
-	for k := range kb.keys {
-		key := &kb.keys[k]
-		key.pass = key.valid && uk.filter.MayHave(key.h)
-	}
-	var sum uint64
-	for _, key := range kb.keys {
-		if key.pass {
-			sum += uk.keys.WarmSlot(key.h)
-		}
-	}
-	for _, key := range kb.keys { // the bytes of the keys the slots hold, to compare
-		if key.pass {
-			sum += uk.keys.WarmKey(key.h)
-		}
-	}
-	mem.Keep(int64(sum))
-	for k, key := range kb.keys {
-		if key.pass {
-			if e, ok := uk.keys.Find(kb.key(k), key.h); ok {
-				rows[key.row].hits = append(rows[key.row].hits, keyHit{e, key.primary})
-			}
+	kb.Lookup(&uk.keys, &uk.filter)
+	for k := range kb.Len() {
+		if e, ok := kb.ID(k); ok {
+			of := kb.Tag(k)
+			rows[of.row].hits = append(rows[of.row].hits, keyHit{e, of.primary})
 		}
 	}
 }
 
-var probeScratch = sync.Pool{New: func() any { return new(keyBatch) }}
+var probeScratch = sync.Pool{New: func() any { return new(emailBatch) }}
 
 // contactSieve decides, contact by contact as they are read in id order,
 // which ones matter to a run over the users of uk: possible matches (a
@@ -271,7 +214,8 @@ func (s *contactSieve) index(contacts *contactList) *emailIndex {
 type emailIndex struct {
 	keys  []keyEntry // by key number (userKeys.keys)
 	cands []candidate
-	hits  []keyHit // scratch for a contact being added
+	hits  []keyHit  // scratch for a contact being added
+	chain mem.Chain // scratch for warm
 }
 
 type keyEntry struct {
@@ -329,20 +273,14 @@ func (ix *emailIndex) addHits(ci int32, hits []keyHit) {
 // warm loads the entries of the keys rows hit, before the rows are added
 // one by one: so that their cache misses overlap (see warmer).
 func (ix *emailIndex) warm(rows []contactRow) {
-	var sum int32
+	ix.chain.Start()
 	for i := range rows {
 		for _, h := range rows[i].hits {
-			sum += ix.keys[h.key].last
+			ix.chain.Add(h.key)
 		}
 	}
-	for i := range rows {
-		for _, h := range rows[i].hits {
-			if last := ix.keys[h.key].last; last >= 0 {
-				sum += ix.cands[last].contact
-			}
-		}
-	}
-	mem.Keep(int64(sum))
+	ix.chain.Step(func(e int32) int32 { return ix.keys[e].last })
+	ix.chain.End(func(last int32) int64 { return int64(ix.cands[last].contact) })
 }
 
 // unmatched counts the keys no contact has: about how many new contacts
@@ -410,32 +348,15 @@ func sortUsers(users []User, rev *Review) []User {
 const warmBlock = 256
 
 // warmer fetches what matching a block of users reads at random: their
-// keys' index entries, first candidates and those contacts. One load after
-// another, as the match loop makes them, each waits for memory; the same
-// loads in tight loops, stage by stage, are in flight together. It changes
-// nothing but what is in the cache.
-type warmer struct {
-	first [warmBlock]int32
-	sum   int64
-}
+// keys' index entries, first candidates and those contacts (mem.Chain).
+type warmer struct{ chain mem.Chain }
 
 func (w *warmer) touch(keys []int32, ix *emailIndex, contacts *contactList, linkedUser []int64) {
-	for i, e := range keys {
-		w.first[i] = -1
-		if e >= 0 {
-			w.first[i] = ix.keys[e].first
-		}
-	}
-	for i := range keys {
-		if f := w.first[i]; f >= 0 {
-			w.first[i] = ix.cands[f].contact
-		}
-	}
-	for i := range keys {
-		if c := w.first[i]; c >= 0 {
-			cc := contacts.at(c)
-			w.sum += cc.ID + linkedUser[c] + int64(len(cc.First))
-		}
-	}
-	mem.Keep(w.sum)
+	w.chain.Start(keys...) // keyNone, keyInvalid: nothing to fetch
+	w.chain.Step(func(e int32) int32 { return ix.keys[e].first })
+	w.chain.Step(func(cand int32) int32 { return ix.cands[cand].contact })
+	w.chain.End(func(c int32) int64 {
+		cc := contacts.at(c)
+		return cc.ID + linkedUser[c] + int64(len(cc.First))
+	})
 }

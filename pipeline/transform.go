@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline/internal/mem"
@@ -22,8 +23,8 @@ type Config struct {
 // Inputs lists every input path, so no output may replace one.
 func (c *Config) Inputs() []string {
 	paths := []string{c.Users.Path, c.Contacts.Contacts.Path}
-	for _, in := range []*Input{c.Contacts.Emails, c.Contacts.UFMatch, c.Contacts.GroupContacts,
-		c.OG.Memberships, c.OG.Roles, c.OG.RoleNames, c.OG.Groups} {
+	for _, in := range []*Input{c.Contacts.Emails, c.Contacts.UFMatch, c.Contacts.GroupContacts, c.Contacts.Groups,
+		c.OG.Memberships, c.OG.Roles, c.OG.RoleNames, c.OG.Groups, c.OG.OGGroups} {
 		if in != nil {
 			paths = append(paths, in.Path)
 		}
@@ -33,7 +34,7 @@ func (c *Config) Inputs() []string {
 
 // HasOG reports whether any Organic Groups input was given.
 func (c *Config) HasOG() bool {
-	return c.OG.Memberships != nil || c.OG.Groups != nil || c.OG.Roles != nil
+	return c.OG.Memberships != nil || c.OG.Groups != nil || c.OG.Roles != nil || c.OG.OGGroups != nil
 }
 
 // Result is everything transform produces and load writes.
@@ -81,6 +82,7 @@ func Transform(cfg *Config) (*Result, error) {
 		res.Groups = SyncGroups(ogData, m, res.Review)
 		res.OGImport = ToOG(grouped, m.Users, m, res.Groups)
 	}
+	settleRows(t.xs[:], res.Review.Items)
 	return res, nil
 }
 
@@ -162,7 +164,7 @@ func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	// Likely duplicates read the contacts again as a stream when they can
 	// (a file, no dumps folded in), instead of holding every contact.
 	in := t.cfg.Contacts
-	stream := !opt.NoSuggestions && in.Contacts.Path != "-" && in.Emails == nil && in.UFMatch == nil && in.GroupContacts == nil
+	stream := !opt.NoSuggestions && rereadable(in.Contacts.Path) && in.Emails == nil && in.UFMatch == nil && in.GroupContacts == nil
 	sieve.individuals = !opt.Dedupe.emailRequired() || (!opt.NoSuggestions && !stream)
 	contacts, err := t.xs[1].extractContacts(t.cfg.Contacts, sieve)
 	if err != nil {
@@ -210,4 +212,14 @@ func withGroups(contacts *contactList) []Contact {
 		}
 	})
 	return kept
+}
+
+// rereadable reports whether path is a regular file, which can be read a
+// second time (standard input and pipes cannot).
+func rereadable(path string) bool {
+	if path == "-" {
+		return false
+	}
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
 }

@@ -16,7 +16,7 @@ import (
 type Config struct {
 	Users, Contacts, Memberships, Groups int
 	Seed                                 uint64
-	Format                               string // csv or xlsx
+	Format                               string // csv, xlsx or sql
 	Out                                  string
 }
 
@@ -36,8 +36,8 @@ func (c *Config) normalise() error {
 	if c.Groups < 1 {
 		return fmt.Errorf("-groups must be at least 1")
 	}
-	if c.Format != "csv" && c.Format != "xlsx" {
-		return fmt.Errorf("-format must be csv or xlsx, not %q", c.Format)
+	if c.Format != "csv" && c.Format != "xlsx" && c.Format != "sql" {
+		return fmt.Errorf("-format must be csv, xlsx or sql, not %q", c.Format)
 	}
 	if c.Out == "" {
 		c.Out = "."
@@ -109,6 +109,11 @@ func Generate(c Config) ([]Stat, error) {
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
+			return nil, err
+		}
+	}
+	if c.Format == "sql" {
+		if err := joinDumps(c.Out); err != nil {
 			return nil, err
 		}
 	}

@@ -35,7 +35,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.IntVar(&c.Memberships, "memberships", -1, "number of user rows in og_membership (default: 3 × users); ~3% node rows come on top")
 	fs.IntVar(&c.Groups, "groups", -1, "number of Organic Groups (default: users/100, at least 1)")
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same seed and sizes give byte-identical files")
-	fs.StringVar(&c.Format, "format", "csv", "output format: csv or xlsx")
+	fs.StringVar(&c.Format, "format", "csv", "output format: csv, xlsx, or sql (mysqldump: site.sql with the CMS tables, civicrm.sql with the contacts)")
 	fs.StringVar(&c.Out, "out", ".", "output directory (created if missing)")
 	quiet := fs.Bool("quiet", false, "print nothing on success")
 	if err := fs.Parse(args); err != nil {

@@ -33,6 +33,8 @@ func newWriter(dir, base, format string, numeric []bool) (rowWriter, error) {
 		bw := bufio.NewWriterSize(tmp, 1<<20)
 		// csv.NewWriter keeps bw itself (it is already buffered, > 4 KiB).
 		return &csvWriter{f: tmp, final: final, bw: bw, w: csv.NewWriter(bw)}, nil
+	case "sql":
+		return newSQLWriter(tmp, final, base, numeric), nil
 	case "xlsx":
 		x := excelize.NewFile()
 		sw, err := x.NewStreamWriter("Sheet1")

@@ -17,7 +17,7 @@ func extractCommand() *cli.Command {
 			{
 				Name: "users", Usage: "users export → uid,username,email,first_name,last_name,blocked,source_file,source_line",
 				ArgsUsage: "FILE",
-				Flags:     concat(readFlags(), canonicalOut()),
+				Flags:     concat(readFlags(), canonicalOut(), tablePrefixFlag()),
 				Action: func(c *cli.Context) error {
 					return extractTo(c, formats.HeaderOf[pipeline.CanonicalUser](), func(x *pipeline.Extractor, in pipeline.Input, tw formats.TableWriter) error {
 						users, err := x.ExtractUsers(in)
@@ -35,11 +35,12 @@ func extractCommand() *cli.Command {
 					&cli.StringFlag{Name: "emails", Usage: "civicrm_email dump `FILE`"},
 					&cli.StringFlag{Name: "uf-match", Usage: "civicrm_uf_match dump `FILE`"},
 					&cli.StringFlag{Name: "group-contacts", Usage: "group membership `FILE`"},
+					&cli.StringFlag{Name: "civicrm-groups", Usage: "civicrm_group `FILE` for a raw civicrm_group_contact"},
 				}),
 				Action: func(c *cli.Context) error {
 					return extractTo(c, formats.HeaderOf[pipeline.CanonicalContact](), func(x *pipeline.Extractor, in pipeline.Input, tw formats.TableWriter) error {
 						ro := in.Read
-						contacts, err := x.ExtractContacts(pipeline.ContactInputs{Contacts: in, Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro)})
+						contacts, err := x.ExtractContacts(pipeline.ContactInputs{Contacts: in, Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro), Groups: input(c, "civicrm-groups", ro)})
 						if err != nil {
 							return err
 						}
@@ -54,11 +55,12 @@ func extractCommand() *cli.Command {
 					&cli.StringFlag{Name: "og-roles", Usage: "D7 og_users_roles `FILE`"},
 					&cli.StringFlag{Name: "og-role-names", Usage: "D7 og_role `FILE`"},
 					&cli.StringFlag{Name: "groups", Usage: "group nodes `FILE` (titles and authors)"},
-				}),
+					&cli.StringFlag{Name: "og-groups", Usage: "D6 og or D7 field_data_group_group `FILE`: which nodes are groups"},
+				}, tablePrefixFlag()),
 				Action: func(c *cli.Context) error {
 					return extractTo(c, formats.HeaderOf[pipeline.CanonicalMembership](), func(x *pipeline.Extractor, in pipeline.Input, tw formats.TableWriter) error {
 						ro := in.Read
-						og, err := x.ExtractOG(pipeline.OGInputs{Memberships: &in, Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro)})
+						og, err := x.ExtractOG(pipeline.OGInputs{Memberships: &in, Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro), OGGroups: input(c, "og-groups", ro)})
 						if err != nil {
 							return err
 						}
@@ -94,8 +96,9 @@ func extractTo(c *cli.Context, header []string, fn func(*pipeline.Extractor, pip
 	rev := &pipeline.Review{}
 	x := &pipeline.Extractor{Overrides: ov, Strict: c.Bool("strict"), Review: rev}
 	in := pipeline.Input{Path: c.Args().First(), Read: ro}
+	in.Read.Table, in.Read.TablePrefix = c.Command.Name, c.String("table-prefix") // when FILE is a SQL dump
 	out := c.String("out")
-	f, err := formats.CreateAtomic(out, []string{in.Path, c.String("emails"), c.String("uf-match"), c.String("group-contacts"), c.String("og-roles"), c.String("og-role-names"), c.String("groups")})
+	f, err := formats.CreateAtomic(out, []string{in.Path, c.String("emails"), c.String("uf-match"), c.String("group-contacts"), c.String("og-roles"), c.String("og-role-names"), c.String("groups"), c.String("og-groups"), c.String("civicrm-groups")})
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 
 // Flag groups shared by the commands.
 func readFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter `CHAR`: , ; tab or | (default: detected)", Category: "Reading"},
 		&cli.StringFlag{Name: "encoding", Usage: "CSV encoding `NAME`: utf-8, utf-16le, utf-16be, windows-1252, latin1 (default: detected)", Category: "Reading"},
 		&cli.StringFlag{Name: "sheet", Usage: "XLSX sheet `NAME` to read (default: the first)", Category: "Reading"},
@@ -21,7 +21,7 @@ func readFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "map", Usage: "recognise a column: `FIELD=HEADER`, or SCHEMA.FIELD=HEADER (repeatable)", Category: "Reading"},
 		&cli.StringFlag{Name: "config", Usage: "YAML `FILE` giving any of these flags (command-line flags win)", Category: "Reading"},
 		&cli.BoolFlag{Name: "strict", Usage: "make the first bad row an error instead of a review item", Category: "Reading"},
-	}
+	}, textFlags()...)
 }
 
 func contactFlags() []cli.Flag {
@@ -39,6 +39,7 @@ func ogFlags() []cli.Flag {
 		&cli.StringFlag{Name: "og-roles", Usage: "D7 og_users_roles `FILE` (uid, gid, rid)", Category: "Inputs"},
 		&cli.StringFlag{Name: "og-role-names", Usage: "D7 og_role `FILE` (rid, name)", Category: "Inputs"},
 		&cli.StringFlag{Name: "groups", Usage: "group nodes `FILE` (nid, title, uid = author)", Category: "Inputs"},
+		ogModuleFlag(),
 	}
 }
 
@@ -54,7 +55,7 @@ func outFlags(defaultFormat string) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "civisync-out", Usage: "output `DIR`", Category: "Output"},
 		&cli.StringFlag{Name: "format", Value: defaultFormat, Usage: "output `FORMAT`: csv or xlsx", Category: "Output"},
-		&cli.BoolFlag{Name: "split", Usage: "also write one file per group under groups/, acl/ and user_import_og/", Category: "Output"},
+		&cli.BoolFlag{Name: "split", Usage: "also write one file per group under groups/ and acl/ (user_import_og/ has one file per OG always)", Category: "Output"},
 		&cli.BoolFlag{Name: "escape-formulas", Usage: "prefix CSV cells starting with = + - @ with ' so spreadsheets do not run them", Category: "Output"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success", Category: "Output"},
 		noReportFlag(),
@@ -156,7 +157,7 @@ func readOptions(c *cli.Context) (formats.Options, error) {
 			return opt, usagef("--encoding: %w", err)
 		}
 	}
-	return opt, nil
+	return opt, applyTextFlags(c, &opt)
 }
 
 func overrides(c *cli.Context) (formats.Overrides, error) {
@@ -180,6 +181,7 @@ func input(c *cli.Context, name string, ro formats.Options) *pipeline.Input {
 	if p == "" {
 		return nil
 	}
+	ro.Table = dumpTable(name)
 	return &pipeline.Input{Path: p, Read: ro}
 }
 
@@ -212,22 +214,28 @@ func buildConfig(c *cli.Context) (*pipeline.Config, error) {
 	}
 	cfg.Match.Dedupe = rule
 	users, contacts := input(c, "users", ro), input(c, "contacts", ro)
+	cfg.Contacts = pipeline.ContactInputs{Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro),
+		Groups: input(c, "civicrm-groups", ro)}
+	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro),
+		OGGroups: input(c, "og-groups", ro)}
+	if err := dumpInputs(c, ro, cfg, &users, &contacts); err != nil {
+		return nil, err
+	}
 	if users == nil || contacts == nil {
-		return nil, usagef("--users FILE and --contacts FILE are required (see civisync %s --help)", c.Command.Name)
+		return nil, usagef("--users FILE and --contacts FILE are required (or --site and --civicrm dumps; see civisync %s --help)", c.Command.Name)
 	}
 	cfg.Users = *users
-	cfg.Contacts = pipeline.ContactInputs{Contacts: *contacts, Emails: input(c, "emails", ro), UFMatch: input(c, "uf-match", ro), GroupContacts: input(c, "group-contacts", ro)}
-	cfg.OG = pipeline.OGInputs{Memberships: input(c, "memberships", ro), Roles: input(c, "og-roles", ro), RoleNames: input(c, "og-role-names", ro), Groups: input(c, "groups", ro)}
+	cfg.Contacts.Contacts = *contacts
+	if cfg.OG.Module, err = ogModule(c); err != nil {
+		return nil, err
+	}
 	if cfg.OG.RoleNames != nil && cfg.OG.Roles == nil {
 		return nil, usagef("--og-role-names needs --og-roles")
 	}
-	stdin := 0
-	for _, p := range cfg.Inputs() {
-		if p == "-" {
-			stdin++
-		}
+	if cfg.Contacts.Groups != nil && cfg.Contacts.GroupContacts == nil {
+		return nil, usagef("--civicrm-groups needs --group-contacts")
 	}
-	if stdin > 1 {
+	if stdinFlags(c) > 1 {
 		return nil, usagef("only one input can be - (standard input)")
 	}
 	if b != nil {

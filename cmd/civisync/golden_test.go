@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/civisync/civisync/pipeline"
 )
 
 // A golden case is a directory testdata/golden/<case>/ holding
@@ -155,7 +157,8 @@ type fileStats struct {
 
 // inputFlags name the options that take an input file.
 var inputFlags = map[string]bool{"--users": true, "--contacts": true, "--emails": true, "--uf-match": true,
-	"--group-contacts": true, "--memberships": true, "--og-roles": true, "--og-role-names": true, "--groups": true}
+	"--group-contacts": true, "--memberships": true, "--og-roles": true, "--og-role-names": true, "--groups": true,
+	"--og-groups": true, "--civicrm-groups": true}
 
 // TestRowAccounting: every input file is in summary.json, and each of its
 // rows is accounted for: rows_read = rows_used + rows_reviewed + rows_skipped.
@@ -193,15 +196,28 @@ func TestRowAccounting(t *testing.T) {
 					t.Errorf("input %s %s is not in summary.json's files", a, c.args[i+1])
 				}
 			}
-			// A bad row is counted as reviewed in its own file.
+			// A bad row is counted as reviewed in its own file, and so is
+			// every row with items, whichever stage made them: once.
 			review := got["review.csv"]
 			if review == nil {
 				review = got["review.xlsx.csv"]
 			}
 			bad := map[string]int{}
+			reviewed := map[string]map[string]bool{} // file -> lines
 			for _, row := range csvRows(t, "review", review)[1:] {
 				if row[0] == "bad-row" {
 					bad[row[1]]++
+				}
+				if row[2] != "" {
+					if reviewed[row[1]] == nil {
+						reviewed[row[1]] = map[string]bool{}
+					}
+					reviewed[row[1]][row[2]] = true
+				}
+			}
+			for _, f := range sum.Files {
+				if f.Reviewed != nil && *f.Reviewed != len(reviewed[f.File]) {
+					t.Errorf("%s: rows_reviewed %d, but review.csv names %d of its rows", f.File, *f.Reviewed, len(reviewed[f.File]))
 				}
 			}
 			for _, f := range sum.Files {
@@ -223,7 +239,8 @@ func TestRowAccounting(t *testing.T) {
 // golden files, which TestGolden ties to the binary.
 func TestEquivalentRuns(t *testing.T) {
 	groups := [][]string{
-		{"drupal7-main", "drupal7-contacts-xlsx", "drupal7-raw-dumps"},
+		{"drupal7-main", "drupal7-contacts-xlsx", "drupal7-raw-dumps", "drupal7-raw-group-contacts"},
+		{"drupal6", "drupal6-whole-nodes"},
 		{"encodings-utf8bom-semicolon", "encodings-utf16le-tab", "encodings-windows1252", "encodings-pipe-crlf"},
 		{"drupal7-main", "format-xlsx"},
 		{"split", "split-xlsx"},
@@ -241,6 +258,28 @@ func TestEquivalentRuns(t *testing.T) {
 		want := read(g[0])
 		for _, name := range g[1:] {
 			t.Run(name, func(t *testing.T) { compareTrees(t, want, read(name)) })
+		}
+	}
+}
+
+// TestGoldenAPI4: every api4 file of every successful golden case is the
+// parameters of its entity's save call, with field names from the table
+// taken from civicrm-core's schema (pipeline.API4Schema).
+func TestGoldenAPI4(t *testing.T) {
+	for _, c := range goldenCases(t) {
+		tree := readTree(t, c.dir)
+		if string(tree["exit"]) != "0\n" {
+			continue
+		}
+		for _, f := range pipeline.API4Files {
+			data, ok := tree[pipeline.API4Dir+"/"+f.Name]
+			if !ok {
+				t.Errorf("%s: no %s/%s", c.name, pipeline.API4Dir, f.Name)
+				continue
+			}
+			if err := pipeline.CheckAPI4File(f.Name, data); err != nil {
+				t.Errorf("%s: %v", c.name, err)
+			}
 		}
 	}
 }

@@ -15,7 +15,7 @@ func loadCommand() *cli.Command {
 		ArgsUsage: "DIR",
 		UsageText: "civisync load [--out DIR] [--format csv|xlsx] [--split] [options] DIR",
 		Description: "Reads user_contacts, new_contacts, groups, group_members, acl_admins, user_import_og and review\n" +
-			"from DIR (edits included) and writes them into --out, atomically.\n\n" + exitCodesHelp,
+			"from DIR (edits included) and writes them into --out, atomically, with api4/ made from them.\n\n" + exitCodesHelp,
 		Flags: outFlags("csv"),
 		Action: func(c *cli.Context) error {
 			if c.Args().Len() != 1 {

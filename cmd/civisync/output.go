@@ -32,7 +32,7 @@ func openOutputs(dir string, format formats.Format, inputs []string) (*formats.O
 		pipeline.FileMembers, pipeline.FileACLAdmins, pipeline.FileOGImport, pipeline.FileReview, "possible_duplicates"} {
 		names = append(names, base+".csv", base+".xlsx")
 	}
-	out.Owns(append(names, pipeline.FileSummary, "report.html", "groups", "acl", "user_import_og")...)
+	out.Owns(append(names, pipeline.FileSummary, "report.html", "groups", "acl", "user_import_og", pipeline.API4Dir)...)
 	return out, nil
 }
 

@@ -18,13 +18,14 @@ func syncCommand() *cli.Command {
 		Usage: "extract, transform and load in one go: users and OGs in, CiviCRM import files out",
 		Description: "Matches every user to a CiviCRM contact as CiviCRM's Synchronize Users to Contacts does, turns\n" +
 			"every Organic Group into a members group and an administrators (ACL) group as civicrm_og_sync does,\n" +
-			"lists contacts to add to Organic Groups with user_import_og, and writes the outputs into --out\n" +
+			"lists contacts to add to Organic Groups with user_import_og (one file per OG), writes api4/ JSON for\n" +
+			"CiviCRM's command line (cv api4 … --in=json), and writes the outputs into --out\n" +
 			"as one set, swapped in at once: a failed or interrupted run leaves the previous outputs as they\n" +
 			"were, a successful one leaves exactly its own (files of earlier runs it did not make are gone).\n" +
 			"One run at a time per --out: a second one fails at once.\n\n" + exitCodesHelp,
 		UsageText: transformUsage("sync"),
 		Flags: concat(
-			usersFlag(), contactFlags(), ogFlags(), matchFlags(), ruleFlags(), readFlags(), outFlags("csv"),
+			usersFlag(), contactFlags(), ogFlags(), groupTableFlags(), dumpFlags(), matchFlags(), ruleFlags(), readFlags(), outFlags("csv"),
 			[]cli.Flag{dryRunFlag(), &cli.StringFlag{Name: "cpuprofile", Hidden: true, Usage: "write a CPU profile to `FILE`"}}),
 		Action: func(c *cli.Context) error {
 			cfg, err := buildConfig(c)

@@ -13,7 +13,7 @@ func transformCommand() *cli.Command {
 			"`civisync load` reads, and that a pipeline may inspect or edit in between.\n\n" + exitCodesHelp,
 		UsageText: transformUsage("transform"),
 		Flags: concat(
-			usersFlag(), contactFlags(), ogFlags(), matchFlags(), ruleFlags(), readFlags(),
+			usersFlag(), contactFlags(), ogFlags(), groupTableFlags(), dumpFlags(), matchFlags(), ruleFlags(), readFlags(),
 			[]cli.Flag{
 				&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "civisync-out", Usage: "output `DIR`", Category: "Output"},
 				&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing on success", Category: "Output"},

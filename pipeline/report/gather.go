@@ -126,7 +126,7 @@ func gather(src Source) (*data, error) {
 	if d.tables[fileUsers] == nil && d.tables[fileReview] == nil && !d.hasSummary {
 		return nil, &formats.Error{File: src(""), Err: fmt.Errorf("%w: no civisync outputs here (summary.json, user_contacts.csv, review.csv)", formats.ErrBadFile)}
 	}
-	for _, dir := range []string{"groups", "acl", "user_import_og"} {
+	for _, dir := range []string{"groups", "acl", "user_import_og", "api4"} {
 		if st, err := os.Stat(src(dir)); err == nil && st.IsDir() {
 			d.splitDirs[dir] = true
 		}
@@ -175,12 +175,11 @@ func (d *data) rows(base string, columns []string, each func(cells []string)) er
 	if t == nil {
 		return nil
 	}
-	r, err := formats.Open(t.path, formats.Options{})
+	r, err := formats.Open(t.path, formats.Options{ReuseBuffer: func([]string) bool { return true }})
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	formats.Borrow(r)
 	at := make([]int, len(columns))
 	for i, c := range columns {
 		at[i] = -1

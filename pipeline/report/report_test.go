@@ -85,7 +85,7 @@ func TestBuildSampleRun(t *testing.T) {
 		`content="default-src &#39;none&#39;;`,
 		`["Community Garden Volunteers","5",4,1,1,3]`,                       // 4 added, 1 pending, 1 admin, 3 to add to the OG
 		`["Saturday Morning Volunteers at the Riverside Café","8",3,0,1,2]`, // user_import_og names it by the whole OG title
-		`<td class="file">samples/drupal7/og_membership.csv</td><td class="n">22</td><td class="n">19</td><td class="n">0</td><td class="n">3</td>`,
+		`<td class="file">samples/drupal7/og_membership.csv</td><td class="n">22</td><td class="n">14</td><td class="n">5</td><td class="n">3</td>`, // 5 rows in review.csv
 		`<code>new_contacts.csv</code> (5 contacts)`,
 		`"duplicates":{"strings":[]`, // the run wrote possible_duplicates.csv, with no rows
 		`id="dups-table"`,

@@ -58,3 +58,30 @@ func BenchmarkGet(b *testing.B) {
 	}
 	_ = sum
 }
+
+// TestSpan: values by id inside the span, none outside (extreme ids too).
+func TestSpan(t *testing.T) {
+	s := NewSpan[int64](10, 14)
+	for _, tc := range []struct {
+		id int64
+		in bool
+	}{{9, false}, {10, true}, {14, true}, {15, false}, {-1 << 63, false}, {1<<63 - 1, false}} {
+		if got := s.Put(tc.id, tc.id*2); got != tc.in {
+			t.Errorf("put(%d) = %v, want %v", tc.id, got, tc.in)
+		}
+		v, in := s.At(tc.id)
+		if in != tc.in || in && v != tc.id*2 || !in && v != 0 {
+			t.Errorf("at(%d) = %d, %v", tc.id, v, in)
+		}
+	}
+	if v, in := s.At(12); !in || v != 0 {
+		t.Errorf("at(12), never set = %d, %v; want 0, true", v, in)
+	}
+	var empty Span[int32]
+	if _, in := empty.At(0); in || empty.Len() != 0 {
+		t.Error("the zero Span holds an id")
+	}
+	if !Dense(1, 1024+4*10, 10, 4) || Dense(1, 1026+4*10, 10, 4) || Dense(1<<62, -1<<62, 10, 4) {
+		t.Error("Dense draws the line in the wrong place")
+	}
+}
