@@ -39,12 +39,38 @@ func resolveRule(c *cli.Context, ro formats.Options, ov formats.Overrides) (*pip
 		return pipeline.LoadRuleFile(word)
 	}
 	groups, fields := c.String("dedupe-rules"), c.String("dedupe-rule-fields")
+	if civi := c.String("civicrm"); (groups == "" || fields == "") && civi != "" && civi != "-" {
+		// The CiviCRM dump's own civicrm_dedupe_rule_group and
+		// civicrm_dedupe_rule (SPEC §1.3).
+		site, err := siteRulesOfDump(civi, ro, ov)
+		if err != nil {
+			return nil, err
+		}
+		return site.Rule(word)
+	}
 	if groups == "" || fields == "" {
-		return nil, usagef("--rule %q: want unsupervised, supervised, a rule FILE.yaml, or site or a rule group's name with --dedupe-rules FILE and --dedupe-rule-fields FILE", word)
+		return nil, usagef("--rule %q: want unsupervised, supervised, a rule FILE.yaml, or site or a rule group's name with --dedupe-rules FILE and --dedupe-rule-fields FILE (or a --civicrm dump holding them)", word)
 	}
 	site, err := pipeline.ReadSiteRules(groups, fields, ro, ov)
 	if err != nil {
 		return nil, err
 	}
 	return site.Rule(word)
+}
+
+// siteRulesOfDump reads the rule tables from a CiviCRM dump.
+func siteRulesOfDump(path string, ro formats.Options, ov formats.Overrides) (*pipeline.SiteRules, error) {
+	gro, fro := ro, ro
+	gro.Table, fro.Table = "dedupe_rule_groups", "dedupe_rules"
+	g, err := formats.Open(path, gro)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Close()
+	f, err := formats.Open(path, fro)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return pipeline.ReadSiteRuleTables(g, f, ov)
 }
