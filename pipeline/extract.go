@@ -378,6 +378,9 @@ type ContactInputs struct {
 	UFMatch       *Input // civicrm_uf_match
 	GroupContacts *Input // contact id, group title or id, status
 	Groups        *Input // civicrm_group: the titles of GroupContacts' group ids
+	// civicrm_phone and civicrm_address, for a dedupe rule comparing
+	// phones or addresses (a dump's raw tables).
+	Phones, Addresses *Input
 }
 
 // ExtractContacts reads the contacts and folds in the optional dumps.
@@ -396,7 +399,7 @@ func (x *Extractor) ExtractContacts(in ContactInputs) ([]Contact, error) {
 // row repeating the id loses to it, kept or not. A dump can change any
 // contact, so with one every row is kept.
 func (x *Extractor) extractContacts(in ContactInputs, sieve contactSifter) (contactList, error) {
-	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil {
+	if in.Emails != nil || in.UFMatch != nil || in.GroupContacts != nil || in.Phones != nil || in.Addresses != nil {
 		sieve = nil
 	}
 	r, b, st, err := x.lendingTable(in.Contacts, &formats.ContactsSchema)
@@ -406,6 +409,12 @@ func (x *Extractor) extractContacts(in ContactInputs, sieve contactSifter) (cont
 	x.supplied = suppliedFields(b)
 	if in.Emails != nil {
 		x.supplied[FieldEmail] = true
+	}
+	if in.Phones != nil {
+		x.supplied[FieldPhone] = true
+	}
+	if in.Addresses != nil {
+		x.supplied[FieldStreetAddress], x.supplied[FieldCity], x.supplied[FieldPostalCode] = true, true, true
 	}
 	cols := newContactColumns(b)
 	rs := &readContacts{sieve: sieve, st: st, kept: keptContacts{chunk: formats.RowsHint(r)}, order: siftOrder{ordered: true}}
@@ -584,7 +593,7 @@ func (x *Extractor) foldDumps(in ContactInputs, contacts []Contact) error {
 		fn func(Input, []Contact, func(int64) (int, bool)) error
 	}{{in.Emails, x.foldEmails}, {in.UFMatch, x.foldUFMatch}, {in.GroupContacts, func(gc Input, cs []Contact, byID func(int64) (int, bool)) error {
 		return x.foldGroupContacts(gc, in.Groups, cs, byID)
-	}}} {
+	}}, {in.Phones, x.foldPhones}, {in.Addresses, x.foldAddresses}} {
 		if fold.in != nil {
 			if err := fold.fn(*fold.in, contacts, byID); err != nil {
 				return err

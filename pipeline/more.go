@@ -149,3 +149,85 @@ func (r *Rule) suppliedBy(file string, supplied map[string]bool) error {
 	return &formats.Error{File: file, Line: 1, Err: fmt.Errorf("%w: rule %q compares %s, which this file has no column for (name one with --map %s=HEADER)",
 		ErrBadRule, r.Title, strings.Join(missing, ", "), missing[0])}
 }
+
+// The raw civicrm_phone and civicrm_address tables (SPEC §2: the contacts'
+// side of a rule comparing phones or addresses, from a dump).
+var (
+	PhonesSchema = formats.Schema{Name: "phones", Fields: []formats.Field{
+		{Name: "contact_id", Headers: []string{"contact_id", "contact id"}, Required: true},
+		{Name: "phone", Headers: []string{"phone"}},
+		{Name: "phone_numeric", Headers: []string{"phone_numeric", "phone numeric"}},
+		{Name: "is_primary", Headers: []string{"is_primary", "is primary"}},
+	}}
+	AddressesSchema = formats.Schema{Name: "addresses", Fields: []formats.Field{
+		{Name: "contact_id", Headers: []string{"contact_id", "contact id"}, Required: true},
+		{Name: "street_address", Headers: []string{"street_address", "street address"}},
+		{Name: "city", Headers: []string{"city"}},
+		{Name: "postal_code", Headers: []string{"postal_code", "postal code"}},
+		{Name: "is_primary", Headers: []string{"is_primary", "is primary"}},
+	}}
+)
+
+// foldPhones adds civicrm_phone's numbers to their contacts, primary first.
+func (x *Extractor) foldPhones(in Input, contacts []Contact, byID func(int64) (int, bool)) error {
+	r, b, st, err := x.table(in, &PhonesSchema)
+	if err != nil {
+		return err
+	}
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		if v := clean(formats.Cell(rec, b.Col("contact_id"))); v == "" || v == "NULL" || v == `\N` {
+			st.Skipped++ // a location's phone, no contact's
+			return nil
+		}
+		c, err := x.contactRow(st, b, rec, src, contacts, byID)
+		if c == nil || err != nil {
+			return err
+		}
+		p := clean(formats.Cell(rec, b.Col("phone")))
+		if p == "" {
+			p = clean(formats.Cell(rec, b.Col("phone_numeric")))
+		}
+		if p == "" {
+			st.Skipped++
+			return nil
+		}
+		if c.More == nil {
+			c.More = &More{}
+		}
+		if prim, _ := truthy(formats.Cell(rec, b.Col("is_primary"))); prim {
+			c.More.Phones = append([]string{p}, c.More.Phones...)
+		} else {
+			c.More.Phones = append(c.More.Phones, p)
+		}
+		st.Used++
+		return nil
+	})
+}
+
+// foldAddresses gives contacts the street, city and postal code of their
+// primary address (else their first).
+func (x *Extractor) foldAddresses(in Input, contacts []Contact, byID func(int64) (int, bool)) error {
+	r, b, st, err := x.table(in, &AddressesSchema)
+	if err != nil {
+		return err
+	}
+	return x.each(r, b, st, func(rec []string, src Src) error {
+		if v := clean(formats.Cell(rec, b.Col("contact_id"))); v == "" || v == "NULL" || v == `\N` {
+			st.Skipped++ // an event's address, no contact's
+			return nil
+		}
+		c, err := x.contactRow(st, b, rec, src, contacts, byID)
+		if c == nil || err != nil {
+			return err
+		}
+		if c.More == nil {
+			c.More = &More{}
+		}
+		prim, _ := truthy(formats.Cell(rec, b.Col("is_primary")))
+		if m := c.More; prim || m.Street == "" && m.City == "" && m.PostalCode == "" {
+			m.Street, m.City, m.PostalCode = clean(formats.Cell(rec, b.Col("street_address"))), clean(formats.Cell(rec, b.Col("city"))), clean(formats.Cell(rec, b.Col("postal_code")))
+		}
+		st.Used++
+		return nil
+	})
+}

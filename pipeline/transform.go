@@ -23,7 +23,7 @@ type Config struct {
 // Inputs lists every input path, so no output may replace one.
 func (c *Config) Inputs() []string {
 	paths := []string{c.Users.Path, c.Contacts.Contacts.Path}
-	for _, in := range []*Input{c.Contacts.Emails, c.Contacts.UFMatch, c.Contacts.GroupContacts, c.Contacts.Groups,
+	for _, in := range []*Input{c.Contacts.Emails, c.Contacts.UFMatch, c.Contacts.GroupContacts, c.Contacts.Groups, c.Contacts.Phones, c.Contacts.Addresses,
 		c.OG.Memberships, c.OG.Roles, c.OG.RoleNames, c.OG.Groups, c.OG.OGGroups} {
 		if in != nil {
 			paths = append(paths, in.Path)
@@ -164,7 +164,8 @@ func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	// Likely duplicates read the contacts again as a stream when they can
 	// (a file, no dumps folded in), instead of holding every contact.
 	in := t.cfg.Contacts
-	stream := !opt.NoSuggestions && rereadable(in.Contacts.Path) && in.Emails == nil && in.UFMatch == nil && in.GroupContacts == nil
+	stream := !opt.NoSuggestions && rereadable(in.Contacts.Path) && in.Emails == nil && in.UFMatch == nil && in.GroupContacts == nil &&
+		in.Phones == nil && in.Addresses == nil
 	sieve.individuals = !opt.Dedupe.emailRequired() || (!opt.NoSuggestions && !stream)
 	contacts, err := t.xs[1].extractContacts(t.cfg.Contacts, sieve)
 	if err != nil {

@@ -121,8 +121,14 @@ func dumpInputs(c *cli.Context, ro formats.Options, cfg *pipeline.Config, users,
 		for _, t := range []struct {
 			kind string
 			in   **pipeline.Input
-		}{{"emails", &cfg.Contacts.Emails}, {"uf_match", &cfg.Contacts.UFMatch}, {"group_contacts", &cfg.Contacts.GroupContacts}} {
+		}{{"emails", &cfg.Contacts.Emails}, {"uf_match", &cfg.Contacts.UFMatch}, {"group_contacts", &cfg.Contacts.GroupContacts},
+			{"phones", &cfg.Contacts.Phones}, {"addresses", &cfg.Contacts.Addresses}} {
 			if *t.in != nil {
+				continue
+			}
+			// Phones and addresses only for a rule comparing them.
+			if r := cfg.Match.Dedupe; t.kind == "phones" && (r == nil || !r.Uses(pipeline.FieldPhone)) ||
+				t.kind == "addresses" && (r == nil || !(r.Uses(pipeline.FieldStreetAddress) || r.Uses(pipeline.FieldCity) || r.Uses(pipeline.FieldPostalCode))) {
 				continue
 			}
 			ok, err := d.Has(t.kind)

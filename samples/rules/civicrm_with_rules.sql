@@ -260,6 +260,25 @@ CREATE TABLE `civicrm_dedupe_rule` (
   `rule_weight` varchar(255) DEFAULT NULL
 );
 INSERT INTO `civicrm_dedupe_rule` VALUES (1,1,'civicrm_contact','first_name',NULL,5),(2,1,'civicrm_contact','last_name',NULL,7),(3,1,'civicrm_email','email',NULL,10),(4,2,'civicrm_contact','first_name',NULL,5),(5,2,'civicrm_contact','last_name',NULL,5),(6,2,'civicrm_address','street_address',NULL,5),(7,3,'civicrm_email','email',NULL,15),(8,3,'civicrm_contact','first_name',3,5),(9,3,'civicrm_contact','last_name',NULL,5),(10,3,'civicrm_address','postal_code',NULL,5),(11,4,'civicrm_contact','organization_name',NULL,10),(12,4,'civicrm_email','email',NULL,10),(13,5,'civicrm_contact','first_name',NULL,5),(14,5,'civicrm_contact','last_name',NULL,5),(15,5,'civicrm_phone','phone_numeric',NULL,10);
+
+CREATE TABLE `civicrm_phone` (
+  `id` int(11) DEFAULT NULL,
+  `contact_id` int(11) DEFAULT NULL,
+  `phone` varchar(255) DEFAULT NULL,
+  `phone_numeric` varchar(255) DEFAULT NULL,
+  `is_primary` int(11) DEFAULT NULL
+);
+INSERT INTO `civicrm_phone` VALUES (1,3,'020 7946 0300','02079460300',1),(2,NULL,'0800 000 000','0800000000',0),(3,4,'+49 30 1234567','49301234567',1);
+
+CREATE TABLE `civicrm_address` (
+  `id` int(11) DEFAULT NULL,
+  `contact_id` int(11) DEFAULT NULL,
+  `street_address` varchar(255) DEFAULT NULL,
+  `city` varchar(255) DEFAULT NULL,
+  `postal_code` varchar(255) DEFAULT NULL,
+  `is_primary` int(11) DEFAULT NULL
+);
+INSERT INTO `civicrm_address` VALUES (1,3,'1 High Street','London','SW1A 1AA',1),(2,NULL,'Town Hall','Leeds','LS1 1UR',0);
 /*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;
 
 /*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
