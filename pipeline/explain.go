@@ -29,119 +29,196 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 	if !found {
 		return fmt.Errorf("%s: user %d is not in the users export", cfg.Users.Path, uid)
 	}
-	u := &m.Users[ui]
-	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
-	p("User %d (%s:%d): e-mail %q, first name %q, last name %q", u.UID, u.File, u.Line, u.Email, u.First, u.Last)
-	p("Rule %s", rule)
+	e := &explainer{m: m, rule: rule, contacts: contacts, u: &m.Users[ui], uid: uid,
+		p: func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }}
+	e.p("User %d (%s:%d): e-mail %q, first name %q, last name %q", e.u.UID, e.u.File, e.u.Line, e.u.Email, e.u.First, e.u.Last)
+	e.p("Rule %s", rule)
+	if !e.checked(cfg.Match.SkipBlocked) {
+		return nil
+	}
+	li, _ := m.LinkOf(uid)
+	e.link = m.Links[li]
+	defer func() {
+		e.p("Result: Match %q, Rule Score %d, %s.", m.MatchOf(&e.link), e.link.Score, describeLink(e.link))
+	}()
+	if e.existingLink() {
+		return nil
+	}
+	e.key = EmailKey(e.u.Email)
+	if e.invalidEmail() || e.sharedEmail() || e.ruleMatch() {
+		return nil
+	}
+	e.newContact()
+	return nil
+}
 
-	// Step 1.
+// explainer walks one user through SPEC §2's steps, in the order they
+// decide, saying what each found.
+type explainer struct {
+	m        *Matching
+	rule     *Rule
+	contacts []Contact
+	u        *User
+	uid      int64
+	key      string          // the user's e-mail key
+	link     Link            // what the run made of the user
+	linkedBy map[int64]int64 // contact id -> the user the export links it to
+	p        func(format string, args ...any)
+}
+
+// checked is step 1: whether the user is checked at all.
+func (e *explainer) checked(skipBlocked bool) bool {
 	switch {
-	case u.UID <= 0:
-		p("Step 1, who is checked: user 0 is the anonymous user, never checked.")
-		return nil
-	case cfg.Match.SkipBlocked && u.Blocked:
-		p("Step 1, who is checked: the user is blocked and --skip-blocked leaves it out.")
-		return nil
-	case strings.TrimSpace(u.Email) == "":
-		p("Step 1, who is checked: the user has no e-mail; CiviCRM checks only users with one.")
-		return nil
+	case e.u.UID <= 0:
+		e.p("Step 1, who is checked: user 0 is the anonymous user, never checked.")
+		return false
+	case skipBlocked && e.u.Blocked:
+		e.p("Step 1, who is checked: the user is blocked and --skip-blocked leaves it out.")
+		return false
+	case strings.TrimSpace(e.u.Email) == "":
+		e.p("Step 1, who is checked: the user has no e-mail; CiviCRM checks only users with one.")
+		return false
 	}
 	blocked := ""
-	if u.Blocked {
+	if e.u.Blocked {
 		blocked = " (blocked users are checked too)"
 	}
-	p("Step 1, who is checked: checked%s.", blocked)
-	li, _ := m.LinkOf(uid)
-	link := m.Links[li]
-	defer func() {
-		p("Result: Match %q, Rule Score %d, %s.", m.MatchOf(&link), link.Score, describeLink(link))
-	}()
+	e.p("Step 1, who is checked: checked%s.", blocked)
+	return true
+}
 
-	// Step 2: the export's links (the first contact naming a user wins).
-	linkedBy := map[int64]int64{} // contact id -> user linked by the export
+// existingLink is step 2: the export's links (the first contact naming a
+// user wins). It reports whether one decided.
+func (e *explainer) existingLink() bool {
+	e.linkedBy = map[int64]int64{}
 	exportLink := map[int64]*Contact{}
-	for i := range contacts {
-		c := &contacts[i]
+	for i := range e.contacts {
+		c := &e.contacts[i]
 		if c.UFID != 0 {
 			if _, dup := exportLink[c.UFID]; !dup {
 				exportLink[c.UFID] = c
-				linkedBy[c.ID] = c.UFID
+				e.linkedBy[c.ID] = c.UFID
 			}
 		}
 	}
-	if c, ok := exportLink[uid]; ok {
-		p("Step 2, existing link: contact %d (%s:%d) is linked to this user; it is the user's contact.", c.ID, c.File, c.Line)
-		return nil
+	if c, ok := exportLink[e.uid]; ok {
+		e.p("Step 2, existing link: contact %d (%s:%d) is linked to this user; it is the user's contact.", c.ID, c.File, c.Line)
+		return true
 	}
-	p("Step 2, existing link: no contact is linked to user %d.", uid)
+	e.p("Step 2, existing link: no contact is linked to user %d.", e.uid)
+	return false
+}
 
-	// Step 7.
-	key := EmailKey(u.Email)
-	if !strings.Contains(key, "@") {
-		p("Step 7, invalid e-mail: %q has no @; the user gets no contact.", u.Email)
-		return nil
+// invalidEmail is step 7, which decides before the others look.
+func (e *explainer) invalidEmail() bool {
+	if strings.Contains(e.key, "@") {
+		return false
 	}
-	// Step 5: the lowest checked user with the same key has the contact.
-	for _, l := range m.Links {
-		if l.UID >= uid {
+	e.p("Step 7, invalid e-mail: %q has no @; the user gets no contact.", e.u.Email)
+	return true
+}
+
+// sharedEmail is step 5: the lowest checked user with the same key has
+// the contact.
+func (e *explainer) sharedEmail() bool {
+	for _, l := range e.m.Links {
+		if l.UID >= e.uid {
 			break
 		}
-		if l.kind != kindNone && EmailKey(m.Users[l.User].Email) == key {
-			p("Step 5, users sharing an e-mail: user %d, lower, has e-mail key %q and the contact; this user shares it.", l.UID, key)
-			return nil
+		if l.kind != kindNone && EmailKey(e.m.Users[l.User].Email) == e.key {
+			e.p("Step 5, users sharing an e-mail: user %d, lower, has e-mail key %q and the contact; this user shares it.", l.UID, e.key)
+			return true
 		}
 	}
-	p("Step 5, users sharing an e-mail: no lower user id has e-mail key %q.", key)
+	e.p("Step 5, users sharing an e-mail: no lower user id has e-mail key %q.", e.key)
+	return false
+}
 
-	// Step 3: every contact the rule reaches.
+// explainCandidate is a contact the rule reaches, with how it scored.
+type explainCandidate struct {
+	choice
+	contact int32
+}
+
+// ruleMatch is steps 3 and 4: every contact the rule reaches, best first,
+// those passed over (CRM-9091) and the winner. It reports whether one won.
+func (e *explainer) ruleMatch() bool {
+	cands, below, never := e.scoreContacts()
+	slices.SortFunc(cands, func(a, b explainCandidate) int { return byPrefer(a.choice, b.choice) })
+	e.p("Step 3, candidates: the non-deleted Individuals scoring %d or more, best first (best score, then a primary e-mail, then the lowest contact id): %d.", e.rule.Threshold, len(cands))
+	winner := e.pickWinner(cands)
+	// Contacts sharing a common surname can be thousands: the first few say
+	// enough.
+	const shown = 10
+	for i, s := range below {
+		if i == shown {
+			e.p("  … and %d more contacts below the threshold", len(below)-shown)
+			break
+		}
+		e.p("  %s: below the threshold %d", s, e.rule.Threshold)
+	}
+	for _, s := range never {
+		e.p("  %s", s)
+	}
+	if winner == nil {
+		return false
+	}
+	if c := &e.contacts[winner.contact]; e.link.ContactID != c.ID {
+		e.p("Note: the run linked the user otherwise (contact %d): please report this difference.", e.link.ContactID)
+	}
+	return true
+}
+
+// scoreContacts scores every contact under the rule: the candidates, and,
+// spelled out, those below the threshold and those never candidates.
+func (e *explainer) scoreContacts() (cands []explainCandidate, below, never []string) {
+	keys := newRuleKeys(e.rule)
+	uk := keys.userKeys(userValues(e.u), nil)
+	for i := range e.contacts {
+		c := &e.contacts[i]
+		score, matched := keys.score(uk, contactValues(c))
+		if matched == 0 {
+			continue
+		}
+		scored := fmt.Sprintf("contact %d (%s:%d): %s", c.ID, c.File, c.Line, fieldScores(e.rule, matched, score))
+		switch {
+		case c.Deleted:
+			never = append(never, scored+": in the trash, never a candidate")
+		case !c.IsIndividual():
+			never = append(never, fmt.Sprintf("%s: an %s, never a candidate", scored, c.Type))
+		case score < e.rule.Threshold:
+			below = append(below, scored)
+		default:
+			cands = append(cands, explainCandidate{contact: int32(i), choice: choice{id: c.ID, score: score, fields: matched,
+				primary: c.Primary != "" && EmailKey(c.Primary) == e.key && e.rule.Uses(FieldEmail)}})
+		}
+	}
+	return cands, below, never
+}
+
+// pickWinner lists the candidates in order: a contact linked to another
+// user, by the export or earlier in this run, is passed over (step 4,
+// CRM-9091); the first one left wins.
+func (e *explainer) pickWinner(cands []explainCandidate) *explainCandidate {
 	linkedByRun := map[int64]int64{} // contact id -> a lower user the run linked it to
-	for _, l := range m.Links {
-		if l.UID >= uid {
+	for _, l := range e.m.Links {
+		if l.UID >= e.uid {
 			break
 		}
 		if l.ContactID != 0 && (l.kind == kindEmail || l.kind == kindRule) {
 			linkedByRun[l.ContactID] = l.UID
 		}
 	}
-	keys := newRuleKeys(rule)
-	uk := keys.userKeys(userValues(u), nil)
-	type candidate struct {
-		choice
-		contact int32
-	}
-	var cands []candidate
-	var below, never []string
-	for i := range contacts {
-		c := &contacts[i]
-		score, matched := keys.score(uk, contactValues(c))
-		if matched == 0 {
-			continue
-		}
-		scored := fmt.Sprintf("contact %d (%s:%d): %s", c.ID, c.File, c.Line, fieldScores(rule, matched, score))
-		switch {
-		case c.Deleted:
-			never = append(never, scored+": in the trash, never a candidate")
-		case !c.IsIndividual():
-			never = append(never, fmt.Sprintf("%s: an %s, never a candidate", scored, c.Type))
-		case score < rule.Threshold:
-			below = append(below, scored)
-		default:
-			cands = append(cands, candidate{contact: int32(i), choice: choice{id: c.ID, score: score, fields: matched,
-				primary: c.Primary != "" && EmailKey(c.Primary) == key && rule.Uses(FieldEmail)}})
-		}
-	}
-	slices.SortFunc(cands, func(a, b candidate) int { return byPrefer(a.choice, b.choice) })
-	p("Step 3, candidates: the non-deleted Individuals scoring %d or more, best first (best score, then a primary e-mail, then the lowest contact id): %d.", rule.Threshold, len(cands))
-	var winner *candidate
+	var winner *explainCandidate
 	for i := range cands {
 		cd := &cands[i]
-		c := &contacts[cd.contact]
-		line := fmt.Sprintf("  contact %d (%s:%d): %s", c.ID, c.File, c.Line, fieldScores(rule, cd.fields, cd.score))
+		c := &e.contacts[cd.contact]
+		line := fmt.Sprintf("  contact %d (%s:%d): %s", c.ID, c.File, c.Line, fieldScores(e.rule, cd.fields, cd.score))
 		if cd.primary {
 			line += ", its primary e-mail"
 		}
-		switch other, byExport := linkedBy[c.ID]; {
-		case byExport && other != uid:
+		switch other, byExport := e.linkedBy[c.ID]; {
+		case byExport && other != e.uid:
 			line += fmt.Sprintf(": linked to user %d by the export, passed over (step 4, CRM-9091)", other)
 		case linkedByRun[c.ID] != 0:
 			line += fmt.Sprintf(": linked to user %d earlier in this run, passed over (step 4, CRM-9091)", linkedByRun[c.ID])
@@ -152,32 +229,16 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 				line += " (" + whyWon(cd.choice, cands[i+1].choice) + ")"
 			}
 		}
-		p("%s", line)
+		e.p("%s", line)
 	}
-	// Contacts sharing a common surname can be thousands: the first few say
-	// enough.
-	const shown = 10
-	for i, s := range below {
-		if i == shown {
-			p("  … and %d more contacts below the threshold", len(below)-shown)
-			break
-		}
-		p("  %s: below the threshold %d", s, rule.Threshold)
-	}
-	for _, s := range never {
-		p("  %s", s)
-	}
-	if winner != nil {
-		c := &contacts[winner.contact]
-		if link.ContactID != c.ID {
-			p("Note: the run linked the user otherwise (contact %d): please report this difference.", link.ContactID)
-		}
-		return nil
-	}
-	// Step 6.
-	p("Step 6, no match: the user gets a new Individual contact with its e-mail and names.")
-	dups := suggestDuplicates([]dupPerson{dupOfUser(u)}, len(contacts), func(i int, p *dupPerson) bool {
-		c := &contacts[i]
+	return winner
+}
+
+// newContact is step 6, with the likely duplicates of the new contact.
+func (e *explainer) newContact() {
+	e.p("Step 6, no match: the user gets a new Individual contact with its e-mail and names.")
+	dups := suggestDuplicates([]dupPerson{dupOfUser(e.u)}, len(e.contacts), func(i int, p *dupPerson) bool {
+		c := &e.contacts[i]
 		if c.Deleted || !c.IsIndividual() {
 			return false
 		}
@@ -185,12 +246,11 @@ func Explain(cfg *Config, rule *Rule, uid int64, w io.Writer) error {
 		return true
 	})
 	if len(dups) == 0 {
-		p("Likely duplicates: none.")
+		e.p("Likely duplicates: none.")
 	}
 	for _, d := range dups {
-		p("Likely duplicate: contact %d, Score %d: %s.", d.ContactID, d.Score, d.Why)
+		e.p("Likely duplicate: contact %d, Score %d: %s.", d.ContactID, d.Score, d.Why)
 	}
-	return nil
 }
 
 // fieldScores spells a score out field by field: "first_name +5, email +10

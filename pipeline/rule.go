@@ -200,16 +200,7 @@ func ParseRule(path string, data []byte) (*Rule, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line := 0
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if rest, ok := strings.CutPrefix(msg, "line "); ok {
-			if n, after, ok := strings.Cut(rest, ": "); ok {
-				if l, err := strconv.Atoi(n); err == nil {
-					line, msg = l, after
-				}
-			}
-		}
-		return nil, &formats.Error{File: path, Line: line, Err: fmt.Errorf("%w: not YAML: %s", ErrBadRule, oneLineText(msg))}
+		return nil, notYAML(path, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, fail(nil, "the file is empty; want title, threshold and fields")
@@ -275,6 +266,21 @@ func ParseRule(path string, data []byte) (*Rule, error) {
 		return nil, fail(at, "%s", err)
 	}
 	return r, nil
+}
+
+// notYAML is the YAML parser's error as one line naming the file and, where
+// the parser gives it, the line.
+func notYAML(path string, err error) error {
+	line := 0
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, after, ok := strings.Cut(rest, ": "); ok {
+			if l, err := strconv.Atoi(n); err == nil {
+				line, msg = l, after
+			}
+		}
+	}
+	return &formats.Error{File: path, Line: line, Err: fmt.Errorf("%w: not YAML: %s", ErrBadRule, oneLineText(msg))}
 }
 
 func ruleFieldNode(n *yaml.Node, fail func(*yaml.Node, string, ...any) error) (RuleField, error) {
