@@ -480,17 +480,27 @@ func (o *OutputSet) inputsKept(owned map[string]bool) error {
 	return nil
 }
 
+// list reads the output folder's entries, and the folder's own file info
+// (to tell a mount point below it).
+func (o *OutputSet) list() ([]os.DirEntry, os.FileInfo, error) {
+	entries, err := os.ReadDir(o.real)
+	if err != nil {
+		return nil, nil, &Error{File: o.dir, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
+	}
+	out, err := os.Stat(o.real)
+	if err != nil {
+		return nil, nil, &Error{File: o.dir, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
+	}
+	return entries, out, nil
+}
+
 // checkCarriable refuses, before any work, an output folder holding
 // something that cannot be carried over into a new set (a FIFO, a socket,
 // a device, a mount point).
 func (o *OutputSet) checkCarriable() error {
-	entries, err := os.ReadDir(o.real)
+	entries, out, err := o.list()
 	if err != nil {
-		return &Error{File: o.dir, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
-	}
-	out, err := os.Stat(o.real)
-	if err != nil {
-		return &Error{File: o.dir, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
+		return err
 	}
 	for _, e := range entries {
 		if isOwned(nil, e.Name()) {
@@ -525,13 +535,9 @@ func errNotCarriable(what string) error {
 // symlinks as symlinks, folders made anew around their linked files. The
 // originals stay in place until the swap, so no moment loses them.
 func (o *OutputSet) carryOver(owned map[string]bool) error {
-	entries, err := os.ReadDir(o.real)
+	entries, out, err := o.list()
 	if err != nil {
-		return &Error{File: o.dir, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
-	}
-	out, err := os.Stat(o.real)
-	if err != nil {
-		return &Error{File: o.dir, Err: fmt.Errorf("%w: %w", ErrOutput, unwrapPathError(err))}
+		return err
 	}
 	for _, e := range entries {
 		if isOwned(owned, e.Name()) {

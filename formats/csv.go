@@ -418,6 +418,19 @@ func (c *csvReader) readRecord() ([]string, error) {
 		body, pos = line, 0
 		return true, nil
 	}
+	// moreQuoted goes on to the next line inside a quoted field, the line
+	// break kept as data; the input ending there leaves the quote unclosed.
+	moreQuoted := func() error {
+		ok, err := more()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &syntaxError{start: start, line: c.n, unclosed: true}
+		}
+		c.field = append(c.field, '\n')
+		return nil
+	}
 fields:
 	for {
 		fieldStart := len(c.field)
@@ -428,28 +441,18 @@ fields:
 				i := c.indexQuoted(body[pos:])
 				if i < 0 { // the line ends inside the quotes
 					c.field = append(c.field, body[pos:]...)
-					ok, err := more()
-					if err != nil {
+					if err := moreQuoted(); err != nil {
 						return nil, err
 					}
-					if !ok {
-						return nil, &syntaxError{start: start, line: c.n, unclosed: true}
-					}
-					c.field = append(c.field, '\n')
 					continue
 				}
 				c.field = append(c.field, body[pos:pos+i]...)
 				pos += i
 				if body[pos] == '\\' {
 					if pos+1 == len(body) { // an escaped line break
-						ok, err := more()
-						if err != nil {
+						if err := moreQuoted(); err != nil {
 							return nil, err
 						}
-						if !ok {
-							return nil, &syntaxError{start: start, line: c.n, unclosed: true}
-						}
-						c.field = append(c.field, '\n')
 						escaped = true
 						continue
 					}

@@ -695,16 +695,8 @@ func (d *dumpReader) str(q byte, backslash bool, enc cellEncoding) (bool, error)
 				continue
 			}
 			d.text = append(d.text, 0)
-		case 'b':
-			d.text = append(d.text, '\b')
-		case 'f':
-			d.text = append(d.text, '\f')
-		case 'n':
-			d.text = append(d.text, '\n')
-		case 'r':
-			d.text = append(d.text, '\r')
-		case 't':
-			d.text = append(d.text, '\t')
+		case 'b', 'f', 'n', 'r', 't':
+			d.text = append(d.text, controlEscape[e])
 		case 'Z':
 			d.text = append(d.text, 0x1A)
 		case '%', '_': // MySQL keeps the backslash: they are LIKE escapes
@@ -728,6 +720,10 @@ func (d *dumpReader) str(q byte, backslash bool, enc cellEncoding) (bool, error)
 	d.cast()
 	return true, nil
 }
+
+// controlEscape is what \b, \f, \n, \r and \t stand for, in MySQL's
+// strings and in PostgreSQL's E'...' strings and COPY text alike.
+var controlEscape = [256]byte{'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // pgOctal finishes a PostgreSQL \ooo escape whose first digit was read.
 func (d *dumpReader) pgOctal(first byte) {
@@ -872,16 +868,8 @@ func (d *dumpReader) copyLine() ([]string, error) {
 			switch e {
 			case 'N':
 				null = len(d.text) == start
-			case 'b':
-				d.text = append(d.text, '\b')
-			case 'f':
-				d.text = append(d.text, '\f')
-			case 'n':
-				d.text = append(d.text, '\n')
-			case 'r':
-				d.text = append(d.text, '\r')
-			case 't':
-				d.text = append(d.text, '\t')
+			case 'b', 'f', 'n', 'r', 't':
+				d.text = append(d.text, controlEscape[e])
 			case 'v':
 				d.text = append(d.text, '\v')
 			case 'x':

@@ -629,6 +629,38 @@ func (j *dumpJoin) fill(row []string, n int) {
 	}
 }
 
+// The columns joinUsermeta and joinGroupTitles read, in lower case.
+var (
+	usermetaColumns   = []string{"user_id", "meta_key", "meta_value"}
+	groupTitleColumns = []string{"id", "title"}
+)
+
+// lastColumn is the index of h's last column named name (in any case), or
+// -1 when there is none.
+func lastColumn(h []string, name string) int {
+	key := -1
+	for i, c := range h {
+		if strings.EqualFold(c, name) {
+			key = i
+		}
+	}
+	return key
+}
+
+// pickCells sets cells[k] to row's value in the column named names[k] (in
+// lower case; the last such column wins), leaving a cell whose column is
+// missing alone.
+func pickCells(h, row, names, cells []string) {
+	for i, c := range h {
+		lc := strings.ToLower(c)
+		for k, n := range names {
+			if lc == n {
+				cells[k] = row[i]
+			}
+		}
+	}
+}
+
 // readDumpTable reads every row of table t, calling fn with each.
 func readDumpTable(idx *dumpIndex, t *dumpTable, opt Options, fn func(h, row []string)) error {
 	r := newDumpReader(idx, t, opt)
@@ -653,28 +685,15 @@ func isBadRow(err error) bool { return errors.Is(err, ErrBadRow) }
 // joinUsermeta gives WordPress users the first_name and last_name their
 // <prefix>usermeta rows hold.
 func (d *dumpReader) joinUsermeta(idx *dumpIndex, meta *dumpTable, opt Options) error {
-	key := -1
-	for i, h := range d.header {
-		if strings.EqualFold(h, "ID") {
-			key = i
-		}
-	}
+	key := lastColumn(d.header, "ID")
 	if key < 0 || !hasColumn(meta.header(), "user_id") || !hasColumn(meta.header(), "meta_key") || !hasColumn(meta.header(), "meta_value") {
 		return nil
 	}
 	vals := map[string][]string{}
 	err := readDumpTable(idx, meta, opt, func(h, row []string) {
-		var uid, k, v string
-		for i, c := range h {
-			switch strings.ToLower(c) {
-			case "user_id":
-				uid = row[i]
-			case "meta_key":
-				k = row[i]
-			case "meta_value":
-				v = row[i]
-			}
-		}
+		var cells [3]string
+		pickCells(h, row, usermetaColumns, cells[:])
+		uid, k, v := cells[0], cells[1], cells[2]
 		slot := -1
 		switch k {
 		case "first_name":
@@ -702,26 +721,15 @@ func (d *dumpReader) joinUsermeta(idx *dumpIndex, meta *dumpTable, opt Options) 
 
 // joinGroupTitles gives civicrm_group_contact rows the title of their group.
 func (d *dumpReader) joinGroupTitles(idx *dumpIndex, g *dumpTable, opt Options) error {
-	key := -1
-	for i, h := range d.header {
-		if strings.EqualFold(h, "group_id") {
-			key = i
-		}
-	}
+	key := lastColumn(d.header, "group_id")
 	if key < 0 {
 		return nil
 	}
 	vals := map[string][]string{}
 	err := readDumpTable(idx, g, opt, func(h, row []string) {
-		var id, title string
-		for i, c := range h {
-			switch strings.ToLower(c) {
-			case "id":
-				id = row[i]
-			case "title":
-				title = row[i]
-			}
-		}
+		var cells [2]string
+		pickCells(h, row, groupTitleColumns, cells[:])
+		id, title := cells[0], cells[1]
 		vals[strings.Clone(id)] = []string{strings.Clone(title)}
 	})
 	if err != nil {

@@ -420,19 +420,7 @@ func (r api4UFMatch) appendJSON(a *api4Writer, b []byte) []byte {
 // api4 writes the api4 files in the background, beside the tables; the
 // function it returns waits for them.
 func (w *loader) api4(rows api4Rows) func() error {
-	var err error
-	var r par.Rescue
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer r.Catch()
-		err = writeAPI4(w.out, rows)
-	}()
-	return func() error {
-		<-done
-		r.Rethrow()
-		return err
-	}
+	return par.Background(func() error { return writeAPI4(w.out, rows) })
 }
 
 // api4Of yields a run's result for the api4 files.

@@ -267,22 +267,20 @@ func summarize(res *Result) func() ([]byte, error) {
 	n := len(res.Review.Items)
 	now := *res
 	now.Review = &Review{Items: res.Review.Items[:n:n]} // items added meanwhile go past n
-	var js []byte
-	var err error
-	var r par.Rescue
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer r.Catch()
-		js, err = marshal(&now)
-	}()
+	type marshalled struct {
+		js  []byte
+		err error
+	}
+	wait := par.Background(func() marshalled {
+		js, err := marshal(&now)
+		return marshalled{js, err}
+	})
 	return func() ([]byte, error) {
-		<-done
-		r.Rethrow()
+		m := wait()
 		if len(res.Review.Items) != n {
 			return marshal(res)
 		}
-		return js, err
+		return m.js, m.err
 	}
 }
 
@@ -328,19 +326,7 @@ func (w *loader) writeAll(tables []table) error {
 // sortReview sorts the review items in the background; the function it
 // returns waits for them. Nobody may add items meanwhile.
 func (w *loader) sortReview() func() []ReviewItem {
-	var items []ReviewItem
-	var r par.Rescue
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer r.Catch()
-		items = w.review.Sorted()
-	}()
-	return func() []ReviewItem {
-		<-done
-		r.Rethrow()
-		return items
-	}
+	return par.Background(func() []ReviewItem { return w.review.Sorted() })
 }
 
 // writeTables writes tables, their formula-like cells looked for (guarded),

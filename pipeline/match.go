@@ -401,13 +401,7 @@ func byPreference(cs []choice) []choice {
 	if len(cs) > 1 {
 		slices.SortStableFunc(cs, func(a, b choice) int {
 			a.score, b.score = 0, 0
-			switch {
-			case prefer(a, b):
-				return -1
-			case prefer(b, a):
-				return 1
-			}
-			return 0
+			return byPrefer(a, b)
 		})
 	}
 	return cs

@@ -75,23 +75,7 @@ func CutName(title string) string {
 	if utf8.RuneCountInString(title) <= maxGroupName {
 		return title
 	}
-	n, cut := 0, len(title)
-	for i := range title {
-		if n == maxGroupName {
-			cut = i
-			break
-		}
-		n++
-	}
-	for cut > 0 {
-		r, _ := utf8.DecodeRuneInString(title[cut:])
-		if !unicode.Is(unicode.Mn, r) {
-			break
-		}
-		_, size := utf8.DecodeLastRuneInString(title[:cut])
-		cut -= size
-	}
-	return strings.TrimRightFunc(title[:cut], unicode.IsSpace)
+	return strings.TrimRightFunc(cutRunes(title, maxGroupName, unicode.Mn), unicode.IsSpace)
 }
 
 // lessGID orders group ids numerically.

@@ -35,26 +35,12 @@ func (k *ruleKeys) key(slot int, value string) string {
 		return dedupe.DigitsKey(value, f.Length)
 	case FieldEmail:
 		// As step 3 keys e-mails, cut to the length.
-		return cutChars(EmailKey(value), f.Length)
+		return dedupe.Prefix(EmailKey(value), f.Length)
 	case FieldBirthDate:
 		value = isoDate(value)
 	}
 	k.buf = k.folder.Append(k.buf[:0], value, f.Length)
 	return string(k.buf)
-}
-
-// cutChars is the first n characters of s (all when n is 0).
-func cutChars(s string, n int) string {
-	if n <= 0 {
-		return s
-	}
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
 }
 
 // equal reports whether value's key for slot is key, without keeping the

@@ -81,7 +81,7 @@ func userImportClean(s string) string {
 	}
 	name := strings.TrimRight(b.String(), " ")
 	if utf8.RuneCountInString(name) > userImportMaxName {
-		name = cutRunes(name, userImportMaxName)
+		name = cutRunes(name, userImportMaxName, unicode.M)
 		name = strings.TrimRight(name, " ")
 	}
 	return name
@@ -108,8 +108,10 @@ func userImportKeeps(r rune) bool {
 }
 
 // cutRunes keeps the first n characters of s, backing off so that a letter
-// is never parted from the combining marks after it.
-func cutRunes(s string, n int) string {
+// is never parted from the marks (of the class marks) after it: group names
+// back off over nonspacing marks (unicode.Mn) only, usernames over all
+// (unicode.M).
+func cutRunes(s string, n int, marks *unicode.RangeTable) string {
 	cut, count := len(s), 0
 	for i := range s {
 		if count == n {
@@ -119,8 +121,8 @@ func cutRunes(s string, n int) string {
 		count++
 	}
 	for cut > 0 {
-		r, _ := utf8.DecodeRuneInString(s[cut:])
-		if cut == len(s) || !unicode.IsMark(r) {
+		r, _ := utf8.DecodeRuneInString(s[cut:]) // RuneError, no mark, at the end
+		if !unicode.Is(marks, r) {
 			break
 		}
 		_, size := utf8.DecodeLastRuneInString(s[:cut])

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -85,5 +86,29 @@ func TestUsernamesTake(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCutRunesMarks: the cut backs off over the marks of the class it is
+// given only; a spacing mark (U+093F, Mc) stays apart under unicode.Mn, as
+// group names cut, and stays with its letter under unicode.M, as usernames.
+func TestCutRunesMarks(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		n     int
+		marks *unicode.RangeTable
+		want  string
+	}{
+		{"abc", 5, unicode.M, "abc"},
+		{"abc", 2, unicode.M, "ab"},
+		{"abe\u0301", 3, unicode.Mn, "ab"},
+		{"abe\u0301", 3, unicode.M, "ab"},
+		{"ab\u0915\u093f", 3, unicode.Mn, "ab\u0915"},
+		{"ab\u0915\u093f", 3, unicode.M, "ab"},
+		{"e\u0301\u0301", 1, unicode.M, ""},
+	} {
+		if got := cutRunes(tc.in, tc.n, tc.marks); got != tc.want {
+			t.Errorf("cutRunes(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
 	}
 }

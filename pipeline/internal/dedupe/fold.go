@@ -48,7 +48,7 @@ func (f *Folder) Key(s string, length int) string {
 
 // Append appends Key(s, length) to dst.
 func (f *Folder) Append(dst []byte, s string, length int) []byte {
-	s = prefix(s, length)
+	s = Prefix(s, length)
 	s = strings.TrimRight(s, " ") // PAD SPACE: 'ab ' = 'ab'
 	if printableASCII(s) {
 		for i := 0; i < len(s); i++ {
@@ -77,9 +77,9 @@ func DigitsKey(s string, length int) string {
 	return string(b)
 }
 
-// prefix is the first n characters of s (s when n <= 0), as MySQL's SUBSTR
+// Prefix is the first n characters of s (s when n <= 0), as MySQL's SUBSTR
 // counts them.
-func prefix(s string, n int) string {
+func Prefix(s string, n int) string {
 	if n <= 0 || len(s) <= n {
 		return s
 	}

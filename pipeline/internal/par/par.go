@@ -39,6 +39,25 @@ func (r *Rescue) Rethrow() {
 	}
 }
 
+// Background runs fn in a goroutine of its own; the function it returns
+// waits for fn, panics again with fn's panic if it had one, and returns
+// what fn returned.
+func Background[T any](fn func() T) func() T {
+	var v T
+	var r Rescue
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer r.Catch()
+		v = fn()
+	}()
+	return func() T {
+		<-done
+		r.Rethrow()
+		return v
+	}
+}
+
 // Counter is a count several goroutines add to.
 type Counter struct{ n atomic.Int64 }
 

@@ -38,3 +38,20 @@ func TestRescue(t *testing.T) {
 	}()
 	r.Rethrow()
 }
+
+func TestBackground(t *testing.T) {
+	release := make(chan struct{})
+	wait := Background(func() int { <-release; return 42 })
+	close(release)
+	if got := wait(); got != 42 {
+		t.Errorf("Background returned %d, want 42", got)
+	}
+	wait = Background(func() int { panic("boom") })
+	defer func() {
+		if v := recover(); v != "boom" {
+			t.Errorf("rethrown %v", v)
+		}
+	}()
+	wait()
+	t.Error("the panic was not rethrown")
+}
