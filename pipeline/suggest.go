@@ -359,10 +359,27 @@ func newDupFinder(users []dupPerson) *dupFinder {
 	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users)),
 		idx: similar.NewIndex(1 << 20), names: similar.NewIndex(nameBlockCap)}
 	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
+	// Users are taken apart on every core; their keys are filed in order.
+	const chunk = 4096
+	bound := make([]int, (len(users)+chunk-1)/chunk)
+	eachChunk(len(bound), func(k int) {
+		for i := k * chunk; i < min(len(users), (k+1)*chunk); i++ {
+			d := &f.prepared[i]
+			d.prepare(&users[i])
+			for _, a := range d.addrs { // the mailbox, local part, whole address and one-deletion forms at most
+				bound[k] += 3 + len(a.Key) - len(a.Domain) - 1
+			}
+			bound[k] += len(d.phones)
+		}
+	})
+	total := 0
+	for _, b := range bound {
+		total += b
+	}
+	f.idx.Grow(total)    // the entries' memory once, not doubled as it fills
 	var scratch []uint64 // one for every user's deletion hashes, not one each
 	for i := range users {
 		d := &f.prepared[i]
-		d.prepare(&users[i])
 		d.scratch = scratch
 		d.keys(all, func(k uint64, name bool) {
 			if name {

@@ -2,6 +2,7 @@ package similar
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -186,6 +187,29 @@ func TestOneTypo(t *testing.T) {
 	} {
 		if got := OneTypo(tt.a, tt.b); got != tt.want {
 			t.Errorf("OneTypo(%q, %q) = %v", tt.a, tt.b, got)
+		}
+	}
+}
+
+// TestIndexLongBucket: keys sharing a bucket, each held by many records,
+// come back whole and in the order added.
+func TestIndexLongBucket(t *testing.T) {
+	x := NewIndex(1000)
+	want := map[uint64][]int32{}
+	keys := []uint64{1<<63 + 7, 1<<63 + 3, 1<<63 + 5} // one bucket: the same top bits
+	for i := range int32(300) {
+		k := keys[i%3]
+		if i%7 == 0 {
+			k = keys[0]
+		}
+		x.Add(k, i)
+		want[k] = append(want[k], i)
+	}
+	x.Add(42, 300)
+	x.Freeze()
+	for k, recs := range want {
+		if got := x.Lookup(k, nil); !slices.Equal(got, recs) {
+			t.Errorf("key %x: got %v, want %v", k, got, recs)
 		}
 	}
 }
