@@ -47,7 +47,7 @@ func (x *Index) Freeze() {
 	n := len(x.pending)
 	b := max(bits.Len(uint(n)), 1) // about one entry a bucket
 	x.shift = uint(64 - b)
-	start := make([]int32, 1<<b+1)
+	start := make([]int32, 1<<b+1, 1<<b+2) // room for the end mark below
 	for _, e := range x.pending {
 		start[e.key>>x.shift+1]++
 	}
@@ -55,15 +55,17 @@ func (x *Index) Freeze() {
 		start[i] += start[i-1]
 	}
 	// Laid out by bucket straight into the keys and records: no third copy
-	// of the entries at the peak.
+	// of the entries at the peak. Each bucket fills from its end, the
+	// entries taken last first, so start[b] ends at the bucket's first
+	// entry and the records keep the order added.
 	keys, recs := make([]uint64, n), make([]int32, n)
-	next := slices.Clone(start[:len(start)-1])
-	for _, e := range x.pending {
-		i := next[e.key>>x.shift]
-		keys[i], recs[i] = e.key, e.rec
-		next[e.key>>x.shift]++
+	for _, e := range slices.Backward(x.pending) {
+		b := e.key>>x.shift + 1
+		start[b]--
+		keys[start[b]], recs[start[b]] = e.key, e.rec
 	}
-	x.pending, next = nil, nil
+	start = append(start[1:], int32(n)) // bucket b's entries: start[b]:start[b+1]
+	x.pending = nil
 	// Each bucket's entries by key (records stay in the order added),
 	// keys over Cap left out, moved down in place.
 	w := int32(0)
