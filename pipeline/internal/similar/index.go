@@ -45,7 +45,7 @@ func (x *Index) Grow(n int) { x.pending = slices.Grow(x.pending, n) }
 // records are dropped here, so no bucket is long.
 func (x *Index) Freeze() {
 	n := len(x.pending)
-	b := max(bits.Len(uint(n)), 1) // about one entry a bucket
+	b := max(bits.Len(uint(n))-2, 1) // two to four entries a bucket
 	x.shift = uint(64 - b)
 	start := make([]int32, 1<<b+1, 1<<b+2) // room for the end mark below
 	for _, e := range x.pending {
@@ -59,19 +59,29 @@ func (x *Index) Freeze() {
 	// entries taken last first, so start[b] ends at the bucket's first
 	// entry and the records keep the order added.
 	keys, recs := make([]uint64, n), make([]int32, n)
-	for _, e := range slices.Backward(x.pending) {
+	for i := len(x.pending) - 1; i >= 0; i-- {
+		e := x.pending[i]
 		b := e.key>>x.shift + 1
 		start[b]--
 		keys[start[b]], recs[start[b]] = e.key, e.rec
 	}
 	start = append(start[1:], int32(n)) // bucket b's entries: start[b]:start[b+1]
 	x.pending = nil
-	// Each bucket's entries by key (records stay in the order added),
-	// keys over Cap left out, moved down in place.
+	// Keys over Cap left out, the rest moved down in place; a bucket that
+	// may hold one is put in key order first (records stay in the order
+	// added). Lookup reads a bucket whole, in any order.
 	w := int32(0)
 	for bk := 0; bk < len(start)-1; bk++ {
 		lo, hi := start[bk], start[bk+1]
 		start[bk] = w
+		if int(hi-lo) <= x.Cap { // no key here can be over Cap: as it is
+			if w != lo {
+				copy(keys[w:], keys[lo:hi])
+				copy(recs[w:], recs[lo:hi])
+			}
+			w += hi - lo
+			continue
+		}
 		sortBucket(keys[lo:hi], recs[lo:hi])
 		for i := lo; i < hi; {
 			j := i + 1
