@@ -609,12 +609,19 @@ func (dupSifter) keep(*Contact, []keyHit) bool { return false }
 
 // newUsersOf lists the users given new contacts, as suggestions compare them.
 func newUsersOf(m *Matching) []dupPerson {
-	var users []dupPerson
+	var which []int // the users' places in m.Users, in order
 	for i := range m.Links {
 		if l := &m.Links[i]; l.kind == kindNew {
-			users = append(users, dupOfUser(&m.Users[l.User]))
+			which = append(which, int(l.User))
 		}
 	}
+	users := make([]dupPerson, len(which))
+	const chunk = 4096
+	eachChunk((len(which)+chunk-1)/chunk, func(k int) {
+		for i := k * chunk; i < min(len(which), (k+1)*chunk); i++ {
+			users[i] = dupOfUser(&m.Users[which[i]])
+		}
+	})
 	return users
 }
 
