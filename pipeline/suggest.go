@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -358,10 +359,27 @@ func newDupFinder(users []dupPerson) *dupFinder {
 	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users)),
 		idx: similar.NewIndex(1 << 20), names: similar.NewIndex(nameBlockCap)}
 	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
+	// Users are taken apart on every core; their keys are filed in order.
+	const chunk = 4096
+	bound := make([]int, (len(users)+chunk-1)/chunk)
+	eachChunk(len(bound), func(k int) {
+		for i := k * chunk; i < min(len(users), (k+1)*chunk); i++ {
+			d := &f.prepared[i]
+			d.prepare(&users[i])
+			for _, a := range d.addrs { // the mailbox, local part, whole address and one-deletion forms at most
+				bound[k] += 3 + len(a.Key) - len(a.Domain) - 1
+			}
+			bound[k] += len(d.phones)
+		}
+	})
+	total := 0
+	for _, b := range bound {
+		total += b
+	}
+	f.idx.Grow(total)    // the entries' memory once, not doubled as it fills
 	var scratch []uint64 // one for every user's deletion hashes, not one each
 	for i := range users {
 		d := &f.prepared[i]
-		d.prepare(&users[i])
 		d.scratch = scratch
 		d.keys(all, func(k uint64, name bool) {
 			if name {
@@ -384,19 +402,109 @@ func newDupFinder(users []dupPerson) *dupFinder {
 
 // dupScratch is one goroutine's scratch for judging contacts.
 type dupScratch struct {
-	p    dupPerson
-	c    dupPrepared
-	hits []int32
-	sig  []signal
+	p       dupPerson
+	c       dupPrepared
+	hits    []int32
+	sig     []signal
+	key     []byte // an e-mail key
+	mailbox []byte
+	dels    []uint64 // DeletionHashes' scratch
+}
+
+// probeKeys yields the blocking keys (*dupPrepared).keys yields for p
+// after prepareKeys, possibly repeated, without allocating for plain-ASCII
+// e-mails and phones: most contacts meet no user, and their keys are all
+// the work they cost.
+func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint64, name bool)) {
+	typos := kinds.typoAddrs // addresses whose one-deletion forms are wanted, in order
+	for _, e := range p.Emails {
+		sc.key = appendEmailKey(sc.key[:0], e)
+		k := sc.key
+		at := bytes.LastIndexByte(k, '@')
+		if at <= 0 || at == len(k)-1 {
+			continue
+		}
+		local, domain := k[:at], k[at+1:]
+		if plus := bytes.IndexByte(local, '+'); plus > 0 {
+			local = local[:plus]
+		}
+		dom := string(domain)
+		if pr := similar.ProviderOf(dom); pr != "" {
+			dom = pr
+		}
+		// The mailbox: as similar.ParseAddress makes it.
+		sc.mailbox = sc.mailbox[:0]
+		undotted := 0
+		for _, ch := range local {
+			if ch != '.' {
+				undotted++
+				if dom == "gmail.com" {
+					sc.mailbox = append(sc.mailbox, ch)
+				}
+			}
+		}
+		if dom != "gmail.com" {
+			sc.mailbox = append(sc.mailbox, local...)
+		}
+		h := similar.NewHasher()
+		h.Byte('m')
+		h.End()
+		h.Bytes(sc.mailbox)
+		h.Byte('@')
+		h.String(dom)
+		h.End()
+		yield(uint64(h), false)
+		if undotted >= 3 {
+			h = similar.NewHasher()
+			h.Byte('l')
+			h.End()
+			for _, ch := range local {
+				if ch != '.' {
+					h.Byte(ch)
+				}
+			}
+			h.End()
+			yield(uint64(h), false)
+		}
+		yield(similar.WholeHash(k), false)
+		if typos > 0 {
+			typos--
+			sc.dels = similar.DeletionHashes(k, at, sc.dels, func(h uint64) { yield(h, false) })
+		}
+	}
+	if kinds.phones {
+		for _, ph := range p.Phones {
+			var last7 [7]byte
+			n := 0
+			for i := len(ph) - 1; i >= 0 && n < 7; i-- {
+				if ch := ph[i]; ch >= '0' && ch <= '9' {
+					n++
+					last7[7-n] = ch
+				}
+			}
+			if n == 7 {
+				h := similar.NewHasher()
+				h.Byte('p')
+				h.End()
+				h.Bytes(last7[:])
+				h.End()
+				yield(uint64(h), false)
+			}
+		}
+	}
+	if kinds.names {
+		if first, last := similar.Fold(p.First), similar.Fold(p.Last); first != "" && last != "" {
+			code := similar.Soundex(last)
+			similar.FirstNameKeys(first, func(f string) { yield(similar.Hash("n", code, f), true) })
+		}
+	}
 }
 
 // judgeContact appends to out the users p (a contact) is a likely
 // duplicate of.
 func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion {
-	c := &sc.c
-	c.prepareKeys(&sc.p, f.kinds.names)
 	sc.hits = sc.hits[:0]
-	c.keys(f.kinds, func(key uint64, name bool) {
+	probeKeys(&sc.p, f.kinds, sc, func(key uint64, name bool) {
 		if name {
 			sc.hits = f.names.Lookup(key, sc.hits)
 		} else {
@@ -406,6 +514,9 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 	if len(sc.hits) == 0 {
 		return out
 	}
+	// Few contacts meet a user: only theirs are taken apart for judging.
+	c := &sc.c
+	c.prepareKeys(&sc.p, f.kinds.names)
 	c.prepareRest()
 	for _, u := range similar.Sorted(sc.hits) {
 		var score int
@@ -498,12 +609,19 @@ func (dupSifter) keep(*Contact, []keyHit) bool { return false }
 
 // newUsersOf lists the users given new contacts, as suggestions compare them.
 func newUsersOf(m *Matching) []dupPerson {
-	var users []dupPerson
+	var which []int // the users' places in m.Users, in order
 	for i := range m.Links {
 		if l := &m.Links[i]; l.kind == kindNew {
-			users = append(users, dupOfUser(&m.Users[l.User]))
+			which = append(which, int(l.User))
 		}
 	}
+	users := make([]dupPerson, len(which))
+	const chunk = 4096
+	eachChunk((len(which)+chunk-1)/chunk, func(k int) {
+		for i := k * chunk; i < min(len(which), (k+1)*chunk); i++ {
+			users[i] = dupOfUser(&m.Users[which[i]])
+		}
+	})
 	return users
 }
 

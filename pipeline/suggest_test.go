@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,43 @@ func BenchmarkSuggestDuplicates(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		suggestDuplicates(users, len(contacts), func(i int, p *dupPerson) bool { *p = contacts[i]; return true })
+	}
+}
+
+// TestProbeKeysAsPrepared: the keys a contact is probed by, made without
+// allocating, are the very keys prepareKeys and keys make.
+func TestProbeKeysAsPrepared(t *testing.T) {
+	people := []dupPerson{
+		{Emails: []string{"Jo.Smith+news@GoogleMail.com", " jo.smith@gmail.com ", "jsmith@example.org"}},
+		{First: "Bob", Last: "Müller", Emails: []string{"bob@x.de", "bob@x.de", "Bob.M@Yandex.com"}, Phones: []string{"+44 20 7946 0958", "123", "0049 (30) 1234-5678"}},
+		{First: "José", Last: "Núñez", Emails: []string{"JOSÉ@correo.es", "\u00a0ann@me.com", "no-at-sign", "@x.org", "x@", "a.b@icloud.com"}},
+		{Emails: []string{"", "a@b", "ab@c.d", "info@mac.com", "x+y+z@pm.me", "jörg.o'brien@web.de"}},
+		{First: "William", Last: "O'Brien", Emails: []string{"bill.obrien1987@hotmail.co.uk"}, Phones: []string{"555 1234567"}},
+	}
+	for _, kinds := range []keyKinds{{typoAddrs: 1}, {names: true, phones: true, typoAddrs: 1}, {names: true, phones: true, typoAddrs: 0}} {
+		for _, p := range people {
+			var want, got []uint64
+			var wantNames, gotNames int
+			var d dupPrepared
+			d.prepareKeys(&p, kinds.names)
+			d.keys(kinds, func(k uint64, name bool) {
+				want = append(want, k)
+				if name {
+					wantNames++
+				}
+			})
+			var sc dupScratch
+			probeKeys(&p, kinds, &sc, func(k uint64, name bool) {
+				got = append(got, k)
+				if name {
+					gotNames++
+				}
+			})
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(slices.Compact(want), slices.Compact(got)) || wantNames != gotNames {
+				t.Errorf("%+v %+v: probe keys %x, prepared keys %x", kinds, p, got, want)
+			}
+		}
 	}
 }

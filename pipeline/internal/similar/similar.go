@@ -139,6 +139,35 @@ func Hash(parts ...string) uint64 {
 	return h
 }
 
+// Hasher is Hash built a part at a time, so a key made of pieces of a
+// buffer (a mailbox: a local part without its dots, @, a domain) hashes
+// without being put together first: Start, then bytes, then End for each
+// part, as Hash("m", mailbox) = Start + End("m"), Bytes(mailbox), End.
+type Hasher uint64
+
+// NewHasher is the hash of no parts.
+func NewHasher() Hasher { return 14695981039346656037 }
+
+// Byte adds one byte to the current part.
+func (h *Hasher) Byte(c byte) { *h = (*h ^ Hasher(c)) * 1099511628211 }
+
+// String adds s to the current part.
+func (h *Hasher) String(s string) {
+	for i := 0; i < len(s); i++ {
+		h.Byte(s[i])
+	}
+}
+
+// Bytes adds b to the current part.
+func (h *Hasher) Bytes(b []byte) {
+	for _, c := range b {
+		h.Byte(c)
+	}
+}
+
+// End ends the current part.
+func (h *Hasher) End() { h.Byte(0) }
+
 // polyBase is the base of the polynomial hash DeletionHashes and
 // WholeHash share: a deletion's hash comes from a prefix's and a suffix's
 // in constant time, instead of hashing the whole string again.
@@ -155,7 +184,7 @@ func finish(h uint64, n int) uint64 {
 }
 
 // WholeHash is the hash of s in DeletionHashes' terms.
-func WholeHash(s string) uint64 {
+func WholeHash[S ~string | ~[]byte](s S) uint64 {
 	var h uint64
 	for i := 0; i < len(s); i++ {
 		h = h*polyBase + uint64(s[i]) + 1
@@ -168,7 +197,7 @@ func WholeHash(s string) uint64 {
 // one typo apart there (OneTypo) share one of these or each other's
 // WholeHash, so they meet in an index without comparing all pairs.
 // scratch is returned for reuse.
-func DeletionHashes(s string, n int, scratch []uint64, yield func(uint64)) []uint64 {
+func DeletionHashes[S ~string | ~[]byte](s S, n int, scratch []uint64, yield func(uint64)) []uint64 {
 	// suf[j] is the hash of s[j:], pow[j] the base to the j.
 	if need := 2 * (len(s) + 1); cap(scratch) < need {
 		scratch = make([]uint64, need)

@@ -2,6 +2,7 @@ package similar
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -188,4 +189,67 @@ func TestOneTypo(t *testing.T) {
 			t.Errorf("OneTypo(%q, %q) = %v", tt.a, tt.b, got)
 		}
 	}
+}
+
+// TestIndexLongBucket: keys sharing a bucket, each held by many records,
+// come back whole and in the order added.
+func TestIndexLongBucket(t *testing.T) {
+	x := NewIndex(1000)
+	want := map[uint64][]int32{}
+	keys := []uint64{1<<63 + 7, 1<<63 + 3, 1<<63 + 5} // one bucket: the same top bits
+	for i := range int32(300) {
+		k := keys[i%3]
+		if i%7 == 0 {
+			k = keys[0]
+		}
+		x.Add(k, i)
+		want[k] = append(want[k], i)
+	}
+	x.Add(42, 300)
+	x.Freeze()
+	for k, recs := range want {
+		if got := x.Lookup(k, nil); !slices.Equal(got, recs) {
+			t.Errorf("key %x: got %v, want %v", k, got, recs)
+		}
+	}
+}
+
+// BenchmarkIndex: an index of 4M keys (as 300,000 new users' e-mails make)
+// built, then looked up 4M times, most keys absent.
+func BenchmarkIndex(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	keys := make([]uint64, 4_000_000)
+	for i := range keys {
+		keys[i] = r.Uint64()
+	}
+	probes := make([]uint64, 4_000_000)
+	for i := range probes {
+		probes[i] = r.Uint64()
+		if i%50 == 0 {
+			probes[i] = keys[r.IntN(len(keys))]
+		}
+	}
+	b.Run("Freeze", func(b *testing.B) {
+		for b.Loop() {
+			x := NewIndex(1 << 20)
+			x.Grow(len(keys))
+			for i, k := range keys {
+				x.Add(k, int32(i))
+			}
+			x.Freeze()
+		}
+	})
+	x := NewIndex(1 << 20)
+	for i, k := range keys {
+		x.Add(k, int32(i))
+	}
+	x.Freeze()
+	b.Run("Lookup", func(b *testing.B) {
+		var hits []int32
+		for b.Loop() {
+			for _, k := range probes {
+				hits = x.Lookup(k, hits[:0])
+			}
+		}
+	})
 }
