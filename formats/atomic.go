@@ -260,11 +260,11 @@ func (o *OutputSet) Table(base string, header []string) (TableWriter, error) {
 	}
 	o.writeHook()
 	if o.format == XLSX {
-		// Created here, 0644: excelize saves into the file as it is
-		// (it would create it executable).
-		f.Close()
-		tw, err := NewXLSXTable(f.Name(), header)
+		// Created here, 0644, and saved into as it is: excelize would
+		// create it executable, and anew after an interrupt removed it.
+		tw, err := newXLSXTable(f.Name(), f, header)
 		if err != nil {
+			f.Close()
 			return nil, o.wrap(rel, err)
 		}
 		return &wrapTable{tw, o, rel}, nil

@@ -181,8 +181,9 @@ type xlsxTable struct {
 	sw     *excelize.StreamWriter
 	path   string
 	header []string
-	sheets int // worksheets begun
-	row    int // rows written to the current worksheet
+	into   *os.File // the file to save into; nil: create path
+	sheets int      // worksheets begun
+	row    int      // rows written to the current worksheet
 	vals   []any
 }
 
@@ -192,7 +193,15 @@ type xlsxTable struct {
 // than a worksheet (1,048,576 rows, the header included) goes on in Sheet2,
 // Sheet3 …, each starting with the header again.
 func NewXLSXTable(path string, header []string) (TableWriter, error) {
-	t := &xlsxTable{f: excelize.NewFile(), path: path, header: slices.Clone(header)}
+	return newXLSXTable(path, nil, header)
+}
+
+// newXLSXTable is NewXLSXTable saving into into, a file already created,
+// when it is not nil: an output set's file is made while the set can still
+// take files, and an interrupt that throws the set away meanwhile must not
+// see it made again when the workbook is saved.
+func newXLSXTable(path string, into *os.File, header []string) (*xlsxTable, error) {
+	t := &xlsxTable{f: excelize.NewFile(), path: path, into: into, header: slices.Clone(header)}
 	if err := t.nextSheet(); err != nil {
 		t.f.Close()
 		return nil, err
@@ -276,11 +285,14 @@ func (t *xlsxTable) Close() error {
 }
 
 // save writes the workbook to a file created 0644 (excelize's SaveAs
-// creates it executable).
+// creates it executable), or into the file the table was given.
 func (t *xlsxTable) save() error {
-	out, err := os.OpenFile(t.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
+	out := t.into
+	if out == nil {
+		var err error
+		if out, err = os.OpenFile(t.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+			return err
+		}
 	}
 	if err := t.f.Write(out); err != nil {
 		out.Close()
