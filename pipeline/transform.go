@@ -123,23 +123,20 @@ func newTransform(cfg *Config) *transform {
 // extractOG reads the OG files, if any, on a goroutine of its own; the
 // function it returns waits for them.
 func (t *transform) extractOG() func() (*OGData, error) {
-	var (
-		og     *OGData
-		err    error
-		rescue par.Rescue
-	)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer rescue.Catch()
-		if t.cfg.HasOG() {
-			og, err = t.xs[2].ExtractOG(t.cfg.OG)
+	type read struct {
+		og  *OGData
+		err error
+	}
+	wait := par.Background(func() read {
+		if !t.cfg.HasOG() {
+			return read{}
 		}
-	}()
+		og, err := t.xs[2].ExtractOG(t.cfg.OG)
+		return read{og, err}
+	})
 	return func() (*OGData, error) {
-		<-done
-		rescue.Rethrow()
-		return og, err
+		r := wait()
+		return r.og, r.err
 	}
 }
 
