@@ -554,17 +554,7 @@ func BenchmarkCSVRecords(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				n := 0
-				for {
-					_, err := r.Next()
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
+				n := countRows(b, r)
 				if n != 100_000 {
 					b.Fatalf("%d rows", n)
 				}

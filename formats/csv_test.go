@@ -469,17 +469,7 @@ func BenchmarkReadCSV(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				n := 0
-				for {
-					_, err := r.Next()
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
+				n := countRows(b, r)
 				r.Close()
 				if n != 100_000 {
 					b.Fatalf("%d rows", n)

@@ -20,6 +20,22 @@ type got struct {
 func row(line int, fields ...string) got { return got{Line: line, Fields: fields} }
 func bad(line int) got                   { return got{Line: line, Bad: true} }
 
+// countRows reads r to its end and counts its rows; any error fails the
+// benchmark or test. It is the read loop the reader benchmarks time.
+func countRows(t testing.TB, r interface{ Next() ([]string, error) }) int {
+	n := 0
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+}
+
 // readAll drains r. Bad rows are recorded with the line their *Error
 // carries and reading goes on; any other error fails the test. It gives up
 // after limit results, so a reader that never reaches EOF fails rather than

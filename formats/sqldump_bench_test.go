@@ -3,7 +3,6 @@ package formats
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -77,17 +76,7 @@ func BenchmarkDumpVsCSV(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				rows := 0
-				for {
-					_, err := r.Next()
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					rows++
-				}
+				rows := countRows(b, r)
 				r.Close()
 				if rows != n {
 					b.Fatalf("%d rows, want %d", rows, n)
