@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/civisync/civisync/pipeline/internal/dedupe"
 	"github.com/civisync/civisync/pipeline/internal/dense"
 )
 
@@ -317,28 +318,40 @@ func (mt *matcher) emailMatch(u *User, e int32, l *Link) bool {
 
 // ruleMatch is steps 3 and 4 for a rule that can match without the
 // e-mail: the candidates are every non-deleted Individual whose matching
-// fields reach the threshold (ruleIndex).
+// fields reach the threshold (ruleIndex). Only when none is free are they
+// all listed, for newContact's review item.
 func (mt *matcher) ruleMatch(u *User, l *Link) bool {
-	mt.taken, mt.mismatch = mt.taken[:0], mt.mismatch[:0]
-	key := ""
-	best, bestAt := choice{}, int32(-1)
-	for _, g := range mt.index.candidates(userValues(u)) {
-		cc := mt.contacts.at(g.Contact)
-		ch := choice{score: g.Score, fields: g.Matched, id: cc.ID}
-		if g.Matched&mt.emailSlots != 0 && cc.Primary != "" { // matched by an e-mail: its primary one?
-			if key == "" {
-				key = EmailKey(u.Email)
-			}
-			ch.primary = EmailKey(cc.Primary) == key
-		}
-		switch {
-		case mt.linkedUser[g.Contact] != 0: // CRM-9091
-			mt.taken = append(mt.taken, ch)
-		case bestAt < 0 || prefer(ch, best):
-			best, bestAt = ch, g.Contact
-		}
+	mt.taken, mt.mismatch, mt.takenMore = mt.taken[:0], mt.mismatch[:0], 0
+	mt.ruleUser, mt.ruleUserKey = u, ""
+	if g, ok := mt.index.best(l.User, mt.pick); ok {
+		ch := choice{score: g.Score, fields: g.Matched, primary: g.Primary, id: mt.contacts.at(g.Contact).ID}
+		return mt.take(u, l, ch, g.Contact)
 	}
-	return mt.take(u, l, best, bestAt)
+	// Every candidate is linked elsewhere (CRM-9091): the first few are
+	// named for review.
+	listed, total := mt.index.listed(l.User, maxListed, mt.pick)
+	for _, g := range listed {
+		mt.taken = append(mt.taken, choice{score: g.Score, fields: g.Matched, primary: g.Primary, id: mt.contacts.at(g.Contact).ID})
+	}
+	mt.takenMore = total - len(listed)
+	return false
+}
+
+// maxListed is how many contacts passed over a review item names; the
+// rest are counted ("and 12 more").
+const maxListed = 10
+
+// primaryEmail reports whether contact i's primary e-mail is the user's
+// being matched by ruleMatch.
+func (mt *matcher) primaryEmail(i int32) bool {
+	cc := mt.contacts.at(i)
+	if cc.Primary == "" {
+		return false
+	}
+	if mt.ruleUserKey == "" {
+		mt.ruleUserKey = EmailKey(mt.ruleUser.Email)
+	}
+	return EmailKey(cc.Primary) == mt.ruleUserKey
 }
 
 // take links the user to the chosen candidate, if there is one.
@@ -382,16 +395,17 @@ func (mt *matcher) newContact(u *User, l *Link) {
 	m.Created++
 	r := mt.rule
 	if taken := byPreference(mt.taken); len(taken) > 0 {
+		ids := joinIDs(taken, mt.takenMore)
 		what := "with this e-mail"
 		if !r.EmailOnly() {
 			what = fmt.Sprintf("matching by rule %s (%s: %d)", r.Name, r.matchedFields(taken[0].fields), taken[0].score)
 		}
 		mt.rev.Add(KindContactLinkedElsewhere, u.Src, u.UID, taken[0].id,
-			fmt.Sprintf("contact %s %s is linked to another user; a new contact is made", joinIDs(taken), what))
+			fmt.Sprintf("contact %s %s is linked to another user; a new contact is made", ids, what))
 	} else if mismatch := byPreference(mt.mismatch); len(mismatch) > 0 {
 		mt.rev.Add(KindNameMismatch, u.Src, u.UID, mismatch[0].id,
 			fmt.Sprintf("contact %s has this e-mail but scores %d of the %d rule %s needs (matched: %s; not: %s); a new contact is made",
-				joinIDs(mismatch), mismatch[0].score, r.Threshold, r.Name, r.matchedFields(mismatch[0].fields), r.matchedFields(r.allFields()&^mismatch[0].fields)))
+				joinIDs(mismatch, 0), mismatch[0].score, r.Threshold, r.Name, r.matchedFields(mismatch[0].fields), r.matchedFields(r.allFields()&^mismatch[0].fields)))
 	}
 }
 
@@ -428,9 +442,13 @@ type matcher struct {
 	emailSlots  uint32 // the rule's e-mail fields
 	ruleKeys    *ruleKeys
 	index       *ruleIndex // for a rule that can match without the e-mail
+	pick        dedupe.Pick
+	ruleUser    *User  // the user ruleMatch is matching
+	ruleUserKey string // its e-mail's key, once asked
 	// Scratch of the e-mail step, reused user after user.
 	cands           []candidate
 	taken, mismatch []choice
+	takenMore       int // candidates linked elsewhere beyond those in taken
 	keys            []string
 }
 
@@ -464,16 +482,17 @@ func newMatcher(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 		}
 	}
 	if !rule.emailRequired() {
-		mt.index = newRuleIndex(rule, func(yield func(valuesOf)) {
-			for i := range users {
-				yield(userValues(&users[i]))
-			}
-		}, contacts.n, func(i int32) valuesOf {
+		mt.index = newRuleIndex(rule, len(users), func(u int) valuesOf { return userValues(&users[u]) }, contacts.n, func(i int32) valuesOf {
 			c := contacts.at(i)
 			if c.Deleted || !c.IsIndividual() {
 				return nil
 			}
 			return contactValues(c)
+		}, func(i int32) int64 { return contacts.at(i).ID })
+		mt.pick = mt.index.byContact(dedupe.Pick{
+			Skip:         func(i int32) bool { return mt.linkedUser[i] != 0 },
+			PrimarySlots: mt.emailSlots,
+			Primary:      mt.primaryEmail,
 		})
 	}
 	mt.readLinks()
@@ -512,10 +531,18 @@ func externalID(prefix string, uid int64) string {
 	return fmt.Sprintf("%s%d", prefix, uid)
 }
 
-func joinIDs(cs []choice) string {
+// joinIDs names contacts: "12, 15, 19", at most maxListed of them, and
+// how many more there are ("and 4 more") with the more not in cs.
+func joinIDs(cs []choice, more int) string {
+	if len(cs) > maxListed {
+		cs, more = cs[:maxListed], more+len(cs)-maxListed
+	}
 	s := make([]string, len(cs))
 	for i, c := range cs {
 		s[i] = fmt.Sprint(c.id)
+	}
+	if more > 0 {
+		return fmt.Sprintf("%s and %d more", strings.Join(s, ", "), more)
 	}
 	return strings.Join(s, ", ")
 }

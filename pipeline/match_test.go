@@ -450,6 +450,44 @@ func TestMatchUsersReviewContact(t *testing.T) {
 	}
 }
 
+// TestMatchUsersManyTaken: a review item names the first contacts linked
+// elsewhere, in CiviCRM's order, and counts the rest, whichever way the
+// rule finds them (the e-mail index, or a rule's own index).
+func TestMatchUsersManyTaken(t *testing.T) {
+	names := &Rule{Name: "names", Threshold: 10, Fields: []RuleField{{FieldEmail, 10, 0}, {FieldFirstName, 5, 0}, {FieldLastName, 5, 0}}}
+	var byEmail, byName []Contact
+	for id := int64(40); id > 27; id-- { // 13 contacts, listed from the highest id
+		byEmail = append(byEmail, linkedTo(ind(id, "a@x.org"), 100+id))
+		byName = append(byName, linkedTo(withNames(ind(id, fmt.Sprintf("c%d@x.org", id)), "Ann", "Lee"), 100+id))
+	}
+	byEmail = append(byEmail, linkedTo(ind(50, "b@x.org", "a@x.org"), 150))
+	tests := []struct {
+		name     string
+		opt      MatchOptions
+		contacts []Contact
+		want     string
+	}{
+		{"e-mail", MatchOptions{Rule: RuleUnsupervised}, byEmail, "contact 28, 29, 30, 31, 32, 33, 34, 35, 36, 37 and 4 more with this e-mail"},
+		{"names", MatchOptions{Dedupe: names}, byName, "contact 28, 29, 30, 31, 32, 33, 34, 35, 36, 37 and 3 more matching by rule names (first_name, last_name: 10)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rev := &Review{}
+			m := MatchUsers([]User{named(usr(1, "a@x.org"), "Ann", "Lee")}, tt.contacts, tt.opt, rev)
+			if m.Created != 1 {
+				t.Fatalf("created %d contacts, want 1", m.Created)
+			}
+			var got []string
+			for _, it := range rev.Items {
+				got = append(got, it.Detail)
+			}
+			if len(got) != 1 || !strings.HasPrefix(got[0], tt.want) {
+				t.Errorf("review %q, want one starting %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestEmailKey(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", ""},

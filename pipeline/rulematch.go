@@ -1,13 +1,16 @@
 package pipeline
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/civisync/civisync/pipeline/internal/dedupe"
+	"github.com/civisync/civisync/pipeline/internal/keyset"
 )
 
 // valuesOf yields a person's values of one rule field: a contact may have
@@ -29,18 +32,28 @@ func newRuleKeys(r *Rule) *ruleKeys { return &ruleKeys{rule: r, folder: dedupe.N
 // key is the comparison key of value for the rule's field slot; "" never
 // matches.
 func (k *ruleKeys) key(slot int, value string) string {
+	k.buf = k.appendKey(k.buf[:0], slot, value)
+	return string(k.buf)
+}
+
+// appendKey appends key(slot, value) to dst.
+func (k *ruleKeys) appendKey(dst []byte, slot int, value string) []byte {
 	f := k.rule.Fields[slot]
 	switch f.Field {
 	case FieldPhone:
-		return dedupe.DigitsKey(value, f.Length)
+		return append(dst, dedupe.DigitsKey(value, f.Length)...)
 	case FieldEmail:
 		// As step 3 keys e-mails, cut to the length.
-		return dedupe.Prefix(EmailKey(value), f.Length)
+		start := len(dst)
+		dst = appendEmailKey(dst, value)
+		if f.Length > 0 {
+			dst = dst[:start+len(dedupe.Prefix(string(dst[start:]), f.Length))]
+		}
+		return dst
 	case FieldBirthDate:
 		value = isoDate(value)
 	}
-	k.buf = k.folder.Append(k.buf[:0], value, f.Length)
-	return string(k.buf)
+	return k.folder.Append(dst, value, f.Length)
 }
 
 // equal reports whether value's key for slot is key, without keeping the
@@ -154,59 +167,62 @@ func byPrefer(a, b choice) int {
 // contacts (see dedupe.Index). Only the keys some user has are indexed: no
 // other can ever be looked up, and a field no user gives (names, in a
 // users table without them) costs nothing.
+//
+// Keys are numbered once, per field, from the users' (in keyset.Sets,
+// which hold no pointers); each user's numbers are kept, so a user's keys
+// are worked out once. The index numbers contacts in the order of their
+// ids, so that its lowest number is prefer's lowest contact id
+// (dedupe.Pick).
 type ruleIndex struct {
-	keys *ruleKeys
-	x    *dedupe.Index
-	m    *dedupe.Matcher
-	uk   []string
-	got  []dedupe.Candidate
+	slots int
+	x     *dedupe.Index
+	m     *dedupe.Matcher
+	// users[u*slots+s] is user u's key number in slot s, -1 for none.
+	users []int32
+	got   []dedupe.Candidate
+	// byID[k] is the contact numbered k, rank[i] contact i's number; both
+	// nil when the contacts come in id order (as exports list them).
+	byID, rank []int32
 }
 
-// newRuleIndex indexes n contacts for the keys of the users users yields;
-// contact(i) yields contact
-// i's values, or nil for a contact no user may match (deleted, not an
-// Individual). Contacts' keys are computed on every core.
-func newRuleIndex(r *Rule, users func(yield func(valuesOf)), n int, contact func(i int32) valuesOf) *ruleIndex {
-	ri := &ruleIndex{keys: newRuleKeys(r)}
+// ruleChunk is how many users or contacts a core takes at a time.
+const ruleChunk = 8192
+
+// newRuleIndex indexes n contacts for the keys of nu users; user(u) yields
+// user u's values, contact(i) contact i's, or nil for a contact no user
+// may match (deleted, not an Individual); id(i) is its contact id. Keys
+// are worked out on every core.
+func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact func(i int32) valuesOf, id func(i int32) int64) *ruleIndex {
+	ri := &ruleIndex{slots: len(r.Fields)}
+	ri.numberByID(n, id)
 	weights := make([]int, len(r.Fields))
 	for i, f := range r.Fields {
 		weights[i] = f.Weight
 	}
 	ri.x = dedupe.NewIndex(weights, r.Threshold)
-	wanted := make([]map[string]bool, len(r.Fields))
-	for slot := range wanted {
-		wanted[slot] = map[string]bool{}
-	}
-	var keys []string
-	users(func(u valuesOf) {
-		keys = ri.keys.userKeys(u, keys)
-		for slot, k := range keys {
-			if k != "" {
-				wanted[slot][k] = true
-			}
-		}
-	})
-	type hit struct {
-		slot    int
-		contact int32
-		key     string
-	}
-	const chunk = 8192
-	hits := make([][]hit, (n+chunk-1)/chunk)
+	sets := ri.numberUsers(r, nu, user)
+	type hit struct{ slot, contact, key int32 }
+	hits := make([][]hit, (n+ruleChunk-1)/ruleChunk)
 	eachChunk(len(hits), func(c int) {
 		keys := newRuleKeys(r)
-		for i := int32(c * chunk); i < int32(min(n, (c+1)*chunk)); i++ {
+		var buf []byte
+		for i := int32(c * ruleChunk); i < int32(min(n, (c+1)*ruleChunk)); i++ {
 			values := contact(i)
 			if values == nil {
 				continue
 			}
 			for slot, f := range r.Fields {
-				if len(wanted[slot]) == 0 {
+				set := &sets[slot]
+				if set.Len() == 0 {
 					continue
 				}
 				values(f.Field, func(v string) {
-					if k := keys.key(slot, v); k != "" && wanted[slot][k] {
-						hits[c] = append(hits[c], hit{slot, i, k})
+					buf = keys.appendKey(buf[:0], slot, v)
+					if len(buf) == 0 {
+						return
+					}
+					if k, ok := set.Find(buf, set.Hash(buf)); ok {
+						hits[c] = append(hits[c], hit{int32(slot), i, k})
 					}
 				})
 			}
@@ -214,12 +230,68 @@ func newRuleIndex(r *Rule, users func(yield func(valuesOf)), n int, contact func
 	})
 	for _, hs := range hits {
 		for _, h := range hs {
-			ri.x.Add(h.slot, h.contact, h.key)
+			ri.x.Add(int(h.slot), ri.number(h.contact), h.key)
 		}
 	}
 	ri.x.Build()
 	ri.m = ri.x.NewMatcher()
 	return ri
+}
+
+// numberUsers works out every user's keys (on every core) and numbers them
+// per field (a field to a core), filling ri.users; it returns each field's
+// keys.
+func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf) []keyset.Set {
+	// Each chunk's keys end to end, user by user and slot by slot; ends
+	// marks where each ends.
+	type chunkKeys struct {
+		text []byte
+		ends []int32
+	}
+	chunks := make([]chunkKeys, (nu+ruleChunk-1)/ruleChunk)
+	eachChunk(len(chunks), func(c int) {
+		keys := newRuleKeys(r)
+		ck := &chunks[c]
+		for u := c * ruleChunk; u < min(nu, (c+1)*ruleChunk); u++ {
+			values := user(u)
+			for slot, f := range r.Fields {
+				start := len(ck.text)
+				values(f.Field, func(v string) {
+					if len(ck.text) == start { // a user's first value of the field
+						ck.text = keys.appendKey(ck.text, slot, v)
+					}
+				})
+				ck.ends = append(ck.ends, int32(len(ck.text)))
+			}
+		}
+	})
+	ri.users = make([]int32, nu*ri.slots)
+	sets := make([]keyset.Set, ri.slots)
+	eachChunk(ri.slots, func(slot int) {
+		set := keyset.New(1024, 0)
+		at := slot // users[at] is this slot's number for the next user
+		for _, ck := range chunks {
+			for e := slot; e < len(ck.ends); e += ri.slots {
+				start := int32(0)
+				if e > 0 {
+					start = ck.ends[e-1]
+				}
+				key := ck.text[start:ck.ends[e]]
+				k := int32(-1)
+				if len(key) > 0 {
+					h := set.Hash(key)
+					var ok bool
+					if k, ok = set.Find(key, h); !ok {
+						k = set.Add(key, h)
+					}
+				}
+				ri.users[at] = k
+				at += ri.slots
+			}
+		}
+		sets[slot] = set
+	})
+	return sets
 }
 
 // eachChunk runs do(0..n-1) on every core, each chunk once.
@@ -240,10 +312,83 @@ func eachChunk(n int, do func(chunk int)) {
 	wg.Wait()
 }
 
-// candidates lists the contacts the user's values reach, ascending by
-// index, with their scores and matched fields.
-func (ri *ruleIndex) candidates(user valuesOf) []dedupe.Candidate {
-	ri.uk = ri.keys.userKeys(user, ri.uk)
-	ri.got = ri.m.Candidates(ri.uk, ri.got[:0])
+// numberByID numbers the contacts by id (see ruleIndex); a contact
+// export is usually in id order already, and then nothing is kept.
+func (ri *ruleIndex) numberByID(n int, id func(i int32) int64) {
+	for i := int32(1); i < int32(n); i++ {
+		if id(i) < id(i-1) {
+			ri.byID = make([]int32, n)
+			for j := range ri.byID {
+				ri.byID[j] = int32(j)
+			}
+			slices.SortStableFunc(ri.byID, func(a, b int32) int { return cmp.Compare(id(a), id(b)) })
+			ri.rank = make([]int32, n)
+			for k, c := range ri.byID {
+				ri.rank[c] = int32(k)
+			}
+			return
+		}
+	}
+}
+
+// number is contact i's number in the index; contact is the contact
+// numbered k.
+func (ri *ruleIndex) number(i int32) int32 {
+	if ri.rank == nil {
+		return i
+	}
+	return ri.rank[i]
+}
+
+func (ri *ruleIndex) contact(k int32) int32 {
+	if ri.byID == nil {
+		return k
+	}
+	return ri.byID[k]
+}
+
+// keysOf is user u's key numbers, slot by slot.
+func (ri *ruleIndex) keysOf(u int32) []int32 {
+	return ri.users[int(u)*ri.slots : int(u+1)*ri.slots]
+}
+
+// candidates lists the contacts user u's keys reach, with their scores and
+// matched fields, in the order of their ids.
+func (ri *ruleIndex) candidates(u int32) []dedupe.Candidate {
+	ri.got = ri.m.Candidates(ri.keysOf(u), ri.got[:0])
+	for i := range ri.got {
+		ri.got[i].Contact = ri.contact(ri.got[i].Contact)
+	}
 	return ri.got
+}
+
+// best is the candidate prefer picks for user u among those pick does not pass over
+// (dedupe.Matcher.Best); pick is one made by byContact.
+func (ri *ruleIndex) best(u int32, pick dedupe.Pick) (dedupe.Candidate, bool) {
+	g, ok := ri.m.Best(ri.keysOf(u), pick)
+	g.Contact = ri.contact(g.Contact)
+	return g, ok
+}
+
+// listed is how many candidates user u has, and the first k of them
+// in the order CiviCRM lists contacts passed over
+// (dedupe.Matcher.Listed).
+func (ri *ruleIndex) listed(u int32, k int, pick dedupe.Pick) ([]dedupe.Candidate, int) {
+	got, total := ri.m.Listed(ri.keysOf(u), k, pick, ri.got[:0])
+	for i := range got {
+		got[i].Contact = ri.contact(got[i].Contact)
+	}
+	ri.got = got
+	return got, total
+}
+
+// byContact turns pick, whose functions are given contacts as contactList
+// numbers them, into one for the index's numbers.
+func (ri *ruleIndex) byContact(pick dedupe.Pick) dedupe.Pick {
+	if ri.byID != nil {
+		skip, primary := pick.Skip, pick.Primary
+		pick.Skip = func(k int32) bool { return skip(ri.byID[k]) }
+		pick.Primary = func(k int32) bool { return primary(ri.byID[k]) }
+	}
+	return pick
 }

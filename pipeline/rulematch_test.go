@@ -3,6 +3,8 @@ package pipeline
 import (
 	"slices"
 	"testing"
+
+	"github.com/civisync/civisync/pipeline/internal/dedupe"
 )
 
 // testValues gives the rule fields the users and contacts exports have
@@ -80,14 +82,14 @@ func TestRuleIndexAndPrefer(t *testing.T) {
 		{15, "ÁNN", "SMITH", "", "ab1 2cd", false},
 	}
 	user := testValues("Ann", "Smith", []string{"ann@x.org"}, map[string][]string{FieldPostalCode: {"AB1 2CD"}})
-	ri := newRuleIndex(r, func(yield func(valuesOf)) { yield(user) }, len(contacts), func(i int32) valuesOf {
+	ri := newRuleIndex(r, 1, func(int) valuesOf { return user }, len(contacts), func(i int32) valuesOf {
 		c := contacts[i]
 		if c.deleted {
 			return nil
 		}
 		return testValues(c.first, c.last, []string{c.email}, map[string][]string{FieldPostalCode: {c.postcode}})
-	})
-	got := ri.candidates(user)
+	}, func(i int32) int64 { return contacts[i].id })
+	got := ri.candidates(0)
 	var ids []int64
 	var cands []choice
 	for _, c := range got {
@@ -100,6 +102,35 @@ func TestRuleIndexAndPrefer(t *testing.T) {
 	slices.SortFunc(cands, byPrefer)
 	if cands[0].id != 12 || cands[0].score != 30 || cands[1].id != 10 || cands[2].id != 15 {
 		t.Errorf("preferred order %+v: want 12 (score 30), then 10 and 15 (15 each, lowest id first)", cands)
+	}
+	// best picks as prefer does, skipping contacts taken, whatever order
+	// the export lists contacts in.
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5}, {5, 4, 3, 2, 1, 0}, {3, 5, 0, 4, 2, 1}} {
+		listed := make([]contact, len(order))
+		for i, o := range order {
+			listed[i] = contacts[o]
+		}
+		ri := newRuleIndex(r, 1, func(int) valuesOf { return user }, len(listed), func(i int32) valuesOf {
+			c := listed[i]
+			if c.deleted {
+				return nil
+			}
+			return testValues(c.first, c.last, []string{c.email}, map[string][]string{FieldPostalCode: {c.postcode}})
+		}, func(i int32) int64 { return listed[i].id })
+		taken := map[int64]bool{}
+		pick := ri.byContact(dedupe.Pick{Skip: func(i int32) bool { return taken[listed[i].id] }, Primary: func(int32) bool { return false }})
+		var picked []int64
+		for {
+			g, ok := ri.best(0, pick)
+			if !ok {
+				break
+			}
+			picked = append(picked, listed[g.Contact].id)
+			taken[listed[g.Contact].id] = true
+		}
+		if want := []int64{12, 10, 15}; !slices.Equal(picked, want) {
+			t.Errorf("contacts listed as %v: best picked %v in turn, want %v", order, picked, want)
+		}
 	}
 	// Same score: a primary e-mail before a lower id.
 	tie := []choice{{id: 3, score: 20}, {id: 7, score: 20, primary: true}, {id: 1, score: 20}}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,10 @@ type Config struct {
 	Seed                                 uint64
 	Format                               string // csv, xlsx or sql
 	Out                                  string
+	// UserNames adds first_name and last_name columns to users: the names
+	// of the person behind the user's e-mail, as a profile module keeps
+	// them. They let a rule that compares names be measured.
+	UserNames bool
 }
 
 func (c *Config) normalise() error {
@@ -127,7 +132,11 @@ func (g *gen) write(t table) (Stat, error) {
 	if err != nil {
 		return st, err
 	}
-	err = w.Write(t.header)
+	header := t.header
+	if t.base == "users" && g.cfg.UserNames {
+		header = append(slices.Clip(header), "first_name", "last_name")
+	}
+	err = w.Write(header)
 	if err == nil {
 		err = t.rows(g, func(rec []string) error {
 			st.Rows++
@@ -524,7 +533,10 @@ const (
 // users.csv
 
 func (g *gen) userRows(emit func([]string) error) error {
-	rec := make([]string, 5)
+	rec := make([]string, 5, 7)
+	if g.cfg.UserNames {
+		rec = rec[:7]
+	}
 	// The anonymous user, as every Drupal users dump has it.
 	rec[0], rec[1], rec[2], rec[3], rec[4] = "0", "", "", "0", "0"
 	if err := emit(rec); err != nil {
@@ -540,6 +552,10 @@ func (g *gen) userRows(emit func([]string) error) error {
 			rec[3] = "1"
 		}
 		rec[4] = strconv.FormatUint(epoch+uid*span/g.n+g.pct(tCreated, uid, 86400), 10)
+		if g.cfg.UserNames {
+			f, l := g.person(g.owner(uid))
+			rec[5], rec[6] = f.disp, l.disp
+		}
 		if err := emit(rec); err != nil {
 			return err
 		}

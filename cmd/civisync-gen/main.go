@@ -36,6 +36,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.IntVar(&c.Groups, "groups", -1, "number of Organic Groups (default: users/100, at least 1)")
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed: the same seed and sizes give byte-identical files")
 	fs.StringVar(&c.Format, "format", "csv", "output format: csv, xlsx, or sql (mysqldump: site.sql with the CMS tables, civicrm.sql with the contacts)")
+	fs.BoolVar(&c.UserNames, "user-names", false, "give users first_name and last_name columns (the names of the person behind their e-mail)")
 	fs.StringVar(&c.Out, "out", ".", "output directory (created if missing)")
 	quiet := fs.Bool("quiet", false, "print nothing on success")
 	if err := fs.Parse(args); err != nil {

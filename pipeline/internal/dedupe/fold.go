@@ -19,7 +19,14 @@ import (
 type Folder struct {
 	c   *collate.Collator
 	buf collate.Buffer
+	// seen keeps the keys of text the collator was asked for: names
+	// repeat (a site has many Josés), and a lookup costs a small part of
+	// a collation. Emptied when full, so it stays small.
+	seen map[string]string
 }
+
+// seenMax bounds Folder.seen.
+const seenMax = 1 << 13
 
 // NewFolder returns a Folder.
 func NewFolder() *Folder {
@@ -56,7 +63,14 @@ func (f *Folder) Append(dst []byte, s string, length int) []byte {
 		}
 		return dst
 	}
+	if k, ok := f.seen[s]; ok {
+		return append(dst, k...)
+	}
 	k := f.c.KeyFromString(&f.buf, s)
+	if len(f.seen) >= seenMax || f.seen == nil {
+		f.seen = make(map[string]string, seenMax)
+	}
+	f.seen[strings.Clone(s)] = string(k)
 	dst = append(dst, k...)
 	f.buf.Reset()
 	return dst

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -39,6 +40,29 @@ func TestFolderKey(t *testing.T) {
 		if k := f.Key(s, 0); k != "" {
 			t.Errorf("Key(%q) = %x, want empty", s, k)
 		}
+	}
+	// A folder that has seen a value (and one that has seen so many that
+	// it forgot) gives the key a fresh one does.
+	for _, tt := range tests {
+		for range seenMax + 1 {
+			f.Key(fmt.Sprint("é", len(f.seen)), 0)
+		}
+		for _, s := range []string{tt.a, tt.b} {
+			if got, want := f.Key(s, tt.length), NewFolder().Key(s, tt.length); got != want {
+				t.Errorf("Key(%q, %d) = %x from a used folder, %x from a new one", s, tt.length, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkFolderKeyNames folds a few names over and over, as a users
+// table's first names are.
+func BenchmarkFolderKeyNames(b *testing.B) {
+	names := []string{"José", "Chloé", "Jürgen", "Søren", "Łukasz", "Renée", "Ömer", "Zoë", "Siobhán", "Noémie"}
+	f := NewFolder()
+	var dst []byte
+	for i := 0; b.Loop(); i++ {
+		dst = f.Append(dst[:0], names[i%len(names)], 0)
 	}
 }
 

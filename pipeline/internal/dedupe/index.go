@@ -3,6 +3,8 @@ package dedupe
 import (
 	"encoding/binary"
 	"slices"
+
+	"github.com/civisync/civisync/pipeline/internal/keyset"
 )
 
 // Index holds contacts by the keys of each field of a weighted rule
@@ -12,6 +14,8 @@ import (
 //
 // Fields are slots 0..len(weights)-1, as the rule lists them; a field
 // listed twice (say first_name whole and first_name cut to 3) is two slots.
+// Keys are numbered by the caller, per slot (the users' keys, say): the
+// index holds numbers only, and no pointer for the collector to follow.
 type Index struct {
 	weights   []int
 	threshold int
@@ -21,19 +25,35 @@ type Index struct {
 	// threshold: a contact can only be a candidate by matching all of one.
 	// Each has its own index of contacts by the set's keys together.
 	sets []fieldSet
+	// byContact is each slot's key numbers by contact: a candidate is
+	// weighed by looking at its own keys.
+	byContact []contactKeys
+	// large is the size from which Best scans a list rather than weighing
+	// every contact on it.
+	large int32
 }
 
 // fieldSet is one minimal set of slots and its contacts by the slots'
-// key numbers together.
+// key numbers together: group g is list[start[g]:start[g+1]], ascending.
 type fieldSet struct {
-	slots    []int
-	contacts map[string][]int32
+	slots []int
+	ids   keyset.Set // the set's key numbers together -> group
+	start []int32
+	list  []int32
 }
 
-// slotIndex is one field's keys: key -> key number, and per key number the
-// contacts having it, ascending, each once.
+// group is the contacts filed under key (the set's key numbers together).
+func (fs *fieldSet) group(key []byte) (lo, hi int32) {
+	g, ok := fs.ids.Find(key, fs.ids.Hash(key))
+	if !ok {
+		return 0, 0
+	}
+	return fs.start[g], fs.start[g+1]
+}
+
+// slotIndex is one field's contacts by key number, ascending, each once.
 type slotIndex struct {
-	ids   map[string]int32
+	keys  int32   // one more than the highest key number
 	start []int32 // contacts of key k: list[start[k]:start[k+1]]
 	list  []int32
 	pairs []pair // filled by Add, turned into start/list by Build
@@ -44,75 +64,45 @@ type pair struct{ key, contact int32 }
 // NewIndex makes an index for a rule of these field weights and threshold.
 // At most 32 fields.
 func NewIndex(weights []int, threshold int) *Index {
-	x := &Index{weights: slices.Clone(weights), threshold: threshold, slots: make([]slotIndex, len(weights))}
-	for i := range x.slots {
-		x.slots[i].ids = map[string]int32{}
-	}
-	return x
+	return &Index{weights: slices.Clone(weights), threshold: threshold, slots: make([]slotIndex, len(weights)), large: 32}
 }
 
-// Add records that contact has key in field slot. Empty keys never match
-// and are not recorded. Contacts are numbered by the caller, densely.
-func (x *Index) Add(slot int, contact int32, key string) {
-	if key == "" {
-		return
-	}
+// Add records that contact has key number key (≥ 0) in field slot.
+// Contacts are numbered by the caller, densely.
+func (x *Index) Add(slot int, contact, key int32) {
 	s := &x.slots[slot]
-	id, ok := s.ids[key]
-	if !ok {
-		id = int32(len(s.ids))
-		s.ids[key] = id
-	}
-	s.pairs = append(s.pairs, pair{id, contact})
+	s.keys = max(s.keys, key+1)
+	s.pairs = append(s.pairs, pair{key, contact})
 	x.n = max(x.n, contact+1)
 }
 
 // Build lays the keys out for lookups; call it once, after every Add.
 func (x *Index) Build() {
-	x.buildSets()
+	byContact := make([]contactKeys, len(x.slots))
 	for i := range x.slots {
 		s := &x.slots[i]
-		s.start = make([]int32, len(s.ids)+1)
-		for _, p := range s.pairs {
-			s.start[p.key+1]++
-		}
-		for k := 1; k < len(s.start); k++ {
-			s.start[k] += s.start[k-1]
-		}
-		s.list = make([]int32, len(s.pairs))
-		next := slices.Clone(s.start[:len(s.ids)])
-		slices.SortStableFunc(s.pairs, func(a, b pair) int { return int(a.contact) - int(b.contact) })
-		for _, p := range s.pairs {
-			s.list[next[p.key]] = p.contact
-			next[p.key]++
-		}
+		ck := layByContact(s.pairs, x.n)
 		s.pairs = nil
-		// A contact with the same key twice (primary and other e-mail)
-		// counts once.
-		w := int32(0)
-		for k := 0; k < len(s.ids); k++ {
-			lo, hi := s.start[k], s.start[k+1]
-			s.start[k] = w
-			for j := lo; j < hi; j++ {
-				if j == lo || s.list[j] != s.list[j-1] {
-					s.list[w] = s.list[j]
-					w++
+		s.start, s.list = layOut(int(s.keys), func(file func(key, contact int32)) {
+			for c := range x.n {
+				for _, k := range ck.of(c) {
+					file(k, c)
 				}
 			}
-		}
-		s.start[len(s.ids)] = w
-		s.list = s.list[:w:w]
+		})
+		byContact[i] = ck
 	}
+	x.byContact = byContact
+	x.buildSets(byContact)
 }
 
-// Contacts is the contacts having key in slot, ascending.
-func (x *Index) Contacts(slot int, key string) []int32 {
+// Contacts is the contacts having key number key in slot, ascending.
+func (x *Index) Contacts(slot int, key int32) []int32 {
 	s := &x.slots[slot]
-	id, ok := s.ids[key]
-	if !ok || key == "" {
+	if key < 0 || key >= s.keys {
 		return nil
 	}
-	return s.list[s.start[id]:s.start[id+1]]
+	return s.list[s.start[key]:s.start[key+1]]
 }
 
 // Candidate is a contact whose matching fields reach the threshold.
@@ -120,6 +110,7 @@ type Candidate struct {
 	Contact int32
 	Score   int
 	Matched uint32 // bit i: field slot i matched
+	Primary bool   // set by Best: see Pick.Primary
 }
 
 // Matcher finds candidates in an Index. It holds per-query scratch: give
@@ -130,8 +121,11 @@ type Matcher struct {
 	cur    uint32
 	found  []int32
 	fields []probe
-	ids    []int32 // per slot: the user's key number, -1 if none
+	ids    []int32 // per slot: the user's key number, -1 if none or no contact has it
 	key    []byte
+	// free[set][p] > p: the contacts at positions p..free[set][p]-1 of the
+	// set's list are all passed over for good (see Pick.Skip); 0: not known.
+	free [][]int32
 }
 
 type probe struct {
@@ -145,7 +139,8 @@ func (x *Index) NewMatcher() *Matcher {
 }
 
 // Candidates appends to dst the contacts whose fields matching keys (one
-// key per slot, "" for none) weigh at least the threshold, ascending.
+// key number per slot, -1 for none) weigh at least the threshold,
+// ascending.
 //
 // A contact reaches the threshold only by matching every field of some
 // minimal set (fields whose weights reach it, and lose it without any one
@@ -153,42 +148,16 @@ func (x *Index) NewMatcher() *Matcher {
 // of each such set together: first name and last name as one key, not
 // every contact named Smith. Each candidate's other fields are then
 // checked by binary search.
-func (m *Matcher) Candidates(keys []string, dst []Candidate) []Candidate {
-	x := m.x
-	m.fields = m.fields[:0]
-	ids := m.ids[:0]
-	for slot, k := range keys {
-		id := int32(-1)
-		if k != "" {
-			if v, ok := x.slots[slot].ids[k]; ok {
-				id = v
-				s := &x.slots[slot]
-				m.fields = append(m.fields, probe{slot, s.list[s.start[id]:s.start[id+1]]})
-			}
-		}
-		ids = append(ids, id)
-	}
-	m.ids = ids
-	m.cur++
-	if m.cur == 0 { // wrapped: clear the stamps once in four billion queries
-		clear(m.stamp)
-		m.cur = 1
-	}
+func (m *Matcher) Candidates(keys []int32, dst []Candidate) []Candidate {
+	m.probe(keys)
 	m.found = m.found[:0]
-	for _, set := range x.sets {
-		m.key = m.key[:0]
-		complete := true
-		for _, slot := range set.slots {
-			if ids[slot] < 0 {
-				complete = false
-				break
-			}
-			m.key = binary.LittleEndian.AppendUint32(m.key, uint32(ids[slot]))
-		}
-		if !complete {
+	for i := range m.x.sets {
+		set := &m.x.sets[i]
+		if !m.setKey(set) {
 			continue
 		}
-		for _, c := range set.contacts[string(m.key)] {
+		lo, hi := set.group(m.key)
+		for _, c := range set.list[lo:hi] {
 			if m.stamp[c] != m.cur {
 				m.stamp[c] = m.cur
 				m.found = append(m.found, c)
@@ -197,18 +166,122 @@ func (m *Matcher) Candidates(keys []string, dst []Candidate) []Candidate {
 	}
 	slices.Sort(m.found)
 	for _, c := range m.found {
-		score, mask := 0, uint32(0)
-		for _, f := range m.fields {
-			if _, ok := slices.BinarySearch(f.contacts, c); ok {
-				score += x.weights[f.slot]
-				mask |= 1 << f.slot
-			}
-		}
-		if score >= x.threshold {
-			dst = append(dst, Candidate{Contact: c, Score: score, Matched: mask})
+		if cand := m.weigh(c); cand.Score >= m.x.threshold {
+			dst = append(dst, cand)
 		}
 	}
 	return dst
+}
+
+// probe starts a query: each slot's list for the user's key, and a fresh
+// stamp.
+func (m *Matcher) probe(keys []int32) {
+	m.fields = m.fields[:0]
+	ids := m.ids[:0]
+	for slot, k := range keys {
+		if l := m.x.Contacts(slot, k); len(l) > 0 {
+			m.fields = append(m.fields, probe{slot, l})
+		} else {
+			k = -1
+		}
+		ids = append(ids, k)
+	}
+	m.ids = ids
+	m.cur++
+	if m.cur == 0 { // wrapped: clear the stamps once in four billion queries
+		clear(m.stamp)
+		m.cur = 1
+	}
+}
+
+// setKey puts the user's key numbers of set's slots together in m.key, and
+// reports whether the user has them all.
+func (m *Matcher) setKey(set *fieldSet) bool {
+	m.key = m.key[:0]
+	for _, slot := range set.slots {
+		if m.ids[slot] < 0 {
+			return false
+		}
+		m.key = binary.LittleEndian.AppendUint32(m.key, uint32(m.ids[slot]))
+	}
+	return true
+}
+
+// weigh scores contact c against the probed keys, by c's own keys of each
+// field (one, usually): no list is searched.
+func (m *Matcher) weigh(c int32) Candidate {
+	cand := Candidate{Contact: c}
+	for _, f := range m.fields {
+		if slices.Contains(m.x.byContact[f.slot].of(c), m.ids[f.slot]) {
+			cand.Score += m.x.weights[f.slot]
+			cand.Matched |= 1 << f.slot
+		}
+	}
+	return cand
+}
+
+// Listed returns how many candidates keys have, and appends to dst the
+// first k of them in the order CiviCRM lists contacts passed over: a
+// primary one first (see Pick), then by contact number; each weighed.
+// Skip is not asked: a caller lists the candidates when none was free.
+// Candidates are the contacts of the user's sets' groups: each matches
+// every field of a set that reaches the threshold, so none is weighed to
+// be counted.
+func (m *Matcher) Listed(keys []int32, k int, p Pick, dst []Candidate) ([]Candidate, int) {
+	m.probe(keys)
+	m.found = m.found[:0]
+	for i := range m.x.sets {
+		set := &m.x.sets[i]
+		if !m.setKey(set) {
+			continue
+		}
+		lo, hi := set.group(m.key)
+		for _, c := range set.list[lo:hi] {
+			if m.stamp[c] != m.cur {
+				m.stamp[c] = m.cur
+				m.found = append(m.found, c)
+			}
+		}
+	}
+	start := len(dst)
+	for _, c := range m.found {
+		cand := Candidate{Contact: c}
+		for _, f := range m.fields {
+			if p.PrimarySlots&(1<<f.slot) != 0 && slices.Contains(m.x.byContact[f.slot].of(c), m.ids[f.slot]) {
+				cand.Primary = p.Primary(c)
+				break
+			}
+		}
+		// Keep the first k, in order, by insertion: k is small.
+		listed := dst[start:]
+		at := len(listed)
+		for at > 0 && listedBefore(cand, listed[at-1]) {
+			at--
+		}
+		if at >= k {
+			continue
+		}
+		if len(listed) < k {
+			dst = append(dst, Candidate{})
+			listed = dst[start:]
+		}
+		copy(listed[at+1:], listed[at:len(listed)-1])
+		listed[at] = cand
+	}
+	for i := start; i < len(dst); i++ {
+		primary := dst[i].Primary
+		dst[i] = m.weigh(dst[i].Contact)
+		dst[i].Primary = primary
+	}
+	return dst, len(m.found)
+}
+
+// listedBefore is Listed's order: a primary one, then the lower number.
+func listedBefore(a, b Candidate) bool {
+	if a.Primary != b.Primary {
+		return a.Primary
+	}
+	return a.Contact < b.Contact
 }
 
 // minimalSets lists the sets of slots whose weights reach the threshold
@@ -241,30 +314,17 @@ func minimalSets(weights []int, threshold int) [][]int {
 }
 
 // buildSets indexes every contact by each minimal set's keys together
-// (every combination, for a field with several values), from the pairs
-// Add filed.
-func (x *Index) buildSets() {
-	byContact := make([][][]int32, x.n) // contact -> slot -> key numbers
-	for slot := range x.slots {
-		for _, p := range x.slots[slot].pairs {
-			ks := byContact[p.contact]
-			if ks == nil {
-				ks = make([][]int32, len(x.slots))
-				byContact[p.contact] = ks
-			}
-			ks[slot] = append(ks[slot], p.key)
-		}
-	}
+// (every combination, for a field with several values), from each slot's
+// keys laid out by contact.
+func (x *Index) buildSets(byContact []contactKeys) {
 	var key []byte
 	for _, set := range minimalSets(x.weights, x.threshold) {
-		fs := fieldSet{slots: set, contacts: map[string][]int32{}}
-		for c, ks := range byContact {
-			if ks == nil {
-				continue
-			}
+		fs := fieldSet{slots: set, ids: keyset.New(1024, 0)}
+		var groups []pair // (group, contact), contacts ascending
+		for c := range x.n {
 			complete := true
 			for _, slot := range set {
-				complete = complete && len(ks[slot]) > 0
+				complete = complete && byContact[slot].has(c)
 			}
 			if !complete {
 				continue
@@ -273,13 +333,15 @@ func (x *Index) buildSets() {
 			var walk func(i int)
 			walk = func(i int) {
 				if i == len(set) {
-					l := fs.contacts[string(key)]
-					if len(l) == 0 || l[len(l)-1] != int32(c) {
-						fs.contacts[string(key)] = append(l, int32(c))
+					h := fs.ids.Hash(key)
+					g, ok := fs.ids.Find(key, h)
+					if !ok {
+						g = fs.ids.Add(key, h)
 					}
+					groups = append(groups, pair{g, c})
 					return
 				}
-				for _, k := range ks[set[i]] {
+				for _, k := range byContact[set[i]].of(c) {
 					key = binary.LittleEndian.AppendUint32(key, uint32(k))
 					walk(i + 1)
 					key = key[:len(key)-4]
@@ -287,6 +349,212 @@ func (x *Index) buildSets() {
 			}
 			walk(0)
 		}
+		fs.start, fs.list = layOut(fs.ids.Len(), func(file func(key, contact int32)) {
+			for _, p := range groups {
+				file(p.key, p.contact)
+			}
+		})
 		x.sets = append(x.sets, fs)
 	}
+}
+
+// contactKeys is one slot's key numbers by contact: contact c's are
+// keys[start[c]:start[c+1]].
+type contactKeys struct {
+	start []int32
+	keys  []int32
+}
+
+func (ck contactKeys) has(c int32) bool   { return ck.start[c+1] > ck.start[c] }
+func (ck contactKeys) of(c int32) []int32 { return ck.keys[ck.start[c]:ck.start[c+1]] }
+
+// layByContact lays pairs out by contact, by a counting sort.
+func layByContact(pairs []pair, n int32) contactKeys {
+	ck := contactKeys{start: make([]int32, n+1), keys: make([]int32, len(pairs))}
+	for _, p := range pairs {
+		ck.start[p.contact+1]++
+	}
+	for c := int32(1); c <= n; c++ {
+		ck.start[c] += ck.start[c-1]
+	}
+	next := slices.Clone(ck.start[:n])
+	for _, p := range pairs {
+		ck.keys[next[p.contact]] = p.key
+		next[p.contact]++
+	}
+	return ck
+}
+
+// layOut lays the (key, contact) pairs each files, contacts ascending, out
+// by key: key k's contacts are list[start[k]:start[k+1]], ascending, each
+// once. each is called twice: to count, then to place.
+func layOut(keys int, each func(file func(key, contact int32))) (start, list []int32) {
+	start = make([]int32, keys+1)
+	each(func(k, _ int32) { start[k+1]++ })
+	for k := 1; k <= keys; k++ {
+		start[k] += start[k-1]
+	}
+	list = make([]int32, start[keys])
+	next := slices.Clone(start[:keys])
+	each(func(k, c int32) {
+		list[next[k]] = c
+		next[k]++
+	})
+	// A contact filed twice under one key (two e-mails with one key)
+	// counts once.
+	w := int32(0)
+	for k := range keys {
+		lo, hi := start[k], start[k+1]
+		start[k] = w
+		for j := lo; j < hi; j++ {
+			if j == lo || list[j] != list[j-1] {
+				list[w] = list[j]
+				w++
+			}
+		}
+	}
+	start[keys] = w
+	return start, list[:w:w]
+}
+
+// Pick says how Best chooses among candidates: the highest score, then a
+// primary one, then the lowest contact number (CiviCRM's order, when
+// contacts are numbered by id).
+type Pick struct {
+	// Skip passes a contact over (CRM-9091: linked to another user). Once
+	// it says true for a contact it must say so for good: Best remembers.
+	Skip func(contact int32) bool
+	// PrimarySlots are the slots (bit i: slot i) through which a
+	// candidate can be primary; Primary says whether it is, asked only of
+	// a candidate that matched one of them.
+	PrimarySlots uint32
+	Primary      func(contact int32) bool
+}
+
+// Best returns the candidate p prefers among those p.Skip does not pass
+// over, and false if there is none: the first of Candidates' in p's order,
+// without weighing every candidate. A contact on a short list (a field's
+// key, or a set's keys together, shared by few contacts) is weighed; a
+// long list (a common full name) is walked in contact order only until
+// nothing further on it can win: its contacts on no short list can match
+// only the fields whose lists are long, so the first one not passed over
+// that matches all of those wins over the rest.
+func (m *Matcher) Best(keys []int32, p Pick) (Candidate, bool) {
+	x := m.x
+	m.probe(keys)
+	var best Candidate
+	found := false
+	consider := func(c int32) {
+		if m.stamp[c] == m.cur {
+			return
+		}
+		m.stamp[c] = m.cur
+		if p.Skip(c) {
+			return
+		}
+		cand := m.weigh(c)
+		if cand.Score < x.threshold {
+			return
+		}
+		if cand.Matched&p.PrimarySlots != 0 {
+			cand.Primary = p.Primary(c)
+		}
+		if !found || better(cand, best) {
+			best, found = cand, true
+		}
+	}
+	// Short lists: every contact on them is weighed. ceiling is what a
+	// contact on none of them can score at most: the weights of the fields
+	// whose lists are long; primary, whether it can be primary.
+	ceiling, primary := 0, false
+	for _, f := range m.fields {
+		if int32(len(f.contacts)) < x.large {
+			for _, c := range f.contacts {
+				consider(c)
+			}
+		} else {
+			ceiling += x.weights[f.slot]
+			primary = primary || p.PrimarySlots&(1<<f.slot) != 0
+		}
+	}
+	var long [][3]int32 // (set, start, end) of the long groups
+	for si := range x.sets {
+		set := &x.sets[si]
+		if !m.setKey(set) {
+			continue
+		}
+		lo, hi := set.group(m.key)
+		if hi-lo < x.large {
+			for _, c := range set.list[lo:hi] {
+				consider(c)
+			}
+		} else {
+			long = append(long, [3]int32{int32(si), lo, hi})
+		}
+	}
+	// A long group's contacts not yet weighed match its set's fields and
+	// perhaps other long-listed ones: walk each group in contact order,
+	// past those passed over for good, until the best so far beats
+	// anything further on.
+	beaten := func(c int32) bool {
+		if !found || best.Score < ceiling {
+			return false
+		}
+		// At a tie, c can be primary only if primary; then the lower
+		// contact number.
+		return best.Score > ceiling || best.Primary && !primary || (best.Primary || !primary) && best.Contact < c
+	}
+	for _, g := range long {
+		si, hi := int(g[0]), g[2]
+		list := x.sets[si].list
+		for at := m.unskipped(si, g[1], hi, p.Skip); at < hi && !beaten(list[at]); at = m.unskipped(si, at+1, hi, p.Skip) {
+			consider(list[at])
+		}
+	}
+	return best, found
+}
+
+// better reports whether a wins over b in Pick's order.
+func better(a, b Candidate) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	if a.Primary != b.Primary {
+		return a.Primary
+	}
+	return a.Contact < b.Contact
+}
+
+// unskipped returns the first position from at (before hi) of set si's
+// list whose contact skip does not pass over, hi if none. Positions found
+// skipped are remembered (skip is for good), and the jumps shortened, so
+// that walking a group past its taken contacts costs about once in all.
+func (m *Matcher) unskipped(si int, at, hi int32, skip func(int32) bool) int32 {
+	if m.free == nil {
+		m.free = make([][]int32, len(m.x.sets))
+	}
+	free := m.free[si]
+	if free == nil {
+		free = make([]int32, len(m.x.sets[si].list))
+		m.free[si] = free
+	}
+	list := m.x.sets[si].list
+	p := at
+	for p < hi {
+		if free[p] > p {
+			p = free[p]
+			continue
+		}
+		if !skip(list[p]) {
+			break
+		}
+		free[p] = p + 1
+		p++
+	}
+	for q := at; q < p; {
+		next := free[q]
+		free[q] = p
+		q = next
+	}
+	return p
 }
