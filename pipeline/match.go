@@ -322,8 +322,12 @@ func (mt *matcher) emailMatch(u *User, e int32, l *Link) bool {
 // all listed, for newContact's review item.
 func (mt *matcher) ruleMatch(u *User, l *Link) bool {
 	mt.taken, mt.mismatch, mt.takenMore = mt.taken[:0], mt.mismatch[:0], 0
-	mt.ruleUser, mt.ruleUserKey = u, ""
-	if g, ok := mt.index.best(l.User, mt.pick); ok {
+	mt.ruleKey = mt.uk.of[l.User]
+	g := mt.ahead[l.User]
+	if g.Contact >= 0 && mt.linkedUser[g.Contact] != 0 { // taken since: look again
+		g = mt.index.best(l.User, mt.pick)
+	}
+	if g.Contact >= 0 {
 		ch := choice{score: g.Score, fields: g.Matched, primary: g.Primary, id: mt.contacts.at(g.Contact).ID}
 		return mt.take(u, l, ch, g.Contact)
 	}
@@ -341,17 +345,28 @@ func (mt *matcher) ruleMatch(u *User, l *Link) bool {
 // rest are counted ("and 12 more").
 const maxListed = 10
 
-// primaryEmail reports whether contact i's primary e-mail is the user's
-// being matched by ruleMatch.
-func (mt *matcher) primaryEmail(i int32) bool {
-	cc := mt.contacts.at(i)
-	if cc.Primary == "" {
-		return false
+// rulePick is the dedupe.Pick for the user whose e-mail key is *key:
+// contacts linked to a user are passed over (CRM-9091), and a contact is
+// primary when its primary e-mail's key is the user's.
+func (mt *matcher) rulePick(key *int32) dedupe.Pick {
+	return dedupe.Pick{
+		Skip:         func(i int32) bool { return mt.linkedUser[i] != 0 },
+		PrimarySlots: mt.emailSlots,
+		Primary:      func(i int32) bool { return *key >= 0 && mt.index.primary[i] == *key },
 	}
-	if mt.ruleUserKey == "" {
-		mt.ruleUserKey = EmailKey(mt.ruleUser.Email)
-	}
-	return EmailKey(cc.Primary) == mt.ruleUserKey
+}
+
+// ruleAhead works out every user's rule winner on every core before the
+// users are matched in order (ruleIndex.ahead).
+func (mt *matcher) ruleAhead() {
+	mt.ahead = mt.index.ahead(len(mt.uk.users), func() func(u int32) dedupe.Pick {
+		key := new(int32)
+		pick := mt.rulePick(key)
+		return func(u int32) dedupe.Pick {
+			*key = mt.uk.of[u]
+			return pick
+		}
+	})
 }
 
 // take links the user to the chosen candidate, if there is one.
@@ -443,8 +458,8 @@ type matcher struct {
 	ruleKeys    *ruleKeys
 	index       *ruleIndex // for a rule that can match without the e-mail
 	pick        dedupe.Pick
-	ruleUser    *User  // the user ruleMatch is matching
-	ruleUserKey string // its e-mail's key, once asked
+	ahead       []dedupe.Candidate // each user's winner worked out ahead (ruleAhead)
+	ruleKey     int32              // the e-mail key number of the user ruleMatch is matching
 	// Scratch of the e-mail step, reused user after user.
 	cands           []candidate
 	taken, mismatch []choice
@@ -488,14 +503,13 @@ func newMatcher(uk *userKeys, contacts *contactList, byKey *emailIndex, opt Matc
 				return nil
 			}
 			return contactValues(c)
-		}, func(i int32) int64 { return contacts.at(i).ID })
-		mt.pick = mt.index.byContact(dedupe.Pick{
-			Skip:         func(i int32) bool { return mt.linkedUser[i] != 0 },
-			PrimarySlots: mt.emailSlots,
-			Primary:      mt.primaryEmail,
-		})
+		}, &emailKeys{uk.of, byKey})
+		mt.pick = mt.rulePick(&mt.ruleKey)
 	}
 	mt.readLinks()
+	if mt.index != nil {
+		mt.ruleAhead()
+	}
 	return mt
 }
 

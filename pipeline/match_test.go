@@ -456,7 +456,7 @@ func TestMatchUsersReviewContact(t *testing.T) {
 func TestMatchUsersManyTaken(t *testing.T) {
 	names := &Rule{Name: "names", Threshold: 10, Fields: []RuleField{{FieldEmail, 10, 0}, {FieldFirstName, 5, 0}, {FieldLastName, 5, 0}}}
 	var byEmail, byName []Contact
-	for id := int64(40); id > 27; id-- { // 13 contacts, listed from the highest id
+	for id := int64(28); id <= 40; id++ { // 13 contacts
 		byEmail = append(byEmail, linkedTo(ind(id, "a@x.org"), 100+id))
 		byName = append(byName, linkedTo(withNames(ind(id, fmt.Sprintf("c%d@x.org", id)), "Ann", "Lee"), 100+id))
 	}

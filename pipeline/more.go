@@ -77,31 +77,30 @@ func (m *More) copyInto(text *mem.Text) *More {
 	return m
 }
 
-// moreValues yields More's values of a rule field.
-func moreValues(m *More, field string, yield func(string)) {
+// appendValues appends More's values of a rule field to dst.
+func (m *More) appendValues(dst []string, field string) []string {
 	if m == nil {
-		return
+		return dst
 	}
 	switch field {
 	case FieldMiddleName:
-		yield(m.Middle)
+		return append(dst, m.Middle)
 	case FieldNickName:
-		yield(m.Nick)
+		return append(dst, m.Nick)
 	case FieldBirthDate:
-		yield(m.BirthDate)
+		return append(dst, m.BirthDate)
 	case FieldPhone:
-		for _, p := range m.Phones {
-			yield(p)
-		}
+		return append(dst, m.Phones...)
 	case FieldStreetAddress:
-		yield(m.Street)
+		return append(dst, m.Street)
 	case FieldCity:
-		yield(m.City)
+		return append(dst, m.City)
 	case FieldPostalCode:
-		yield(m.PostalCode)
+		return append(dst, m.PostalCode)
 	case FieldExternalIdentifier:
-		yield(m.ExternalID)
+		return append(dst, m.ExternalID)
 	}
+	return dst
 }
 
 // fieldOfColumn is the rule field a schema field supplies.

@@ -1,43 +1,39 @@
 package pipeline
 
-// userValues yields a user's values of rule fields.
-func userValues(u *User) valuesOf {
-	return func(field string, yield func(string)) {
-		switch field {
-		case FieldEmail:
-			yield(u.Email)
-		case FieldFirstName:
-			yield(u.First)
-		case FieldLastName:
-			yield(u.Last)
-		default:
-			moreValues(u.More, field, yield)
-		}
+// userValues is a user's values of rule fields.
+func userValues(u *User) valuesOf { return u }
+
+func (u *User) appendValues(dst []string, field string) []string {
+	switch field {
+	case FieldEmail:
+		return append(dst, u.Email)
+	case FieldFirstName:
+		return append(dst, u.First)
+	case FieldLastName:
+		return append(dst, u.Last)
 	}
+	return u.More.appendValues(dst, field)
 }
 
-// contactValues yields a contact's values of rule fields: every e-mail,
+// contactValues is a contact's values of rule fields: every e-mail,
 // primary first.
-func contactValues(c *Contact) valuesOf {
-	return func(field string, yield func(string)) {
-		switch field {
-		case FieldEmail:
-			if c.Primary != "" {
-				yield(c.Primary)
-			}
-			for _, e := range c.Others {
-				yield(e)
-			}
-		case FieldFirstName:
-			yield(c.First)
-		case FieldLastName:
-			yield(c.Last)
-		case FieldExternalIdentifier:
-			yield(c.ExternalID)
-		default:
-			moreValues(c.More, field, yield)
+func contactValues(c *Contact) valuesOf { return c }
+
+func (c *Contact) appendValues(dst []string, field string) []string {
+	switch field {
+	case FieldEmail:
+		if c.Primary != "" {
+			dst = append(dst, c.Primary)
 		}
+		return append(dst, c.Others...)
+	case FieldFirstName:
+		return append(dst, c.First)
+	case FieldLastName:
+		return append(dst, c.Last)
+	case FieldExternalIdentifier:
+		return append(dst, c.ExternalID)
 	}
+	return c.More.appendValues(dst, field)
 }
 
 // dupOfUser and dupOfContact are what likely-duplicate suggestions compare.

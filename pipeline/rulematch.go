@@ -1,21 +1,21 @@
 package pipeline
 
 import (
-	"cmp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/civisync/civisync/pipeline/internal/dedupe"
 	"github.com/civisync/civisync/pipeline/internal/keyset"
+	"github.com/civisync/civisync/pipeline/internal/par"
 )
 
-// valuesOf yields a person's values of one rule field: a contact may have
-// several (every e-mail, every phone), a user one.
-type valuesOf func(field string, yield func(value string))
+// valuesOf is a person's values of rule fields (a *User, a *Contact): a
+// contact may have several of one field (every e-mail, every phone), a
+// user one. appendValues appends them to dst.
+type valuesOf interface {
+	appendValues(dst []string, field string) []string
+}
 
 // ruleKeys computes the comparison keys of a rule's fields: e-mails as
 // step 3 keys them, phones as digits, birth dates as dates, the rest as
@@ -25,6 +25,7 @@ type ruleKeys struct {
 	rule   *Rule
 	folder *dedupe.Folder
 	buf    []byte
+	vals   []string
 }
 
 func newRuleKeys(r *Rule) *ruleKeys { return &ruleKeys{rule: r, folder: dedupe.NewFolder()} }
@@ -74,11 +75,12 @@ func (k *ruleKeys) userKeys(values valuesOf, keys []string) []string {
 	keys = keys[:0]
 	for slot, f := range k.rule.Fields {
 		key := ""
-		values(f.Field, func(v string) {
-			if key == "" {
-				key = k.key(slot, v)
+		k.vals = values.appendValues(k.vals[:0], f.Field)
+		for _, v := range k.vals {
+			if key = k.key(slot, v); key != "" {
+				break
 			}
-		})
+		}
 		keys = append(keys, key)
 	}
 	return keys
@@ -92,13 +94,8 @@ func (k *ruleKeys) score(keys []string, contact valuesOf) (score int, matched ui
 		if keys[slot] == "" {
 			continue
 		}
-		hit := false
-		contact(f.Field, func(v string) {
-			if !hit && k.equal(slot, v, keys[slot]) {
-				hit = true
-			}
-		})
-		if hit {
+		k.vals = contact.appendValues(k.vals[:0], f.Field)
+		if slices.ContainsFunc(k.vals, func(v string) bool { return k.equal(slot, v, keys[slot]) }) {
 			score += f.Weight
 			matched |= 1 << slot
 		}
@@ -170,42 +167,53 @@ func byPrefer(a, b choice) int {
 //
 // Keys are numbered once, per field, from the users' (in keyset.Sets,
 // which hold no pointers); each user's numbers are kept, so a user's keys
-// are worked out once. The index numbers contacts in the order of their
-// ids, so that its lowest number is prefer's lowest contact id
-// (dedupe.Pick).
+// are worked out once. An e-mail field compared whole takes step 3's
+// numbers and contacts (emailKeys) instead of working them out again.
+// Contacts are numbered as contactList numbers them, by id, so the index's
+// lowest number is prefer's lowest contact id (dedupe.Pick).
 type ruleIndex struct {
 	slots int
 	x     *dedupe.Index
 	m     *dedupe.Matcher
 	// users[u*slots+s] is user u's key number in slot s, -1 for none.
 	users []int32
-	got   []dedupe.Candidate
-	// byID[k] is the contact numbered k, rank[i] contact i's number; both
-	// nil when the contacts come in id order (as exports list them).
-	byID, rank []int32
+	// primary[c] is the e-mail key number of contact c's primary e-mail,
+	// -1 if it is no user's (with emailKeys only).
+	primary []int32
+	got     []dedupe.Candidate
+}
+
+// emailKeys are the e-mail keys step 3 has already: each user's key
+// number, negative for none (userKeys.of), and each key's contacts
+// (emailIndex).
+type emailKeys struct {
+	of    []int32
+	index *emailIndex
 }
 
 // ruleChunk is how many users or contacts a core takes at a time.
 const ruleChunk = 8192
 
-// newRuleIndex indexes n contacts for the keys of nu users; user(u) yields
-// user u's values, contact(i) contact i's, or nil for a contact no user
-// may match (deleted, not an Individual); id(i) is its contact id. Keys
-// are worked out on every core.
-func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact func(i int32) valuesOf, id func(i int32) int64) *ruleIndex {
+// newRuleIndex indexes n contacts, sorted by id, for the keys of nu users;
+// user(u) gives user u's values, contact(i) contact i's, or nil for a
+// contact no user may match (deleted, not an Individual); emails, if not
+// nil, gives the e-mail keys. Keys are worked out on every core.
+func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact func(i int32) valuesOf, emails *emailKeys) *ruleIndex {
 	ri := &ruleIndex{slots: len(r.Fields)}
-	ri.numberByID(n, id)
 	weights := make([]int, len(r.Fields))
+	given := make([]bool, len(r.Fields)) // slots emails gives
 	for i, f := range r.Fields {
 		weights[i] = f.Weight
+		given[i] = emails != nil && f.Field == FieldEmail && f.Length == 0
 	}
 	ri.x = dedupe.NewIndex(weights, r.Threshold)
-	sets := ri.numberUsers(r, nu, user)
+	sets := ri.numberUsers(r, nu, user, given)
 	type hit struct{ slot, contact, key int32 }
 	hits := make([][]hit, (n+ruleChunk-1)/ruleChunk)
 	eachChunk(len(hits), func(c int) {
 		keys := newRuleKeys(r)
 		var buf []byte
+		var vals []string
 		for i := int32(c * ruleChunk); i < int32(min(n, (c+1)*ruleChunk)); i++ {
 			values := contact(i)
 			if values == nil {
@@ -213,35 +221,69 @@ func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact fun
 			}
 			for slot, f := range r.Fields {
 				set := &sets[slot]
-				if set.Len() == 0 {
+				if given[slot] || set.Len() == 0 {
 					continue
 				}
-				values(f.Field, func(v string) {
+				vals = values.appendValues(vals[:0], f.Field)
+				for _, v := range vals {
 					buf = keys.appendKey(buf[:0], slot, v)
 					if len(buf) == 0 {
-						return
+						continue
 					}
 					if k, ok := set.Find(buf, set.Hash(buf)); ok {
 						hits[c] = append(hits[c], hit{int32(slot), i, k})
 					}
-				})
+				}
 			}
 		}
 	})
 	for _, hs := range hits {
 		for _, h := range hs {
-			ri.x.Add(int(h.slot), ri.number(h.contact), h.key)
+			ri.x.Add(int(h.slot), h.contact, h.key)
 		}
+	}
+	if emails != nil {
+		ri.addEmails(emails, n, nu, given)
 	}
 	ri.x.Build()
 	ri.m = ri.x.NewMatcher()
 	return ri
 }
 
+// addEmails files the contacts of each e-mail key under the slots emails
+// gives, and notes each contact's primary e-mail key.
+func (ri *ruleIndex) addEmails(emails *emailKeys, n, nu int, given []bool) {
+	ri.primary = make([]int32, n)
+	for i := range ri.primary {
+		ri.primary[i] = -1
+	}
+	ix := emails.index
+	for slot, g := range given {
+		if !g {
+			continue
+		}
+		for u := range nu {
+			ri.users[u*ri.slots+slot] = max(emails.of[u], -1)
+		}
+		for e := range ix.keys {
+			for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
+				ri.x.Add(slot, ix.cands[c].contact, int32(e))
+			}
+		}
+	}
+	for e := range ix.keys {
+		for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
+			if ix.cands[c].primary {
+				ri.primary[ix.cands[c].contact] = int32(e)
+			}
+		}
+	}
+}
+
 // numberUsers works out every user's keys (on every core) and numbers them
 // per field (a field to a core), filling ri.users; it returns each field's
 // keys.
-func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf) []keyset.Set {
+func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf, given []bool) []keyset.Set {
 	// Each chunk's keys end to end, user by user and slot by slot; ends
 	// marks where each ends.
 	type chunkKeys struct {
@@ -252,15 +294,21 @@ func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf) []k
 	eachChunk(len(chunks), func(c int) {
 		keys := newRuleKeys(r)
 		ck := &chunks[c]
+		var vals []string
 		for u := c * ruleChunk; u < min(nu, (c+1)*ruleChunk); u++ {
 			values := user(u)
 			for slot, f := range r.Fields {
 				start := len(ck.text)
-				values(f.Field, func(v string) {
-					if len(ck.text) == start { // a user's first value of the field
-						ck.text = keys.appendKey(ck.text, slot, v)
+				if given[slot] {
+					ck.ends = append(ck.ends, int32(start))
+					continue
+				}
+				vals = values.appendValues(vals[:0], f.Field)
+				for _, v := range vals { // the first value with a key
+					if ck.text = keys.appendKey(ck.text, slot, v); len(ck.text) > start {
+						break
 					}
-				})
+				}
 				ck.ends = append(ck.ends, int32(len(ck.text)))
 			}
 		}
@@ -296,55 +344,7 @@ func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf) []k
 
 // eachChunk runs do(0..n-1) on every core, each chunk once.
 func eachChunk(n int, do func(chunk int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= n {
-					return
-				}
-				do(c)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// numberByID numbers the contacts by id (see ruleIndex); a contact
-// export is usually in id order already, and then nothing is kept.
-func (ri *ruleIndex) numberByID(n int, id func(i int32) int64) {
-	for i := int32(1); i < int32(n); i++ {
-		if id(i) < id(i-1) {
-			ri.byID = make([]int32, n)
-			for j := range ri.byID {
-				ri.byID[j] = int32(j)
-			}
-			slices.SortStableFunc(ri.byID, func(a, b int32) int { return cmp.Compare(id(a), id(b)) })
-			ri.rank = make([]int32, n)
-			for k, c := range ri.byID {
-				ri.rank[c] = int32(k)
-			}
-			return
-		}
-	}
-}
-
-// number is contact i's number in the index; contact is the contact
-// numbered k.
-func (ri *ruleIndex) number(i int32) int32 {
-	if ri.rank == nil {
-		return i
-	}
-	return ri.rank[i]
-}
-
-func (ri *ruleIndex) contact(k int32) int32 {
-	if ri.byID == nil {
-		return k
-	}
-	return ri.byID[k]
+	par.Chunks(n, min(par.Workers(), max(n, 1)), 1, func() func(int) { return do })
 }
 
 // keysOf is user u's key numbers, slot by slot.
@@ -356,18 +356,39 @@ func (ri *ruleIndex) keysOf(u int32) []int32 {
 // matched fields, in the order of their ids.
 func (ri *ruleIndex) candidates(u int32) []dedupe.Candidate {
 	ri.got = ri.m.Candidates(ri.keysOf(u), ri.got[:0])
-	for i := range ri.got {
-		ri.got[i].Contact = ri.contact(ri.got[i].Contact)
-	}
 	return ri.got
 }
 
-// best is the candidate prefer picks for user u among those pick does not pass over
-// (dedupe.Matcher.Best); pick is one made by byContact.
-func (ri *ruleIndex) best(u int32, pick dedupe.Pick) (dedupe.Candidate, bool) {
-	g, ok := ri.m.Best(ri.keysOf(u), pick)
-	g.Contact = ri.contact(g.Contact)
-	return g, ok
+// best is the candidate prefer picks for user u among those pick does not
+// pass over (dedupe.Matcher.Best), Contact -1 if none.
+func (ri *ruleIndex) best(u int32, pick dedupe.Pick) dedupe.Candidate {
+	return ri.bestBy(ri.m, u, pick)
+}
+
+func (ri *ruleIndex) bestBy(m *dedupe.Matcher, u int32, pick dedupe.Pick) dedupe.Candidate {
+	g, ok := m.Best(ri.keysOf(u), pick)
+	if !ok {
+		return dedupe.Candidate{Contact: -1}
+	}
+	return g
+}
+
+// ahead works out every user's best candidate on every core, as if no
+// user of this run took any: pickFor(u) is the dedupe.Pick for user u,
+// whose Skip must pass over only what is passed
+// over for the whole run (contacts linked already). Users take contacts
+// one after another, in uid order, so a winner worked out ahead may be
+// taken by the time its user comes; but taking only removes candidates,
+// so a winner not taken is still the winner (see matcher.ruleMatch).
+// A user with no winner has Contact -1.
+func (ri *ruleIndex) ahead(nu int, pickFor func() func(u int32) dedupe.Pick) []dedupe.Candidate {
+	best := make([]dedupe.Candidate, nu)
+	par.Chunks(nu, par.Workers(), 1024, func() func(int) {
+		m := ri.x.NewMatcher()
+		pick := pickFor()
+		return func(u int) { best[u] = ri.bestBy(m, int32(u), pick(int32(u))) }
+	})
+	return best
 }
 
 // listed is how many candidates user u has, and the first k of them
@@ -375,20 +396,6 @@ func (ri *ruleIndex) best(u int32, pick dedupe.Pick) (dedupe.Candidate, bool) {
 // (dedupe.Matcher.Listed).
 func (ri *ruleIndex) listed(u int32, k int, pick dedupe.Pick) ([]dedupe.Candidate, int) {
 	got, total := ri.m.Listed(ri.keysOf(u), k, pick, ri.got[:0])
-	for i := range got {
-		got[i].Contact = ri.contact(got[i].Contact)
-	}
 	ri.got = got
 	return got, total
-}
-
-// byContact turns pick, whose functions are given contacts as contactList
-// numbers them, into one for the index's numbers.
-func (ri *ruleIndex) byContact(pick dedupe.Pick) dedupe.Pick {
-	if ri.byID != nil {
-		skip, primary := pick.Skip, pick.Primary
-		pick.Skip = func(k int32) bool { return skip(ri.byID[k]) }
-		pick.Primary = func(k int32) bool { return primary(ri.byID[k]) }
-	}
-	return pick
 }

@@ -67,8 +67,10 @@ func (f *Folder) Append(dst []byte, s string, length int) []byte {
 		return append(dst, k...)
 	}
 	k := f.c.KeyFromString(&f.buf, s)
-	if len(f.seen) >= seenMax || f.seen == nil {
-		f.seen = make(map[string]string, seenMax)
+	if f.seen == nil {
+		f.seen = map[string]string{}
+	} else if len(f.seen) >= seenMax {
+		clear(f.seen)
 	}
 	f.seen[strings.Clone(s)] = string(k)
 	dst = append(dst, k...)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/civisync/civisync/pipeline/internal/keyset"
+	"github.com/civisync/civisync/pipeline/internal/par"
 )
 
 // Index holds contacts by the keys of each field of a weighted rule
@@ -42,13 +43,28 @@ type fieldSet struct {
 	list  []int32
 }
 
-// group is the contacts filed under key (the set's key numbers together).
-func (fs *fieldSet) group(key []byte) (lo, hi int32) {
-	g, ok := fs.ids.Find(key, fs.ids.Hash(key))
-	if !ok {
-		return 0, 0
+// group is where the user's contacts of set are in its list: those with
+// the user's keys of every field of it; ok is false if the user lacks one.
+func (m *Matcher) group(set *fieldSet) (lo, hi int32, ok bool) {
+	if len(set.slots) == 1 { // the field's own index
+		k := m.ids[set.slots[0]]
+		if k < 0 {
+			return 0, 0, false
+		}
+		return set.start[k], set.start[k+1], true
 	}
-	return fs.start[g], fs.start[g+1]
+	m.key = m.key[:0]
+	for _, slot := range set.slots {
+		if m.ids[slot] < 0 {
+			return 0, 0, false
+		}
+		m.key = binary.LittleEndian.AppendUint32(m.key, uint32(m.ids[slot]))
+	}
+	g, found := set.ids.Find(m.key, set.ids.Hash(m.key))
+	if !found {
+		return 0, 0, false
+	}
+	return set.start[g], set.start[g+1], true
 }
 
 // slotIndex is one field's contacts by key number, ascending, each once.
@@ -79,7 +95,7 @@ func (x *Index) Add(slot int, contact, key int32) {
 // Build lays the keys out for lookups; call it once, after every Add.
 func (x *Index) Build() {
 	byContact := make([]contactKeys, len(x.slots))
-	for i := range x.slots {
+	eachOf(len(x.slots), func(i int) {
 		s := &x.slots[i]
 		ck := layByContact(s.pairs, x.n)
 		s.pairs = nil
@@ -91,9 +107,14 @@ func (x *Index) Build() {
 			}
 		})
 		byContact[i] = ck
-	}
+	})
 	x.byContact = byContact
 	x.buildSets(byContact)
+}
+
+// eachOf runs do(0..n-1) on every core.
+func eachOf(n int, do func(i int)) {
+	par.Chunks(n, min(par.Workers(), max(n, 1)), 1, func() func(int) { return do })
 }
 
 // Contacts is the contacts having key number key in slot, ascending.
@@ -116,13 +137,14 @@ type Candidate struct {
 // Matcher finds candidates in an Index. It holds per-query scratch: give
 // each goroutine its own.
 type Matcher struct {
-	x      *Index
-	stamp  []uint32
-	cur    uint32
-	found  []int32
-	fields []probe
-	ids    []int32 // per slot: the user's key number, -1 if none or no contact has it
-	key    []byte
+	x       *Index
+	stamp   []uint32
+	cur     uint32
+	found   []int32
+	fields  []probe
+	ids     []int32 // per slot: the user's key number, -1 if none or no contact has it
+	key     []byte
+	primary []int32 // Listed's primary candidates
 	// free[set][p] > p: the contacts at positions p..free[set][p]-1 of the
 	// set's list are all passed over for good (see Pick.Skip); 0: not known.
 	free [][]int32
@@ -153,10 +175,10 @@ func (m *Matcher) Candidates(keys []int32, dst []Candidate) []Candidate {
 	m.found = m.found[:0]
 	for i := range m.x.sets {
 		set := &m.x.sets[i]
-		if !m.setKey(set) {
+		lo, hi, ok := m.group(set)
+		if !ok {
 			continue
 		}
-		lo, hi := set.group(m.key)
 		for _, c := range set.list[lo:hi] {
 			if m.stamp[c] != m.cur {
 				m.stamp[c] = m.cur
@@ -194,19 +216,6 @@ func (m *Matcher) probe(keys []int32) {
 	}
 }
 
-// setKey puts the user's key numbers of set's slots together in m.key, and
-// reports whether the user has them all.
-func (m *Matcher) setKey(set *fieldSet) bool {
-	m.key = m.key[:0]
-	for _, slot := range set.slots {
-		if m.ids[slot] < 0 {
-			return false
-		}
-		m.key = binary.LittleEndian.AppendUint32(m.key, uint32(m.ids[slot]))
-	}
-	return true
-}
-
 // weigh scores contact c against the probed keys, by c's own keys of each
 // field (one, usually): no list is searched.
 func (m *Matcher) weigh(c int32) Candidate {
@@ -232,10 +241,10 @@ func (m *Matcher) Listed(keys []int32, k int, p Pick, dst []Candidate) ([]Candid
 	m.found = m.found[:0]
 	for i := range m.x.sets {
 		set := &m.x.sets[i]
-		if !m.setKey(set) {
+		lo, hi, ok := m.group(set)
+		if !ok {
 			continue
 		}
-		lo, hi := set.group(m.key)
 		for _, c := range set.list[lo:hi] {
 			if m.stamp[c] != m.cur {
 				m.stamp[c] = m.cur
@@ -243,14 +252,32 @@ func (m *Matcher) Listed(keys []int32, k int, p Pick, dst []Candidate) ([]Candid
 			}
 		}
 	}
+	// The primary ones are among the candidates on the primary fields'
+	// lists: a short list is walked, a long one (longer than the
+	// candidates) asked of each candidate.
+	m.primary = m.primary[:0]
+	long := false
+	for _, f := range m.fields {
+		if p.PrimarySlots&(1<<f.slot) == 0 {
+			continue
+		}
+		if len(f.contacts) > len(m.found) {
+			long = true
+			continue
+		}
+		for _, c := range f.contacts {
+			if m.stamp[c] == m.cur && p.Primary(c) {
+				m.primary = append(m.primary, c)
+			}
+		}
+	}
+	slices.Sort(m.primary)
 	start := len(dst)
 	for _, c := range m.found {
-		cand := Candidate{Contact: c}
-		for _, f := range m.fields {
-			if p.PrimarySlots&(1<<f.slot) != 0 && slices.Contains(m.x.byContact[f.slot].of(c), m.ids[f.slot]) {
-				cand.Primary = p.Primary(c)
-				break
-			}
+		_, primary := slices.BinarySearch(m.primary, c)
+		cand := Candidate{Contact: c, Primary: primary}
+		if !cand.Primary && long {
+			cand.Primary = m.primaryOnLongList(c, p)
 		}
 		// Keep the first k, in order, by insertion: k is small.
 		listed := dst[start:]
@@ -274,6 +301,17 @@ func (m *Matcher) Listed(keys []int32, k int, p Pick, dst []Candidate) ([]Candid
 		dst[i].Primary = primary
 	}
 	return dst, len(m.found)
+}
+
+// primaryOnLongList is whether candidate c is primary through a primary
+// field's list that Listed did not walk (longer than the candidates).
+func (m *Matcher) primaryOnLongList(c int32, p Pick) bool {
+	for _, f := range m.fields {
+		if p.PrimarySlots&(1<<f.slot) != 0 && len(f.contacts) > len(m.found) && slices.Contains(m.x.byContact[f.slot].of(c), m.ids[f.slot]) {
+			return p.Primary(c)
+		}
+	}
+	return false
 }
 
 // listedBefore is Listed's order: a primary one, then the lower number.
@@ -317,45 +355,62 @@ func minimalSets(weights []int, threshold int) [][]int {
 // (every combination, for a field with several values), from each slot's
 // keys laid out by contact.
 func (x *Index) buildSets(byContact []contactKeys) {
-	var key []byte
-	for _, set := range minimalSets(x.weights, x.threshold) {
-		fs := fieldSet{slots: set, ids: keyset.New(1024, 0)}
-		var groups []pair // (group, contact), contacts ascending
-		for c := range x.n {
-			complete := true
-			for _, slot := range set {
-				complete = complete && byContact[slot].has(c)
-			}
-			if !complete {
-				continue
-			}
-			// every combination of the set's keys (usually one)
-			var walk func(i int)
-			walk = func(i int) {
-				if i == len(set) {
-					h := fs.ids.Hash(key)
-					g, ok := fs.ids.Find(key, h)
-					if !ok {
-						g = fs.ids.Add(key, h)
-					}
-					groups = append(groups, pair{g, c})
-					return
-				}
-				for _, k := range byContact[set[i]].of(c) {
-					key = binary.LittleEndian.AppendUint32(key, uint32(k))
-					walk(i + 1)
-					key = key[:len(key)-4]
-				}
-			}
-			walk(0)
-		}
-		fs.start, fs.list = layOut(fs.ids.Len(), func(file func(key, contact int32)) {
-			for _, p := range groups {
-				file(p.key, p.contact)
-			}
-		})
-		x.sets = append(x.sets, fs)
+	sets := minimalSets(x.weights, x.threshold)
+	x.sets = make([]fieldSet, len(sets))
+	eachOf(len(sets), func(i int) { x.sets[i] = x.buildSet(sets[i], byContact) })
+}
+
+// buildSet indexes the contacts by set's keys together. A set of one
+// field is that field's index.
+func (x *Index) buildSet(set []int, byContact []contactKeys) fieldSet {
+	if len(set) == 1 {
+		s := &x.slots[set[0]]
+		return fieldSet{slots: set, start: s.start, list: s.list}
 	}
+	fs := fieldSet{slots: set, ids: keyset.New(1024, 0)}
+	var key []byte
+	at := make([]int, len(set))
+	var groups []pair // (group, contact), contacts ascending
+	for c := range x.n {
+		complete := true
+		for _, slot := range set {
+			complete = complete && byContact[slot].has(c)
+		}
+		if !complete {
+			continue
+		}
+		// every combination of the set's keys (usually one), counted
+		// through like an odometer
+		clear(at)
+		for {
+			key = key[:0]
+			for i, slot := range set {
+				key = binary.LittleEndian.AppendUint32(key, uint32(byContact[slot].of(c)[at[i]]))
+			}
+			h := fs.ids.Hash(key)
+			g, ok := fs.ids.Find(key, h)
+			if !ok {
+				g = fs.ids.Add(key, h)
+			}
+			groups = append(groups, pair{g, c})
+			i := len(set) - 1
+			for ; i >= 0; i-- {
+				if at[i]++; at[i] < len(byContact[set[i]].of(c)) {
+					break
+				}
+				at[i] = 0
+			}
+			if i < 0 {
+				break
+			}
+		}
+	}
+	fs.start, fs.list = layOut(fs.ids.Len(), func(file func(key, contact int32)) {
+		for _, p := range groups {
+			file(p.key, p.contact)
+		}
+	})
+	return fs
 }
 
 // contactKeys is one slot's key numbers by contact: contact c's are
@@ -480,10 +535,10 @@ func (m *Matcher) Best(keys []int32, p Pick) (Candidate, bool) {
 	var long [][3]int32 // (set, start, end) of the long groups
 	for si := range x.sets {
 		set := &x.sets[si]
-		if !m.setKey(set) {
+		lo, hi, ok := m.group(set)
+		if !ok {
 			continue
 		}
-		lo, hi := set.group(m.key)
 		if hi-lo < x.large {
 			for _, c := range set.list[lo:hi] {
 				consider(c)
