@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -69,6 +68,16 @@ func (k *ruleKeys) equal(slot int, value, key string) bool {
 	return string(k.buf) == key
 }
 
+// anyEqual reports whether one of values has key for slot.
+func (k *ruleKeys) anyEqual(slot int, values []string, key string) bool {
+	for _, v := range values {
+		if k.equal(slot, v, key) {
+			return true
+		}
+	}
+	return false
+}
+
 // userKeys fills keys (one per slot) with a person's keys: the first
 // non-empty value of each field.
 func (k *ruleKeys) userKeys(values valuesOf, keys []string) []string {
@@ -95,7 +104,7 @@ func (k *ruleKeys) score(keys []string, contact valuesOf) (score int, matched ui
 			continue
 		}
 		k.vals = contact.appendValues(k.vals[:0], f.Field)
-		if slices.ContainsFunc(k.vals, func(v string) bool { return k.equal(slot, v, keys[slot]) }) {
+		if k.anyEqual(slot, k.vals, keys[slot]) {
 			score += f.Weight
 			matched |= 1 << slot
 		}
