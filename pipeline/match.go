@@ -293,7 +293,7 @@ func (mt *matcher) emailMatch(u *User, e int32, l *Link) bool {
 		return mt.ruleMatch(u, l)
 	}
 	mt.cands = mt.byKey.candidates(e, mt.cands)
-	mt.taken, mt.mismatch = mt.taken[:0], mt.mismatch[:0]
+	mt.taken, mt.mismatch, mt.takenMore = mt.taken[:0], mt.mismatch[:0], 0
 	if !mt.emailOnly && len(mt.cands) > 0 {
 		mt.keys = mt.ruleKeys.userKeys(userValues(u), mt.keys)
 	}
