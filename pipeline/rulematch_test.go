@@ -1,7 +1,10 @@
 package pipeline
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/civisync/civisync/pipeline/internal/dedupe"
@@ -141,4 +144,120 @@ func TestEmailRequired(t *testing.T) {
 			t.Errorf("%s: emailRequired %v, want %v", tt.r, got, tt.want)
 		}
 	}
+}
+
+// TestRuleMatchAgainstEveryContact holds the rule index (short lists
+// weighed, long groups walked, winners worked out ahead and looked for
+// again when taken) to weighing every contact by the rule, user after
+// user as matchUsers takes them, on random sites where names and e-mails
+// repeat, accents and case differ, and contacts are linked, deleted or
+// not Individuals.
+func TestRuleMatchAgainstEveryContact(t *testing.T) {
+	rules := []*Rule{
+		{Name: "names", Threshold: 10, Fields: []RuleField{{FieldEmail, 10, 0}, {FieldFirstName, 5, 0}, {FieldLastName, 5, 0}}},
+		{Name: "postcode", Threshold: 15, Fields: []RuleField{{FieldEmail, 15, 0}, {FieldFirstName, 5, 3}, {FieldLastName, 5, 0}, {FieldPostalCode, 5, 0}}},
+		{Name: "surname", Threshold: 5, Fields: []RuleField{{FieldLastName, 5, 0}, {FieldEmail, 3, 4}}},
+		// Every e-mail starts with p: one long list, whose candidates
+		// may be primary or not.
+		{Name: "initial", Threshold: 5, Fields: []RuleField{{FieldEmail, 5, 1}, {FieldLastName, 5, 0}}},
+	}
+	firsts := []string{"Ann", "ANN", "Anne", "José", "Jose", "Bob", ""}
+	lasts := []string{"Lee", "LEE", "Núñez", "Nunez", "Smith", ""}
+	posts := []string{"AB1 2CD", "ab1 2cd", "ZZ9", ""}
+	r := rand.New(rand.NewPCG(11, 13))
+	pickOf := func(s []string) string { return s[r.IntN(len(s))] }
+	email := func(n int) string { return fmt.Sprintf("p%d@x.org", r.IntN(n)) }
+	// Sites of up to 600 contacts, a dozen full names: groups longer
+	// than the index's short lists.
+	linked, made := 0, 0
+	for round := range 40 {
+		rule := rules[round%len(rules)]
+		nu, nc := 20+r.IntN(300), 20+r.IntN(600)
+		var users []User
+		for uid := int64(1); uid <= int64(nu); uid++ {
+			u := named(usr(uid, email(nu)), pickOf(firsts), pickOf(lasts))
+			u.More = &More{PostalCode: pickOf(posts)}
+			users = append(users, u)
+		}
+		var contacts []Contact
+		for id := int64(1); id <= int64(nc); id++ {
+			c := withNames(ind(id, email(nu)), pickOf(firsts), pickOf(lasts))
+			if r.IntN(3) == 0 {
+				c.Primary = ""
+			}
+			if r.IntN(3) == 0 {
+				c.Others = []string{email(nu)}
+			}
+			c.More = &More{PostalCode: pickOf(posts)}
+			c.Deleted = r.IntN(15) == 0
+			if r.IntN(15) == 0 {
+				c.Type = "Organization"
+			}
+			if r.IntN(6) == 0 {
+				c.UFID = int64(1 + r.IntN(nu*2)) // some users exist, some not
+			}
+			contacts = append(contacts, c)
+		}
+		rev := &Review{}
+		uk := newUserKeys(users, rev)
+		l := oneList(contacts)
+		mt := newMatcher(uk, &l, newEmailIndex(&l, uk), MatchOptions{Dedupe: rule}, rev)
+		keys := newRuleKeys(rule)
+		for ui := range uk.users {
+			u := &uk.users[ui]
+			// Every contact weighed, as things stand before this user.
+			best, bestAt, free := choice{}, int32(-1), 0
+			var taken []choice
+			uKeys := keys.userKeys(userValues(u), nil)
+			for i := range contacts {
+				c := &contacts[i]
+				if c.Deleted || !c.IsIndividual() {
+					continue
+				}
+				score, fields := keys.score(uKeys, contactValues(c))
+				if score < rule.Threshold {
+					continue
+				}
+				ch := choice{score: score, fields: fields, id: c.ID}
+				ch.primary = fields&mt.emailSlots != 0 && c.Primary != "" && EmailKey(c.Primary) == EmailKey(u.Email)
+				if mt.linkedUser[i] != 0 {
+					taken = append(taken, ch)
+					continue
+				}
+				free++
+				if bestAt < 0 || prefer(ch, best) {
+					best, bestAt = ch, int32(i)
+				}
+			}
+			items := len(rev.Items)
+			mt.user(ui)
+			if len(mt.m.Links) == 0 || mt.m.Links[len(mt.m.Links)-1].UID != u.UID {
+				continue // not checked
+			}
+			got := mt.m.Links[len(mt.m.Links)-1]
+			switch got.kind {
+			case kindRule:
+				if bestAt < 0 || got.ContactID != best.id || int(got.Score) != best.score || got.Fields != best.fields {
+					t.Fatalf("round %d, rule %s, user %d: linked to %d (score %d, fields %b), want %+v", round, rule.Name, u.UID, got.ContactID, got.Score, got.Fields, best)
+				}
+				linked++
+			case kindNew:
+				if free > 0 {
+					t.Fatalf("round %d, rule %s, user %d: a new contact, but %+v was free", round, rule.Name, u.UID, best)
+				}
+				if len(taken) > 0 {
+					taken = byPreference(taken)
+					want := "contact " + joinIDs(taken, 0) + " matching by rule " + rule.Name
+					if len(rev.Items) != items+1 || !strings.HasPrefix(rev.Items[items].Detail, want) || rev.Items[items].ContactID != taken[0].id {
+						t.Fatalf("round %d, rule %s, user %d: review %+v, want one starting %q", round, rule.Name, u.UID, rev.Items[items:], want)
+					}
+					made++
+				}
+			}
+		}
+	}
+	if linked < 1000 || made < 100 {
+		t.Errorf("%d users linked by a rule, %d given new contacts with every candidate taken: the data misses cases", linked, made)
+	}
+	t.Logf("%d linked by a rule, %d new with every candidate taken", linked, made)
 }
