@@ -168,9 +168,22 @@ func (x *Index) NewMatcher() *Matcher {
 // minimal set (fields whose weights reach it, and lose it without any one
 // of them), so the candidates are the contacts filed under the user's keys
 // of each such set together: first name and last name as one key, not
-// every contact named Smith. Each candidate's other fields are then
-// checked by binary search.
+// every contact named Smith. Each candidate is then weighed by its own
+// keys.
 func (m *Matcher) Candidates(keys []int32, dst []Candidate) []Candidate {
+	m.gather(keys)
+	slices.Sort(m.found)
+	for _, c := range m.found {
+		if cand := m.weigh(c); cand.Score >= m.x.threshold {
+			dst = append(dst, cand)
+		}
+	}
+	return dst
+}
+
+// gather puts the candidates of keys in m.found, each once, unordered: the
+// contacts of the user's groups of every set.
+func (m *Matcher) gather(keys []int32) {
 	m.probe(keys)
 	m.found = m.found[:0]
 	for i := range m.x.sets {
@@ -186,13 +199,6 @@ func (m *Matcher) Candidates(keys []int32, dst []Candidate) []Candidate {
 			}
 		}
 	}
-	slices.Sort(m.found)
-	for _, c := range m.found {
-		if cand := m.weigh(c); cand.Score >= m.x.threshold {
-			dst = append(dst, cand)
-		}
-	}
-	return dst
 }
 
 // probe starts a query: each slot's list for the user's key, and a fresh
@@ -237,21 +243,7 @@ func (m *Matcher) weigh(c int32) Candidate {
 // every field of a set that reaches the threshold, so none is weighed to
 // be counted.
 func (m *Matcher) Listed(keys []int32, k int, p Pick, dst []Candidate) ([]Candidate, int) {
-	m.probe(keys)
-	m.found = m.found[:0]
-	for i := range m.x.sets {
-		set := &m.x.sets[i]
-		lo, hi, ok := m.group(set)
-		if !ok {
-			continue
-		}
-		for _, c := range set.list[lo:hi] {
-			if m.stamp[c] != m.cur {
-				m.stamp[c] = m.cur
-				m.found = append(m.found, c)
-			}
-		}
-	}
+	m.gather(keys)
 	// The primary ones are among the candidates on the primary fields'
 	// lists: a short list is walked, a long one (longer than the
 	// candidates) asked of each candidate.

@@ -45,64 +45,94 @@ func (n numbering) keys(values []string) []int32 {
 	return ids
 }
 
+// site is a random rule and contacts whose values come from small
+// vocabularies (so that keys repeat, as surnames do), indexed.
+type site struct {
+	weights   []int
+	threshold int
+	contacts  [][][]string // contact -> slot -> values
+	x         *Index
+	num       numbering
+	val       func() string // a value, "" one time in five
+}
+
+// randomSite makes a site of up to fields fields, weights up to weight,
+// vocab values a field and n contacts; large is the index's long-list
+// size (0: its own).
+func randomSite(r *rand.Rand, fields, weight, vocab, n int, large int32) *site {
+	nf := 1 + r.IntN(fields)
+	st := &site{weights: make([]int, nf), num: newNumbering(nf)}
+	sum := 0
+	for i := range st.weights {
+		st.weights[i] = 1 + r.IntN(weight)
+		sum += st.weights[i]
+	}
+	st.threshold = 1 + r.IntN(sum)
+	v := 1 + r.IntN(vocab)
+	st.val = func() string {
+		if r.IntN(5) == 0 {
+			return ""
+		}
+		return fmt.Sprint(r.IntN(v))
+	}
+	st.x = NewIndex(st.weights, st.threshold)
+	if large > 0 {
+		st.x.large = large
+	}
+	st.contacts = make([][][]string, 1+r.IntN(n))
+	for c := range st.contacts {
+		st.contacts[c] = make([][]string, nf)
+		for s := range nf {
+			for range r.IntN(3) {
+				v := st.val()
+				st.contacts[c][s] = append(st.contacts[c][s], v)
+				st.num.add(st.x, s, int32(c), v)
+			}
+		}
+	}
+	st.x.Build()
+	return st
+}
+
+// query is random keys, one a field.
+func (st *site) query() []string {
+	keys := make([]string, len(st.weights))
+	for s := range keys {
+		keys[s] = st.val()
+	}
+	return keys
+}
+
+// weigh scores contact c against keys by every value it has.
+func (st *site) weigh(c int, keys []string) Candidate {
+	cand := Candidate{Contact: int32(c)}
+	for s := range keys {
+		if keys[s] != "" && slices.Contains(st.contacts[c][s], keys[s]) {
+			cand.Score += st.weights[s]
+			cand.Matched |= 1 << s
+		}
+	}
+	return cand
+}
+
 // TestCandidatesAgainstAllPairs holds the probing shortcut to scoring every
-// contact, on random rules and values drawn from small vocabularies (so
-// that keys repeat, as surnames do).
+// contact, on random rules and values.
 func TestCandidatesAgainstAllPairs(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 9))
 	for round := range 200 {
-		nf := 1 + r.IntN(5)
-		weights := make([]int, nf)
-		sum := 0
-		for i := range weights {
-			weights[i] = 1 + r.IntN(15)
-			sum += weights[i]
-		}
-		threshold := 1 + r.IntN(sum)
-		vocab := 1 + r.IntN(8)
-		val := func() string {
-			if r.IntN(5) == 0 {
-				return ""
-			}
-			return fmt.Sprint(r.IntN(vocab))
-		}
-		n := 1 + r.IntN(60)
-		contacts := make([][][]string, n) // contact -> slot -> values
-		x := NewIndex(weights, threshold)
-		num := newNumbering(nf)
-		for c := range contacts {
-			contacts[c] = make([][]string, nf)
-			for s := range nf {
-				for range r.IntN(3) {
-					v := val()
-					contacts[c][s] = append(contacts[c][s], v)
-					num.add(x, s, int32(c), v)
-				}
-			}
-		}
-		x.Build()
-		m := x.NewMatcher()
+		st := randomSite(r, 5, 15, 8, 60, 0)
+		m := st.x.NewMatcher()
 		for range 20 {
-			keys := make([]string, nf)
-			for s := range keys {
-				keys[s] = val()
-			}
+			keys := st.query()
 			var want []Candidate
-			for c := range contacts {
-				score, mask := 0, uint32(0)
-				for s := range nf {
-					if keys[s] != "" && slices.Contains(contacts[c][s], keys[s]) {
-						score += weights[s]
-						mask |= 1 << s
-					}
-				}
-				if score >= threshold {
-					want = append(want, Candidate{Contact: int32(c), Score: score, Matched: mask})
+			for c := range st.contacts {
+				if cand := st.weigh(c, keys); cand.Score >= st.threshold {
+					want = append(want, cand)
 				}
 			}
-			got := m.Candidates(num.keys(keys), nil)
+			got := m.Candidates(st.num.keys(keys), nil)
 			if !slices.Equal(got, want) {
-				t.Fatalf("round %d: weights %v threshold %d keys %q: got %v, want %v", round, weights, threshold, keys, got, want)
+				t.Fatalf("round %d: weights %v threshold %d keys %q: got %v, want %v", round, st.weights, st.threshold, keys, got, want)
 			}
 		}
 	}
@@ -110,67 +140,32 @@ func TestCandidatesAgainstAllPairs(t *testing.T) {
 
 // TestBestAgainstAllPairs holds Best, short and long lists alike, to
 // weighing every contact and taking the first in Pick's order, while
-// contacts are passed over one after another (as users take them).
+// contacts are passed over one after another (as users take them); and
+// Listed to listing them all.
 func TestBestAgainstAllPairs(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	for round := range 400 {
-		nf := 1 + r.IntN(4)
-		weights := make([]int, nf)
-		sum := 0
-		for i := range weights {
-			weights[i] = 1 + r.IntN(12)
-			sum += weights[i]
-		}
-		threshold := 1 + r.IntN(sum)
-		vocab := 1 + r.IntN(4)
-		val := func() string {
-			if r.IntN(6) == 0 {
-				return ""
-			}
-			return fmt.Sprint(r.IntN(vocab))
-		}
-		n := 1 + r.IntN(80)
-		contacts := make([][][]string, n)
+		st := randomSite(r, 4, 12, 4, 80, int32(1+r.IntN(6))) // long lists, most of them
+		n := len(st.contacts)
 		primary := make([]bool, n)
-		x := NewIndex(weights, threshold)
-		num := newNumbering(nf)
-		x.large = int32(1 + r.IntN(6)) // long lists, most of them
-		for c := range contacts {
+		for c := range primary {
 			primary[c] = r.IntN(3) == 0
-			contacts[c] = make([][]string, nf)
-			for s := range nf {
-				for range r.IntN(3) {
-					v := val()
-					contacts[c][s] = append(contacts[c][s], v)
-					num.add(x, s, int32(c), v)
-				}
-			}
 		}
-		x.Build()
-		m := x.NewMatcher()
+		m := st.x.NewMatcher()
 		skipped := make([]bool, n)
 		pick := Pick{
 			Skip:         func(c int32) bool { return skipped[c] },
-			PrimarySlots: uint32(r.IntN(1 << nf)),
+			PrimarySlots: uint32(r.IntN(1 << len(st.weights))),
 			Primary:      func(c int32) bool { return primary[c] },
 		}
 		for q := range 60 {
-			keys := make([]string, nf)
-			for s := range keys {
-				keys[s] = val()
-			}
+			keys := st.query()
 			var want Candidate
 			ok := false
 			var all []Candidate // every candidate, skipped or not, for Listed
-			for c := range contacts {
-				cand := Candidate{Contact: int32(c)}
-				for s := range nf {
-					if keys[s] != "" && slices.Contains(contacts[c][s], keys[s]) {
-						cand.Score += weights[s]
-						cand.Matched |= 1 << s
-					}
-				}
-				if cand.Score < threshold {
+			for c := range st.contacts {
+				cand := st.weigh(c, keys)
+				if cand.Score < st.threshold {
 					continue
 				}
 				cand.Primary = cand.Matched&pick.PrimarySlots != 0 && primary[c]
@@ -182,12 +177,12 @@ func TestBestAgainstAllPairs(t *testing.T) {
 					want, ok = cand, true
 				}
 			}
-			got, gotOK := m.Best(num.keys(keys), pick)
+			got, gotOK := m.Best(st.num.keys(keys), pick)
 			if got != want || gotOK != ok {
-				t.Fatalf("round %d query %d: weights %v threshold %d keys %q: got %v %v, want %v %v", round, q, weights, threshold, keys, got, gotOK, want, ok)
+				t.Fatalf("round %d query %d: weights %v threshold %d keys %q: got %v %v, want %v %v", round, q, st.weights, st.threshold, keys, got, gotOK, want, ok)
 			}
 			k := 1 + r.IntN(4)
-			listed, total := m.Listed(num.keys(keys), k, pick, nil)
+			listed, total := m.Listed(st.num.keys(keys), k, pick, nil)
 			slices.SortFunc(all, func(a, b Candidate) int {
 				switch {
 				case listedBefore(a, b):
