@@ -325,7 +325,11 @@ func (mt *matcher) ruleMatch(u *User, l *Link) bool {
 	mt.ruleKey = mt.uk.of[l.User]
 	g := mt.ahead[l.User]
 	if g.Contact >= 0 && mt.linkedUser[g.Contact] != 0 { // taken since: look again
-		g = mt.index.best(l.User, mt.pick)
+		if run := mt.runs[l.User]; run.Valid() {
+			g = mt.index.firstFree(run, mt.pick)
+		} else {
+			g = mt.index.best(l.User, mt.pick)
+		}
 	}
 	if g.Contact >= 0 {
 		ch := choice{score: g.Score, fields: g.Matched, primary: g.Primary, id: mt.contacts.at(g.Contact).ID}
@@ -359,7 +363,7 @@ func (mt *matcher) rulePick(key *int32) dedupe.Pick {
 // ruleAhead works out every user's rule winner on every core before the
 // users are matched in order (ruleIndex.ahead).
 func (mt *matcher) ruleAhead() {
-	mt.ahead = mt.index.ahead(len(mt.uk.users), func() func(u int32) dedupe.Pick {
+	mt.ahead, mt.runs = mt.index.ahead(len(mt.uk.users), func() func(u int32) dedupe.Pick {
 		key := new(int32)
 		pick := mt.rulePick(key)
 		return func(u int32) dedupe.Pick {
@@ -459,6 +463,7 @@ type matcher struct {
 	index       *ruleIndex // for a rule that can match without the e-mail
 	pick        dedupe.Pick
 	ahead       []dedupe.Candidate // each user's winner worked out ahead (ruleAhead)
+	runs        []dedupe.Run       // and where its next one is, when that is simple
 	ruleKey     int32              // the e-mail key number of the user ruleMatch is matching
 	// Scratch of the e-mail step, reused user after user.
 	cands           []candidate

@@ -371,11 +371,7 @@ func (ri *ruleIndex) candidates(u int32) []dedupe.Candidate {
 // best is the candidate prefer picks for user u among those pick does not
 // pass over (dedupe.Matcher.Best), Contact -1 if none.
 func (ri *ruleIndex) best(u int32, pick dedupe.Pick) dedupe.Candidate {
-	return ri.bestBy(ri.m, u, pick)
-}
-
-func (ri *ruleIndex) bestBy(m *dedupe.Matcher, u int32, pick dedupe.Pick) dedupe.Candidate {
-	g, ok := m.Best(ri.keysOf(u), pick)
+	g, ok := ri.m.Best(ri.keysOf(u), pick)
 	if !ok {
 		return dedupe.Candidate{Contact: -1}
 	}
@@ -384,20 +380,37 @@ func (ri *ruleIndex) bestBy(m *dedupe.Matcher, u int32, pick dedupe.Pick) dedupe
 
 // ahead works out every user's best candidate on every core, as if no
 // user of this run took any: pickFor(u) is the dedupe.Pick for user u,
-// whose Skip must pass over only what is passed
-// over for the whole run (contacts linked already). Users take contacts
-// one after another, in uid order, so a winner worked out ahead may be
-// taken by the time its user comes; but taking only removes candidates,
-// so a winner not taken is still the winner (see matcher.ruleMatch).
-// A user with no winner has Contact -1.
-func (ri *ruleIndex) ahead(nu int, pickFor func() func(u int32) dedupe.Pick) []dedupe.Candidate {
-	best := make([]dedupe.Candidate, nu)
+// whose Skip must pass over only what is passed over for the whole run
+// (contacts linked already). Users take contacts one after another, in uid
+// order, so a winner worked out ahead may be taken by the time its user
+// comes; but taking only removes candidates, so a winner not taken is
+// still the winner (see matcher.ruleMatch). A user with no winner has
+// Contact -1. runs[u] is user u's dedupe.Run: its next winner when this
+// one is taken, found without looking again.
+func (ri *ruleIndex) ahead(nu int, pickFor func() func(u int32) dedupe.Pick) (best []dedupe.Candidate, runs []dedupe.Run) {
+	best, runs = make([]dedupe.Candidate, nu), make([]dedupe.Run, nu)
 	par.Chunks(nu, par.Workers(), 1024, func() func(int) {
 		m := ri.x.NewMatcher()
 		pick := pickFor()
-		return func(u int) { best[u] = ri.bestBy(m, int32(u), pick(int32(u))) }
+		return func(u int) {
+			g, ok, run := m.BestRun(ri.keysOf(int32(u)), pick(int32(u)))
+			if !ok {
+				g.Contact = -1
+			}
+			best[u], runs[u] = g, run
+		}
 	})
-	return best
+	return best, runs
+}
+
+// firstFree is what best gives for a user whose dedupe.Run is run: the
+// run's first contact pick does not pass over, Contact -1 if none.
+func (ri *ruleIndex) firstFree(run dedupe.Run, pick dedupe.Pick) dedupe.Candidate {
+	g, ok := ri.m.FirstFree(run, pick.Skip)
+	if !ok {
+		g.Contact = -1
+	}
+	return g
 }
 
 // listed is how many candidates user u has, and the first k of them

@@ -487,7 +487,29 @@ type Pick struct {
 // only the fields whose lists are long, so the first one not passed over
 // that matches all of those wins over the rest.
 func (m *Matcher) Best(keys []int32, p Pick) (Candidate, bool) {
+	best, found, _ := m.BestRun(keys, p)
+	return best, found
+}
+
+// Run is where a user's candidates are when all those not passed over are
+// the contacts of one long group, and score alike (a common full name, and
+// nothing else of the user's on a short list): the first of them not
+// passed over wins, and FirstFree finds it without weighing any.
+type Run struct {
+	set, lo, hi int32 // set -1: no Run
+	score       int
+	matched     uint32
+}
+
+// Valid reports whether r is a Run (BestRun gives an invalid one to a user
+// without).
+func (r Run) Valid() bool { return r.set >= 0 }
+
+// BestRun is Best, and the user's Run, if it has one: as further contacts
+// are passed over, FirstFree(run) is then what Best would give.
+func (m *Matcher) BestRun(keys []int32, p Pick) (Candidate, bool, Run) {
 	x := m.x
+	run := Run{set: -1}
 	m.probe(keys)
 	var best Candidate
 	found := false
@@ -524,6 +546,12 @@ func (m *Matcher) Best(keys []int32, p Pick) (Candidate, bool) {
 			primary = primary || p.PrimarySlots&(1<<f.slot) != 0
 		}
 	}
+	// Every contact not weighed yet, in any group, is on long lists only:
+	// when none can reach the best so far, no group is looked up (the
+	// usual case: a user's e-mail and names found one contact).
+	if found && (best.Score > ceiling || best.Score == ceiling && best.Primary && !primary) {
+		return best, true, run
+	}
 	var long [][3]int32 // (set, start, end) of the long groups
 	for si := range x.sets {
 		set := &x.sets[si]
@@ -540,7 +568,8 @@ func (m *Matcher) Best(keys []int32, p Pick) (Candidate, bool) {
 		}
 	}
 	// A long group's contacts not yet weighed match its set's fields and
-	// perhaps other long-listed ones: walk each group in contact order,
+	// perhaps other long-listed ones (up to ceiling): walk each group in
+	// contact order,
 	// past those passed over for good, until the best so far beats
 	// anything further on.
 	beaten := func(c int32) bool {
@@ -551,6 +580,14 @@ func (m *Matcher) Best(keys []int32, p Pick) (Candidate, bool) {
 		// contact number.
 		return best.Score > ceiling || best.Primary && !primary || (best.Primary || !primary) && best.Contact < c
 	}
+	if !found && len(long) == 1 && !primary {
+		if set := &x.sets[long[0][0]]; x.weightOf(set) == ceiling {
+			run = Run{set: long[0][0], lo: long[0][1], hi: long[0][2], score: ceiling}
+			for _, slot := range set.slots {
+				run.matched |= 1 << slot
+			}
+		}
+	}
 	for _, g := range long {
 		si, hi := int(g[0]), g[2]
 		list := x.sets[si].list
@@ -558,7 +595,29 @@ func (m *Matcher) Best(keys []int32, p Pick) (Candidate, bool) {
 			consider(list[at])
 		}
 	}
-	return best, found
+	return best, found, run
+}
+
+// weightOf is the sum of set's fields' weights.
+func (x *Index) weightOf(set *fieldSet) int {
+	w := 0
+	for _, slot := range set.slots {
+		w += x.weights[slot]
+	}
+	return w
+}
+
+// FirstFree is the winner of a user whose Run is run: the first contact of
+// its group skip does not pass over; false if none is left.
+func (m *Matcher) FirstFree(run Run, skip func(int32) bool) (Candidate, bool) {
+	if !run.Valid() {
+		return Candidate{}, false
+	}
+	at := m.unskipped(int(run.set), run.lo, run.hi, skip)
+	if at >= run.hi {
+		return Candidate{}, false
+	}
+	return Candidate{Contact: m.x.sets[run.set].list[at], Score: run.score, Matched: run.matched}, true
 }
 
 // better reports whether a wins over b in Pick's order.

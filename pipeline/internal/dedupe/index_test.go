@@ -144,6 +144,7 @@ func TestCandidatesAgainstAllPairs(t *testing.T) {
 // Listed to listing them all.
 func TestBestAgainstAllPairs(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
+	runs := 0
 	for round := range 400 {
 		st := randomSite(r, 4, 12, 4, 80, int32(1+r.IntN(6))) // long lists, most of them
 		n := len(st.contacts)
@@ -177,9 +178,26 @@ func TestBestAgainstAllPairs(t *testing.T) {
 					want, ok = cand, true
 				}
 			}
-			got, gotOK := m.Best(st.num.keys(keys), pick)
+			got, gotOK, run := m.BestRun(st.num.keys(keys), pick)
 			if got != want || gotOK != ok {
 				t.Fatalf("round %d query %d: weights %v threshold %d keys %q: got %v %v, want %v %v", round, q, st.weights, st.threshold, keys, got, gotOK, want, ok)
+			}
+			if run.set >= 0 {
+				// Contacts passed over since: FirstFree gives what Best
+				// gives then.
+				for range r.IntN(4) {
+					skipped[r.IntN(n)] = true
+				}
+				if ok && r.IntN(2) == 0 {
+					skipped[want.Contact] = true
+				}
+				runs++
+				again, againOK := m.Best(st.num.keys(keys), pick)
+				first, firstOK := m.FirstFree(run, pick.Skip)
+				if first != again || firstOK != againOK {
+					t.Fatalf("round %d query %d: keys %q: FirstFree gave %v %v, Best %v %v", round, q, keys, first, firstOK, again, againOK)
+				}
+				continue
 			}
 			k := 1 + r.IntN(4)
 			listed, total := m.Listed(st.num.keys(keys), k, pick, nil)
@@ -202,6 +220,9 @@ func TestBestAgainstAllPairs(t *testing.T) {
 				skipped[r.IntN(n)] = true // linked already
 			}
 		}
+	}
+	if runs < 100 {
+		t.Errorf("only %d queries had a Run", runs)
 	}
 }
 
