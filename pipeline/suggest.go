@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline/internal/similar"
@@ -81,7 +82,6 @@ type dupPrepared struct {
 	postal, city string
 	street       string
 	folded       bool // first and last are set
-	scratch      []uint64
 }
 
 // keyKinds says which blocking keys are worth making: none of a kind no
@@ -143,31 +143,46 @@ func phoneDigits(s string) string {
 	return string(b)
 }
 
-// keys yields the person's blocking keys: the mailbox, the local part, the
-// address and its one-deletion forms, the phone's last 7 digits, the
-// surname's phonetic code with each form of the first name. Two people a
-// signal links share one of these keys.
+// keys yields the person's blocking keys: the local part (the mailbox for
+// a short one), the address and its one-deletion forms, the phone's last 7
+// digits, the surname's phonetic code with each form of the first name.
+// Two people a signal links share one of these keys. One mailbox is one
+// local part (without dots and +tag), so the mailbox's own key is needed
+// only where the local part is too short for one.
 func (d *dupPrepared) keys(kinds keyKinds, yield func(key uint64, name bool)) {
+	d.addrKeys(kinds, func(k uint64) { yield(k, false) })
+	if kinds.names {
+		d.nameKeys(func(k uint64) { yield(k, true) })
+	}
+}
+
+// addrKeys yields the keys of keys but the names'.
+func (d *dupPrepared) addrKeys(kinds keyKinds, yield func(key uint64)) {
 	for i, a := range d.addrs {
-		yield(similar.Hash("m", a.Mailbox), false)
 		if len(a.Local) >= 3 {
-			yield(similar.Hash("l", a.Local), false)
+			yield(similar.Hash("l", a.Local))
+		} else {
+			yield(similar.Hash("m", a.Mailbox))
 		}
 		// Typos in the local part meet here; in the domain, by the local
 		// part's key.
-		yield(similar.WholeHash(a.Key), false)
+		yield(similar.WholeHash(a.Key))
 		if i < kinds.typoAddrs {
-			d.scratch = similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, d.scratch, func(h uint64) { yield(h, false) })
+			similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, yield)
 		}
 	}
 	if kinds.phones {
 		for _, p := range d.phones {
-			yield(similar.Hash("p", p[len(p)-7:]), false)
+			yield(similar.Hash("p", p[len(p)-7:]))
 		}
 	}
-	if kinds.names && d.first != "" && d.last != "" {
+}
+
+// nameKeys yields the names' keys of keys.
+func (d *dupPrepared) nameKeys(yield func(key uint64)) {
+	if d.first != "" && d.last != "" {
 		last := similar.Soundex(d.last)
-		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f), true) })
+		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f)) })
 	}
 }
 
@@ -356,47 +371,25 @@ type dupFinder struct {
 }
 
 func newDupFinder(users []dupPerson) *dupFinder {
-	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users)),
-		idx: similar.NewIndex(1 << 20), names: similar.NewIndex(nameBlockCap)}
-	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
-	// Users are taken apart on every core; their keys are filed in order.
+	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users))}
+	// Users are taken apart, and their keys filed, on every core.
 	const chunk = 4096
-	bound := make([]int, (len(users)+chunk-1)/chunk)
-	eachChunk(len(bound), func(k int) {
+	var phones atomic.Bool
+	eachChunk((len(users)+chunk-1)/chunk, func(k int) {
 		for i := k * chunk; i < min(len(users), (k+1)*chunk); i++ {
 			d := &f.prepared[i]
 			d.prepare(&users[i])
-			for _, a := range d.addrs { // the mailbox, local part, whole address and one-deletion forms at most
-				bound[k] += 3 + len(a.Key) - len(a.Domain) - 1
+			if len(d.phones) > 0 {
+				phones.Store(true)
 			}
-			bound[k] += len(d.phones)
 		}
 	})
-	total := 0
-	for _, b := range bound {
-		total += b
-	}
-	f.idx.Grow(total)    // the entries' memory once, not doubled as it fills
-	var scratch []uint64 // one for every user's deletion hashes, not one each
-	for i := range users {
-		d := &f.prepared[i]
-		d.scratch = scratch
-		d.keys(all, func(k uint64, name bool) {
-			if name {
-				f.names.Add(k, int32(i))
-				f.kinds.names = true
-			} else {
-				f.idx.Add(k, int32(i))
-			}
-		})
-		scratch, d.scratch = d.scratch, nil
-		f.kinds.phones = f.kinds.phones || len(d.phones) > 0
-	}
+	all := keyKinds{phones: true, typoAddrs: 1 << 30}
+	f.idx = similar.BuildIndex(1<<20, len(users), func(i int32, yield func(uint64)) { f.prepared[i].addrKeys(all, yield) })
+	f.names = similar.BuildIndex(nameBlockCap, len(users), func(i int32, yield func(uint64)) { f.prepared[i].nameKeys(yield) })
 	// A contact's first address is its primary one: only its typos are
 	// looked for, which keeps a contact's keys to one address's letters.
-	f.kinds.typoAddrs = 1
-	f.idx.Freeze()
-	f.names.Freeze()
+	f.kinds = keyKinds{names: f.names.Len() > 0, phones: phones.Load(), typoAddrs: 1}
 	return f
 }
 
@@ -408,7 +401,8 @@ type dupScratch struct {
 	sig     []signal
 	key     []byte // an e-mail key
 	mailbox []byte
-	dels    []uint64 // DeletionHashes' scratch
+	probe   []uint64 // the contact's keys, but the names'
+	named   []uint64 // the names' keys
 }
 
 // probeKeys yields the blocking keys (*dupPrepared).keys yields for p
@@ -446,16 +440,17 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 		if dom != "gmail.com" {
 			sc.mailbox = append(sc.mailbox, local...)
 		}
-		h := similar.NewHasher()
-		h.Byte('m')
-		h.End()
-		h.Bytes(sc.mailbox)
-		h.Byte('@')
-		h.String(dom)
-		h.End()
-		yield(uint64(h), false)
-		if undotted >= 3 {
-			h = similar.NewHasher()
+		if undotted < 3 {
+			h := similar.NewHasher()
+			h.Byte('m')
+			h.End()
+			h.Bytes(sc.mailbox)
+			h.Byte('@')
+			h.String(dom)
+			h.End()
+			yield(uint64(h), false)
+		} else {
+			h := similar.NewHasher()
 			h.Byte('l')
 			h.End()
 			for _, ch := range local {
@@ -469,7 +464,7 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 		yield(similar.WholeHash(k), false)
 		if typos > 0 {
 			typos--
-			sc.dels = similar.DeletionHashes(k, at, sc.dels, func(h uint64) { yield(h, false) })
+			similar.DeletionHashes(k, at, func(h uint64) { yield(h, false) })
 		}
 	}
 	if kinds.phones {
@@ -503,14 +498,16 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 // judgeContact appends to out the users p (a contact) is a likely
 // duplicate of.
 func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion {
-	sc.hits = sc.hits[:0]
+	sc.probe, sc.named = sc.probe[:0], sc.named[:0]
 	probeKeys(&sc.p, f.kinds, sc, func(key uint64, name bool) {
 		if name {
-			sc.hits = f.names.Lookup(key, sc.hits)
+			sc.named = append(sc.named, key)
 		} else {
-			sc.hits = f.idx.Lookup(key, sc.hits)
+			sc.probe = append(sc.probe, key)
 		}
 	})
+	sc.hits = f.idx.LookupAll(sc.probe, sc.hits[:0])
+	sc.hits = f.names.LookupAll(sc.named, sc.hits)
 	if len(sc.hits) == 0 {
 		return out
 	}

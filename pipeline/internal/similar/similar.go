@@ -192,30 +192,42 @@ func WholeHash[S ~string | ~[]byte](s S) uint64 {
 	return finish(h, len(s))
 }
 
+// polyInverse is polyBase's inverse modulo 2^64 (polyBase is odd): the
+// power a deletion's hash needs, one lower at each step.
+var polyInverse = func() uint64 {
+	x := uint64(polyBase) // Newton's iteration, each step doubling the bits right
+	for range 6 {
+		x *= 2 - polyBase*x
+	}
+	return x
+}()
+
 // DeletionHashes yields the hash of s with each one of its first n bytes
 // left out (n <= len(s); an e-mail's local part), digits kept: two strings
 // one typo apart there (OneTypo) share one of these or each other's
 // WholeHash, so they meet in an index without comparing all pairs.
-// scratch is returned for reuse.
-func DeletionHashes[S ~string | ~[]byte](s S, n int, scratch []uint64, yield func(uint64)) []uint64 {
-	// suf[j] is the hash of s[j:], pow[j] the base to the j.
-	if need := 2 * (len(s) + 1); cap(scratch) < need {
-		scratch = make([]uint64, need)
+func DeletionHashes[S ~string | ~[]byte](s S, n int, yield func(uint64)) {
+	if len(s) == 0 {
+		return
 	}
-	scratch = scratch[:2*(len(s)+1)]
-	suf, pow := scratch[:len(s)+1], scratch[len(s)+1:]
-	suf[len(s)] = 0
-	pow[0] = 1
-	for j := len(s) - 1; j >= 0; j-- {
-		pow[len(s)-j] = pow[len(s)-j-1] * polyBase
-		suf[j] = (uint64(s[j])+1)*pow[len(s)-1-j] + suf[j+1]
+	// With h the hash of s, pre the hash of s[:k] and pow the base to the
+	// len(s)-1-k, s without s[k] hashes to h + pow*(pre - (pre*base + s[k]+1)):
+	// the prefix moved up over the byte left out, the byte taken away.
+	var h uint64
+	pow := uint64(1)
+	for i := 0; i < len(s); i++ {
+		h = h*polyBase + uint64(s[i]) + 1
+		if i > 0 {
+			pow *= polyBase
+		}
 	}
 	pre := uint64(0) // the hash of s[:k]
 	for k := 0; k < n && k < len(s); k++ {
+		next := pre*polyBase + uint64(s[k]) + 1
 		if (k == 0 || s[k] != s[k-1]) && (s[k] < '0' || s[k] > '9') { // leaving out either of two equal bytes gives the same
-			yield(finish(pre*pow[len(s)-1-k]+suf[k+1], len(s)-1))
+			yield(finish(h+pow*(pre-next), len(s)-1))
 		}
-		pre = pre*polyBase + uint64(s[k]) + 1
+		pre = next
+		pow *= polyInverse
 	}
-	return scratch
 }
