@@ -395,14 +395,13 @@ func newDupFinder(users []dupPerson) *dupFinder {
 
 // dupScratch is one goroutine's scratch for judging contacts.
 type dupScratch struct {
-	p       dupPerson
-	c       dupPrepared
-	hits    []int32
-	sig     []signal
-	key     []byte // an e-mail key
-	mailbox []byte
-	probe   []uint64 // the contact's keys, but the names'
-	named   []uint64 // the names' keys
+	p     dupPerson
+	c     dupPrepared
+	hits  []int32
+	sig   []signal
+	key   []byte   // an e-mail key
+	probe []uint64 // the contact's keys, but the names'
+	named []uint64 // the names' keys
 }
 
 // probeKeys yields the blocking keys (*dupPrepared).keys yields for p
@@ -422,35 +421,9 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 		if plus := bytes.IndexByte(local, '+'); plus > 0 {
 			local = local[:plus]
 		}
-		dom := string(domain)
-		if pr := similar.ProviderOf(dom); pr != "" {
-			dom = pr
-		}
-		// The mailbox: as similar.ParseAddress makes it.
-		sc.mailbox = sc.mailbox[:0]
-		undotted := 0
-		for _, ch := range local {
-			if ch != '.' {
-				undotted++
-				if dom == "gmail.com" {
-					sc.mailbox = append(sc.mailbox, ch)
-				}
-			}
-		}
-		if dom != "gmail.com" {
-			sc.mailbox = append(sc.mailbox, local...)
-		}
-		if undotted < 3 {
-			h := similar.NewHasher()
-			h.Byte('m')
-			h.End()
-			h.Bytes(sc.mailbox)
-			h.Byte('@')
-			h.String(dom)
-			h.End()
-			yield(uint64(h), false)
-		} else {
-			h := similar.NewHasher()
+		undotted := len(local) - bytes.Count(local, []byte{'.'})
+		h := similar.NewHasher()
+		if undotted >= 3 { // the local part's key
 			h.Byte('l')
 			h.End()
 			for _, ch := range local {
@@ -458,9 +431,23 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 					h.Byte(ch)
 				}
 			}
+		} else { // the mailbox's, as similar.ParseAddress makes it
+			dom := string(domain)
+			if pr := similar.ProviderOf(dom); pr != "" {
+				dom = pr
+			}
+			h.Byte('m')
 			h.End()
-			yield(uint64(h), false)
+			for _, ch := range local {
+				if ch != '.' || dom != "gmail.com" {
+					h.Byte(ch)
+				}
+			}
+			h.Byte('@')
+			h.String(dom)
 		}
+		h.End()
+		yield(uint64(h), false)
 		yield(similar.WholeHash(k), false)
 		if typos > 0 {
 			typos--
@@ -577,22 +564,52 @@ func bestSuggestions(out []Suggestion) []Suggestion {
 	return out[:w]
 }
 
-// dupSifter reads a contacts export once more as a stream, judging each
+// dupStream reads a contacts export once more as a stream, judging each
 // contact on the parsing workers and keeping none: likely duplicates
-// without holding every contact through the run.
-type dupSifter struct{ f *dupFinder }
+// without holding every contact through the run. A row is taken apart
+// whole only when its e-mails meet some user's key (or names or phones
+// are compared too): most rows never are.
+type dupStream struct {
+	f    *dupFinder
+	cols *contactColumns
+	full bool // every row taken apart: the keys need names or phones
+}
 
-func (d dupSifter) probe(rows []contactRow) {
+// dupRow is a contacts row as the stream holds it until its batch is
+// probed: its cells, borrowed from the batch.
+type dupRow struct {
+	rec []string
+	src Src
+}
+
+func (d *dupStream) parse(rec []string, src Src, out *dupRow) error {
+	out.rec, out.src = append(out.rec[:0], rec...), src
+	return nil
+}
+
+// probe judges a batch's rows, on the parsing worker that read them.
+func (d *dupStream) probe(rows []dupRow) {
 	var sc dupScratch
+	var cr contactRow
 	var out []Suggestion
 	for i := range rows {
-		c := &rows[i].c
-		if c.Deleted || !c.IsIndividual() {
+		row := &rows[i]
+		if !d.full {
+			sc.p = dupPerson{Emails: d.emails(row.rec, sc.p.Emails[:0])}
+			sc.probe = sc.probe[:0]
+			probeKeys(&sc.p, d.f.kinds, &sc, func(key uint64, _ bool) { sc.probe = append(sc.probe, key) })
+			if !d.f.idx.MayHaveAny(sc.probe) {
+				continue
+			}
+		}
+		if d.cols.parse(row.rec, row.src, &cr) != nil { // the first reading reviewed it
 			continue
 		}
-		sc.p = dupPerson{Emails: sc.p.Emails[:0], Phones: sc.p.Phones[:0]}
-		dupOfContact(c, &sc.p)
-		out = d.f.judgeContact(&sc, out)
+		if c := &cr.c; !c.Deleted && c.IsIndividual() {
+			sc.p = dupPerson{Emails: sc.p.Emails[:0], Phones: sc.p.Phones[:0]}
+			dupOfContact(c, &sc.p)
+			out = d.f.judgeContact(&sc, out)
+		}
 	}
 	if len(out) > 0 {
 		d.f.mu.Lock()
@@ -601,8 +618,28 @@ func (d dupSifter) probe(rows []contactRow) {
 	}
 }
 
-func (dupSifter) warm([]contactRow)            {}
-func (dupSifter) keep(*Contact, []keyHit) bool { return false }
+// emails appends a row's e-mails to dst in dupOfContact's order (the
+// primary, then the others), as (*contactColumns).parse cleans them.
+func (d *dupStream) emails(rec []string, dst []string) []string {
+	k := d.cols
+	if e := clean(formats.Cell(rec, k.cMail)); e != "" {
+		dst = append(dst, e)
+	}
+	for _, i := range k.cOthers {
+		if e := clean(formats.Cell(rec, i)); e != "" {
+			dst = append(dst, e)
+		}
+	}
+	list := formats.Cell(rec, k.cList)
+	for list != "" {
+		e, rest, _ := strings.Cut(list, ";")
+		if e = clean(e); e != "" {
+			dst = append(dst, e)
+		}
+		list = rest
+	}
+	return dst
+}
 
 // newUsersOf lists the users given new contacts, as suggestions compare them.
 func newUsersOf(m *Matching) []dupPerson {
@@ -631,7 +668,12 @@ func streamDuplicates(m *Matching, in ContactInputs, ov formats.Overrides, rev *
 	}
 	f := newDupFinder(users)
 	x := &Extractor{Overrides: ov, Review: &Review{}} // the first reading reviewed every row
-	if _, err := x.extractContacts(in, dupSifter{f}); err != nil {
+	r, b, st, err := x.lendingTable(in.Contacts, &formats.ContactsSchema)
+	if err != nil {
+		return nil, err
+	}
+	d := &dupStream{f: f, cols: newContactColumns(b), full: f.kinds.names || f.kinds.phones}
+	if err := eachInParallel(x, r, b, st, rowStages[dupRow]{parse: d.parse, finish: d.probe, apply: func(*dupRow) {}, copies: true}); err != nil {
 		return nil, err
 	}
 	sugg := bestSuggestions(f.found)

@@ -3,6 +3,9 @@ package pipeline
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -159,6 +162,108 @@ func TestProbeKeysAsPrepared(t *testing.T) {
 			if !slices.Equal(slices.Compact(want), slices.Compact(got)) || wantNames != gotNames {
 				t.Errorf("%+v %+v: probe keys %x, prepared keys %x", kinds, p, got, want)
 			}
+		}
+	}
+}
+
+// TestStreamDuplicates holds the likely duplicates found reading the
+// contacts export again as a stream (most rows probed by their e-mail
+// cells alone, the rest taken apart) to those found over the contacts
+// read whole: the same suggestions, whatever the batches, for users with
+// e-mails only and for users with names and phones.
+func TestStreamDuplicates(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	firsts := []string{"Ann", "Bob", "Robert", "Kate", "José", "Li"}
+	lasts := []string{"Smith", "O'Brien", "Núñez", "Lee", "Garcia"}
+	typo := func(s string, kind int) string { // one letter of the local part changed, dropped or doubled
+		at := strings.IndexByte(s, '@')
+		i := r.IntN(at)
+		switch kind {
+		case 0:
+			return s[:i] + "x" + s[i+1:]
+		case 1:
+			return s[:i] + s[i+1:]
+		}
+		return s[:i] + s[i:i+1] + s[i:]
+	}
+	var b strings.Builder
+	b.WriteString("Contact ID,Contact Type,First Name,Last Name,Email,Home-Email,Other Emails,Phone,Is Deleted\n")
+	var emails, others, listed []string
+	for id := 1; id <= 400; id++ {
+		f, l := firsts[r.IntN(len(firsts))], lasts[r.IntN(len(lasts))]
+		local := strings.ToLower(f[:1]) + fmt.Sprintf(".%s%d", strings.ToLower(strings.ReplaceAll(l, "'", "")), id)
+		primary := local + []string{"@gmail.com", "@example.org", "@web.de"}[r.IntN(3)]
+		emails = append(emails, primary)
+		other, list := "", ""
+		if r.IntN(2) == 0 {
+			other = "W" + strings.ToUpper(local) + "@Work.example"
+			others = append(others, strings.ToLower(other))
+		}
+		if r.IntN(3) == 0 {
+			list = " " + local + "z+x@me.com;;Q" + local + "@x.example"
+			listed = append(listed, "q"+local+"@x.example")
+		}
+		typ, del := "Individual", "0"
+		switch r.IntN(10) {
+		case 0:
+			typ = "Organization"
+		case 1:
+			del = "1"
+		}
+		fmt.Fprintf(&b, "%d,%s,%s,%s,%s,%s,%s,555 %07d,%s\n", id, typ, f, l, primary, other, list, r.IntN(300), del)
+	}
+	b.WriteString("401,Individual,Zoe,Lee,not-an-address,,,,0\n")
+	path := filepath.Join(t.TempDir(), "contacts.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := ContactInputs{Contacts: Input{Path: path}}
+	all, err := (&Extractor{Review: &Review{}}).ExtractContacts(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, named := range []bool{false, true} {
+		var users []User
+		for uid := int64(1); uid <= 150; uid++ {
+			pick := func(from []string) string { return from[r.IntN(len(from))] }
+			var u User
+			switch u.UID = uid; uid % 6 {
+			case 0:
+				u.Email = typo(pick(emails), r.IntN(3))
+			case 1:
+				u.Email = strings.Replace(pick(others), "@work.example", "@elsewhere.example", 1) // the same local part
+			case 2:
+				u.Email = typo(pick(listed), 2) // a letter doubled: its deletion is the contact's address
+			case 3:
+				u.Email = typo(pick(others), 2)
+			case 4:
+				u.Email = pick(emails) // a contact's own: matched
+			default:
+				u.Email = "ann@nowhere.example"
+			}
+			if named {
+				u.First, u.Last = firsts[r.IntN(len(firsts))], lasts[r.IntN(len(lasts))]
+				u.More = &More{Phones: []string{fmt.Sprintf("+1 555 %07d", r.IntN(300))}}
+			}
+			users = append(users, u)
+		}
+		m := MatchUsers(users, all, MatchOptions{Rule: RuleUnsupervised}, &Review{})
+		l := oneList(all)
+		want := likelyDuplicates(m, &l, &Review{})
+		if len(want) < 20 {
+			t.Fatalf("named %v: only %d suggestions to compare", named, len(want))
+		}
+		for _, bc := range []struct{ rows, workers int }{{batchRows, 1}, {1, 2}, {7, 3}} {
+			t.Run(fmt.Sprintf("named%v/batch%d-workers%d", named, bc.rows, bc.workers), func(t *testing.T) {
+				withBatches(t, bc.rows, bc.workers)
+				got, err := streamDuplicates(m, in, nil, &Review{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("streamed: %d suggestions, read whole: %d\n got %v\nwant %v", len(got), len(want), got, want)
+				}
+			})
 		}
 	}
 }
