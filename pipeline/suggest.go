@@ -76,8 +76,9 @@ type dupPrepared struct {
 	p            *dupPerson
 	first, last  string // folded: plain lower-case letters
 	addrs        []similar.Address
-	phones       []string // last 7 to 9 digits
-	phonesRaw    []string // as written, for Why
+	addr1        [1]similar.Address // addrs' first, in place: a user has one
+	phones       []string           // last 7 to 9 digits
+	phonesRaw    []string           // as written, for Why
 	birth        string
 	postal, city string
 	street       string
@@ -104,6 +105,9 @@ func (d *dupPrepared) prepareKeys(p *dupPerson, names bool) {
 	d.first, d.last, d.folded = "", "", false
 	if names {
 		d.first, d.last, d.folded = similar.Fold(p.First), similar.Fold(p.Last), true
+	}
+	if d.addrs == nil {
+		d.addrs = d.addr1[:0]
 	}
 	d.addrs, d.phones, d.phonesRaw = d.addrs[:0], d.phones[:0], d.phonesRaw[:0]
 	for _, e := range p.Emails {
@@ -374,7 +378,7 @@ func newDupFinder(users []dupPerson) *dupFinder {
 	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users))}
 	// Users are taken apart, and their keys filed, on every core.
 	const chunk = 4096
-	var phones atomic.Bool
+	var phones, names atomic.Bool
 	eachChunk((len(users)+chunk-1)/chunk, func(k int) {
 		for i := k * chunk; i < min(len(users), (k+1)*chunk); i++ {
 			d := &f.prepared[i]
@@ -382,11 +386,18 @@ func newDupFinder(users []dupPerson) *dupFinder {
 			if len(d.phones) > 0 {
 				phones.Store(true)
 			}
+			if d.first != "" && d.last != "" {
+				names.Store(true)
+			}
 		}
 	})
 	all := keyKinds{phones: true, typoAddrs: 1 << 30}
 	f.idx = similar.BuildIndex(1<<20, len(users), func(i int32, yield func(uint64)) { f.prepared[i].addrKeys(all, yield) })
-	f.names = similar.BuildIndex(nameBlockCap, len(users), func(i int32, yield func(uint64)) { f.prepared[i].nameKeys(yield) })
+	named := 0 // no user with names: none to file
+	if names.Load() {
+		named = len(users)
+	}
+	f.names = similar.BuildIndex(nameBlockCap, named, func(i int32, yield func(uint64)) { f.prepared[i].nameKeys(yield) })
 	// A contact's first address is its primary one: only its typos are
 	// looked for, which keeps a contact's keys to one address's letters.
 	f.kinds = keyKinds{names: f.names.Len() > 0, phones: phones.Load(), typoAddrs: 1}

@@ -39,7 +39,7 @@ func filterBits(key uint64) uint32 { return 1<<(key&31) | 1<<(key>>5&31) | 1<<(k
 
 // partBits: the entries are first spread over 1<<partBits parts by their
 // top bits, so that the parts can be laid out by bucket on several cores.
-const partBits = 12
+const partBits = 10
 
 // BuildIndex files records 0 to n-1 under the keys keysOf yields for
 // each; a key yielded by more than limit records pairs nothing. keysOf is
