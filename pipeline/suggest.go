@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -163,17 +162,9 @@ func (d *dupPrepared) keys(kinds keyKinds, yield func(key uint64, name bool)) {
 // addrKeys yields the keys of keys but the names'.
 func (d *dupPrepared) addrKeys(kinds keyKinds, yield func(key uint64)) {
 	for i, a := range d.addrs {
-		if len(a.Local) >= 3 {
-			yield(similar.Hash("l", a.Local))
-		} else {
-			yield(similar.Hash("m", a.Mailbox))
-		}
-		// Typos in the local part meet here; in the domain, by the local
-		// part's key.
-		yield(similar.WholeHash(a.Key))
-		if i < kinds.typoAddrs {
-			similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, yield)
-		}
+		// Typos in the local part meet by the one-deletion forms; in the
+		// domain, by the local part's key.
+		similar.AddressKeys(a.Key, i < kinds.typoAddrs, yield)
 	}
 	if kinds.phones {
 		for _, p := range d.phones {
@@ -421,48 +412,11 @@ type dupScratch struct {
 // the work they cost.
 func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint64, name bool)) {
 	typos := kinds.typoAddrs // addresses whose one-deletion forms are wanted, in order
+	addr := func(h uint64) { yield(h, false) }
 	for _, e := range p.Emails {
 		sc.key = appendEmailKey(sc.key[:0], e)
-		k := sc.key
-		at := bytes.LastIndexByte(k, '@')
-		if at <= 0 || at == len(k)-1 {
-			continue
-		}
-		local, domain := k[:at], k[at+1:]
-		if plus := bytes.IndexByte(local, '+'); plus > 0 {
-			local = local[:plus]
-		}
-		undotted := len(local) - bytes.Count(local, []byte{'.'})
-		h := similar.NewHasher()
-		if undotted >= 3 { // the local part's key
-			h.Byte('l')
-			h.End()
-			for _, ch := range local {
-				if ch != '.' {
-					h.Byte(ch)
-				}
-			}
-		} else { // the mailbox's, as similar.ParseAddress makes it
-			dom := string(domain)
-			if pr := similar.ProviderOf(dom); pr != "" {
-				dom = pr
-			}
-			h.Byte('m')
-			h.End()
-			for _, ch := range local {
-				if ch != '.' || dom != "gmail.com" {
-					h.Byte(ch)
-				}
-			}
-			h.Byte('@')
-			h.String(dom)
-		}
-		h.End()
-		yield(uint64(h), false)
-		yield(similar.WholeHash(k), false)
-		if typos > 0 {
+		if similar.AddressKeys(sc.key, typos > 0, addr) && typos > 0 {
 			typos--
-			similar.DeletionHashes(k, at, func(h uint64) { yield(h, false) })
 		}
 	}
 	if kinds.phones {

@@ -184,12 +184,24 @@ func finish(h uint64, n int) uint64 {
 }
 
 // WholeHash is the hash of s in DeletionHashes' terms.
-func WholeHash[S ~string | ~[]byte](s S) uint64 {
+func WholeHash[S ~string | ~[]byte](s S) uint64 { return finish(polyHash(s), len(s)) }
+
+// polyBase2 is polyBase squared: polyHash takes two bytes a step, halving
+// the chain of multiplications each waits on.
+var polyBase2 = func() uint64 { b := uint64(polyBase); return b * b }()
+
+// polyHash is s's polynomial hash before finish: the sum of (s[i]+1) times
+// the base to the len(s)-1-i.
+func polyHash[S ~string | ~[]byte](s S) uint64 {
 	var h uint64
-	for i := 0; i < len(s); i++ {
-		h = h*polyBase + uint64(s[i]) + 1
+	i := 0
+	if len(s)%2 == 1 {
+		h, i = uint64(s[0])+1, 1
 	}
-	return finish(h, len(s))
+	for ; i+1 < len(s); i += 2 {
+		h = h*polyBase2 + (uint64(s[i])+1)*polyBase + uint64(s[i+1]) + 1
+	}
+	return h
 }
 
 // polyInverse is polyBase's inverse modulo 2^64 (polyBase is odd): the
@@ -207,19 +219,20 @@ var polyInverse = func() uint64 {
 // one typo apart there (OneTypo) share one of these or each other's
 // WholeHash, so they meet in an index without comparing all pairs.
 func DeletionHashes[S ~string | ~[]byte](s S, n int, yield func(uint64)) {
+	deletionHashes(s, n, polyHash(s), yield)
+}
+
+// deletionHashes is DeletionHashes with h, polyHash(s), made already.
+func deletionHashes[S ~string | ~[]byte](s S, n int, h uint64, yield func(uint64)) {
 	if len(s) == 0 {
 		return
 	}
-	// With h the hash of s, pre the hash of s[:k] and pow the base to the
-	// len(s)-1-k, s without s[k] hashes to h + pow*(pre - (pre*base + s[k]+1)):
-	// the prefix moved up over the byte left out, the byte taken away.
-	var h uint64
+	// With pre the hash of s[:k] and pow the base to the len(s)-1-k, s
+	// without s[k] hashes to h + pow*(pre - (pre*base + s[k]+1)): the
+	// prefix moved up over the byte left out, the byte taken away.
 	pow := uint64(1)
-	for i := 0; i < len(s); i++ {
-		h = h*polyBase + uint64(s[i]) + 1
-		if i > 0 {
-			pow *= polyBase
-		}
+	for range len(s) - 1 {
+		pow *= polyBase
 	}
 	pre := uint64(0) // the hash of s[:k]
 	for k := 0; k < n && k < len(s); k++ {

@@ -283,3 +283,53 @@ func BenchmarkIndex(b *testing.B) {
 		}
 	})
 }
+
+// TestWholeHashIsPolynomial: two bytes a step, odd lengths and even, give
+// the polynomial a byte at a time does.
+func TestWholeHashIsPolynomial(t *testing.T) {
+	s := "jo.smith+x@example.org"
+	for n := range len(s) + 1 {
+		var h uint64
+		for i := range n {
+			h = h*polyBase + uint64(s[i]) + 1
+		}
+		if got, want := WholeHash(s[:n]), finish(h, n); got != want {
+			t.Errorf("WholeHash(%q) = %x, want %x", s[:n], got, want)
+		}
+	}
+}
+
+// TestAddressKeys: the keys made straight from an e-mail key are those of
+// the address taken apart (ParseAddress): the local part's, or the
+// mailbox's for a short one; the whole key's; and with typos its local
+// part's one-deletion forms.
+func TestAddressKeys(t *testing.T) {
+	for _, key := range []string{"jo.smith+news@googlemail.com", "josmith@gmail.com", "jo@gmail.com", "j.o@googlemail.com",
+		"a.b@yahoo.com", "ab@me.com", "+x@y.org", "+a+b@x.org", "a+b+c@x.org", "x.y.z+@pm.me", ".@x.org", "ann1987@web.de"} {
+		a, ok := ParseAddress(key)
+		if !ok {
+			t.Fatalf("%q: not an address", key)
+		}
+		for _, typos := range []bool{false, true} {
+			want := []uint64{Hash("l", a.Local)}
+			if len(a.Local) < 3 {
+				want[0] = Hash("m", a.Mailbox)
+			}
+			want = append(want, WholeHash(a.Key))
+			if typos {
+				DeletionHashes(key, len(key)-len(a.Domain)-1, func(h uint64) { want = append(want, h) })
+			}
+			var got, gotBytes []uint64
+			AddressKeys(key, typos, func(h uint64) { got = append(got, h) })
+			AddressKeys([]byte(key), typos, func(h uint64) { gotBytes = append(gotBytes, h) })
+			if !slices.Equal(got, want) || !slices.Equal(gotBytes, want) {
+				t.Errorf("%q typos %v: keys %x (from bytes %x), want %x", key, typos, got, gotBytes, want)
+			}
+		}
+	}
+	for _, key := range []string{"", "nobody", "@x.org", "x@", "@"} {
+		if AddressKeys(key, true, func(uint64) { t.Errorf("%q: a key", key) }) {
+			t.Errorf("%q: an address", key)
+		}
+	}
+}
