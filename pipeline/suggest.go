@@ -161,10 +161,14 @@ func (d *dupPrepared) keys(kinds keyKinds, yield func(key uint64, name bool)) {
 
 // addrKeys yields the keys of keys but the names'.
 func (d *dupPrepared) addrKeys(kinds keyKinds, yield func(key uint64)) {
+	var buf [32]uint64
 	for i, a := range d.addrs {
 		// Typos in the local part meet by the one-deletion forms; in the
 		// domain, by the local part's key.
-		similar.AddressKeys(a.Key, i < kinds.typoAddrs, yield)
+		keys, _ := similar.AddressKeys(buf[:0], a.Key, i < kinds.typoAddrs)
+		for _, k := range keys {
+			yield(k)
+		}
 	}
 	if kinds.phones {
 		for _, p := range d.phones {
@@ -406,16 +410,17 @@ type dupScratch struct {
 	named []uint64 // the names' keys
 }
 
-// probeKeys yields the blocking keys (*dupPrepared).keys yields for p
-// after prepareKeys, possibly repeated, without allocating for plain-ASCII
-// e-mails and phones: most contacts meet no user, and their keys are all
-// the work they cost.
-func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint64, name bool)) {
+// probeKeys makes the blocking keys (*dupPrepared).keys yields for p
+// after prepareKeys, possibly repeated, into sc.probe and, the names',
+// sc.named, without allocating for plain-ASCII e-mails and phones: most
+// contacts meet no user, and their keys are all the work they cost.
+func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch) {
+	sc.probe, sc.named = sc.probe[:0], sc.named[:0]
 	typos := kinds.typoAddrs // addresses whose one-deletion forms are wanted, in order
-	addr := func(h uint64) { yield(h, false) }
 	for _, e := range p.Emails {
 		sc.key = appendEmailKey(sc.key[:0], e)
-		if similar.AddressKeys(sc.key, typos > 0, addr) && typos > 0 {
+		var ok bool
+		if sc.probe, ok = similar.AddressKeys(sc.probe, sc.key, typos > 0); ok && typos > 0 {
 			typos--
 		}
 	}
@@ -435,14 +440,14 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 				h.End()
 				h.Bytes(last7[:])
 				h.End()
-				yield(uint64(h), false)
+				sc.probe = append(sc.probe, uint64(h))
 			}
 		}
 	}
 	if kinds.names {
 		if first, last := similar.Fold(p.First), similar.Fold(p.Last); first != "" && last != "" {
 			code := similar.Soundex(last)
-			similar.FirstNameKeys(first, func(f string) { yield(similar.Hash("n", code, f), true) })
+			similar.FirstNameKeys(first, func(f string) { sc.named = append(sc.named, similar.Hash("n", code, f)) })
 		}
 	}
 }
@@ -450,14 +455,7 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 // judgeContact appends to out the users p (a contact) is a likely
 // duplicate of.
 func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion {
-	sc.probe, sc.named = sc.probe[:0], sc.named[:0]
-	probeKeys(&sc.p, f.kinds, sc, func(key uint64, name bool) {
-		if name {
-			sc.named = append(sc.named, key)
-		} else {
-			sc.probe = append(sc.probe, key)
-		}
-	})
+	probeKeys(&sc.p, f.kinds, sc)
 	sc.hits = f.idx.LookupAll(sc.probe, sc.hits[:0])
 	sc.hits = f.names.LookupAll(sc.named, sc.hits)
 	if len(sc.hits) == 0 {
@@ -561,9 +559,8 @@ func (d *dupStream) probe(rows []dupRow) {
 		row := &rows[i]
 		if !d.full {
 			sc.p = dupPerson{Emails: d.emails(row.rec, sc.p.Emails[:0])}
-			sc.probe = sc.probe[:0]
-			probeKeys(&sc.p, d.f.kinds, &sc, func(key uint64, _ bool) { sc.probe = append(sc.probe, key) })
-			if !d.f.idx.MayHaveAny(sc.probe) {
+			probeKeys(&sc.p, d.f.kinds, &sc)
+			if sc.hits = d.f.idx.LookupAll(sc.probe, sc.hits[:0]); len(sc.hits) == 0 {
 				continue
 			}
 		}

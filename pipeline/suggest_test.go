@@ -151,12 +151,9 @@ func TestProbeKeysAsPrepared(t *testing.T) {
 				}
 			})
 			var sc dupScratch
-			probeKeys(&p, kinds, &sc, func(k uint64, name bool) {
-				got = append(got, k)
-				if name {
-					gotNames++
-				}
-			})
+			probeKeys(&p, kinds, &sc)
+			got = append(append(got, sc.probe...), sc.named...)
+			gotNames = len(sc.named)
 			slices.Sort(want)
 			slices.Sort(got)
 			if !slices.Equal(slices.Compact(want), slices.Compact(got)) || wantNames != gotNames {

@@ -54,16 +54,17 @@ func ParseAddress(key string) (a Address, ok bool) {
 // +tag (or, where that is shorter than 3 bytes, its mailbox's, as
 // ParseAddress makes it: one mailbox is one local part), the whole key's
 // (WholeHash) and, with typos, the one-deletion forms of its local part
-// (DeletionHashes). It reports false, yielding nothing, for a key that is
-// no address (no @ with bytes either side). Both sides of an index make
-// their keys here, from a string or straight from a buffer.
-func AddressKeys[S ~string | ~[]byte](key S, typos bool, yield func(uint64)) bool {
+// (DeletionHashes), appended to dst. It reports false, adding nothing,
+// for a key that is no address (no @ with bytes either side). Both sides
+// of an index make their keys here, from a string or straight from a
+// buffer.
+func AddressKeys[S ~string | ~[]byte](dst []uint64, key S, typos bool) ([]uint64, bool) {
 	at := len(key) - 1
 	for at >= 0 && key[at] != '@' {
 		at--
 	}
 	if at <= 0 || at == len(key)-1 {
-		return false
+		return dst, false
 	}
 	local := key[:at]
 	for i := 0; i < len(local); i++ { // a +tag: from the first +, unless it leads
@@ -100,13 +101,12 @@ func AddressKeys[S ~string | ~[]byte](key S, typos bool, yield func(uint64)) boo
 		h.String(dom)
 	}
 	h.End()
-	yield(uint64(h))
 	whole := polyHash(key)
-	yield(finish(whole, len(key)))
+	dst = append(dst, uint64(h), finish(whole, len(key)))
 	if typos {
-		deletionHashes(key, at, whole, yield)
+		dst = appendDeletionHashes(dst, key, at, whole)
 	}
-	return true
+	return dst, true
 }
 
 // genericLocal are the role addresses many people share: the same local

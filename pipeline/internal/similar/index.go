@@ -255,10 +255,10 @@ func (x *Index) Lookup(key uint64, dst []int32) []int32 {
 	return dst
 }
 
-// MayHaveAny reports whether any of keys may be filed; false is sure.
+// mayHaveAny reports whether any of keys may be filed; false is sure.
 // The keys' buckets are read all at once, so that their loads overlap:
 // most keys of a record are filed nowhere, and most records meet nothing.
-func (x *Index) MayHaveAny(keys []uint64) bool {
+func (x *Index) mayHaveAny(keys []uint64) bool {
 	some := false
 	for _, k := range keys {
 		if x.mayHave(k) {
@@ -269,9 +269,9 @@ func (x *Index) MayHaveAny(keys []uint64) bool {
 }
 
 // LookupAll appends the records filed under each of keys to dst, after
-// MayHaveAny.
+// mayHaveAny.
 func (x *Index) LookupAll(keys []uint64, dst []int32) []int32 {
-	if !x.MayHaveAny(keys) {
+	if !x.mayHaveAny(keys) {
 		return dst
 	}
 	for _, k := range keys {

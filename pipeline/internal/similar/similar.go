@@ -219,13 +219,17 @@ var polyInverse = func() uint64 {
 // one typo apart there (OneTypo) share one of these or each other's
 // WholeHash, so they meet in an index without comparing all pairs.
 func DeletionHashes[S ~string | ~[]byte](s S, n int, yield func(uint64)) {
-	deletionHashes(s, n, polyHash(s), yield)
+	var buf [32]uint64
+	for _, h := range appendDeletionHashes(buf[:0], s, n, polyHash(s)) {
+		yield(h)
+	}
 }
 
-// deletionHashes is DeletionHashes with h, polyHash(s), made already.
-func deletionHashes[S ~string | ~[]byte](s S, n int, h uint64, yield func(uint64)) {
+// appendDeletionHashes appends DeletionHashes to dst, with h, polyHash(s),
+// made already.
+func appendDeletionHashes[S ~string | ~[]byte](dst []uint64, s S, n int, h uint64) []uint64 {
 	if len(s) == 0 {
-		return
+		return dst
 	}
 	// With pre the hash of s[:k] and pow the base to the len(s)-1-k, s
 	// without s[k] hashes to h + pow*(pre - (pre*base + s[k]+1)): the
@@ -238,9 +242,10 @@ func deletionHashes[S ~string | ~[]byte](s S, n int, h uint64, yield func(uint64
 	for k := 0; k < n && k < len(s); k++ {
 		next := pre*polyBase + uint64(s[k]) + 1
 		if (k == 0 || s[k] != s[k-1]) && (s[k] < '0' || s[k] > '9') { // leaving out either of two equal bytes gives the same
-			yield(finish(h+pow*(pre-next), len(s)-1))
+			dst = append(dst, finish(h+pow*(pre-next), len(s)-1))
 		}
 		pre = next
 		pow *= polyInverse
 	}
+	return dst
 }
