@@ -146,45 +146,6 @@ func phoneDigits(s string) string {
 	return string(b)
 }
 
-// keys yields the person's blocking keys: the local part (the mailbox for
-// a short one), the address and its one-deletion forms, the phone's last 7
-// digits, the surname's phonetic code with each form of the first name.
-// Two people a signal links share one of these keys. One mailbox is one
-// local part (without dots and +tag), so the mailbox's own key is needed
-// only where the local part is too short for one.
-func (d *dupPrepared) keys(kinds keyKinds, yield func(key uint64, name bool)) {
-	d.addrKeys(kinds, func(k uint64) { yield(k, false) })
-	if kinds.names {
-		d.nameKeys(func(k uint64) { yield(k, true) })
-	}
-}
-
-// addrKeys yields the keys of keys but the names'.
-func (d *dupPrepared) addrKeys(kinds keyKinds, yield func(key uint64)) {
-	var buf [32]uint64
-	for i, a := range d.addrs {
-		// Typos in the local part meet by the one-deletion forms; in the
-		// domain, by the local part's key.
-		keys, _ := similar.AddressKeys(buf[:0], a.Key, i < kinds.typoAddrs)
-		for _, k := range keys {
-			yield(k)
-		}
-	}
-	if kinds.phones {
-		for _, p := range d.phones {
-			yield(similar.Hash("p", p[len(p)-7:]))
-		}
-	}
-}
-
-// nameKeys yields the names' keys of keys.
-func (d *dupPrepared) nameKeys(yield func(key uint64)) {
-	if d.first != "" && d.last != "" {
-		last := similar.Soundex(d.last)
-		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f)) })
-	}
-}
-
 // signal is one reason of a suggestion and the points it adds.
 type signal struct {
 	points int
@@ -362,41 +323,65 @@ func why(sig []signal, score int) string {
 // pairs. Its lookups may run on several goroutines at once.
 type dupFinder struct {
 	users      []dupPerson
-	prepared   []dupPrepared
+	prepared   []atomic.Pointer[dupPrepared] // a user's, once some contact meets it
 	idx, names *similar.Index
 	kinds      keyKinds // the keys a contact's are worth making: what users have
 	mu         sync.Mutex
-	found      []Suggestion // by the contacts read as a stream (dupSifter)
+	found      []Suggestion // by the contacts read as a stream (dupStream)
 }
 
 func newDupFinder(users []dupPerson) *dupFinder {
-	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users))}
-	// Users are taken apart, and their keys filed, on every core.
-	const chunk = 4096
+	f := &dupFinder{users: users, prepared: make([]atomic.Pointer[dupPrepared], len(users))}
+	// A user's keys are made from its values as a contact's are (every
+	// address's typos), on every core; a user is taken apart for judging
+	// only once some contact meets it: few are.
+	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
 	var phones, names atomic.Bool
-	eachChunk((len(users)+chunk-1)/chunk, func(k int) {
-		for i := k * chunk; i < min(len(users), (k+1)*chunk); i++ {
-			d := &f.prepared[i]
-			d.prepare(&users[i])
-			if len(d.phones) > 0 {
+	f.idx = similar.BuildIndex(1<<20, len(users), func() func(int32, func(uint64)) {
+		var sc dupScratch
+		return func(i int32, yield func(uint64)) {
+			if probeAddrKeys(&users[i], all, &sc) && !phones.Load() {
 				phones.Store(true)
 			}
-			if d.first != "" && d.last != "" {
+			for _, k := range sc.probe {
+				yield(k)
+			}
+			if !names.Load() && users[i].First != "" && users[i].Last != "" {
 				names.Store(true)
 			}
 		}
 	})
-	all := keyKinds{phones: true, typoAddrs: 1 << 30}
-	f.idx = similar.BuildIndex(1<<20, len(users), func(i int32, yield func(uint64)) { f.prepared[i].addrKeys(all, yield) })
 	named := 0 // no user with names: none to file
 	if names.Load() {
 		named = len(users)
 	}
-	f.names = similar.BuildIndex(nameBlockCap, named, func(i int32, yield func(uint64)) { f.prepared[i].nameKeys(yield) })
+	f.names = similar.BuildIndex(nameBlockCap, named, func() func(int32, func(uint64)) {
+		var sc dupScratch
+		return func(i int32, yield func(uint64)) {
+			probeNameKeys(&users[i], &sc)
+			for _, k := range sc.named {
+				yield(k)
+			}
+		}
+	})
 	// A contact's first address is its primary one: only its typos are
 	// looked for, which keeps a contact's keys to one address's letters.
 	f.kinds = keyKinds{names: f.names.Len() > 0, phones: phones.Load(), typoAddrs: 1}
 	return f
+}
+
+// user is user u prepared for judging, the first time by whichever
+// goroutine asks first.
+func (f *dupFinder) user(u int32) *dupPrepared {
+	if d := f.prepared[u].Load(); d != nil {
+		return d
+	}
+	d := new(dupPrepared)
+	d.prepare(&f.users[u])
+	if f.prepared[u].CompareAndSwap(nil, d) {
+		return d
+	}
+	return f.prepared[u].Load()
 }
 
 // dupScratch is one goroutine's scratch for judging contacts.
@@ -415,7 +400,17 @@ type dupScratch struct {
 // sc.named, without allocating for plain-ASCII e-mails and phones: most
 // contacts meet no user, and their keys are all the work they cost.
 func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch) {
-	sc.probe, sc.named = sc.probe[:0], sc.named[:0]
+	probeAddrKeys(p, kinds, sc)
+	sc.named = sc.named[:0]
+	if kinds.names {
+		probeNameKeys(p, sc)
+	}
+}
+
+// probeAddrKeys makes the keys of probeKeys but the names', into sc.probe;
+// it reports whether p has a phone's key.
+func probeAddrKeys(p *dupPerson, kinds keyKinds, sc *dupScratch) (phoned bool) {
+	sc.probe = sc.probe[:0]
 	typos := kinds.typoAddrs // addresses whose one-deletion forms are wanted, in order
 	for _, e := range p.Emails {
 		sc.key = appendEmailKey(sc.key[:0], e)
@@ -441,14 +436,19 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch) {
 				h.Bytes(last7[:])
 				h.End()
 				sc.probe = append(sc.probe, uint64(h))
+				phoned = true
 			}
 		}
 	}
-	if kinds.names {
-		if first, last := similar.Fold(p.First), similar.Fold(p.Last); first != "" && last != "" {
-			code := similar.Soundex(last)
-			similar.FirstNameKeys(first, func(f string) { sc.named = append(sc.named, similar.Hash("n", code, f)) })
-		}
+	return phoned
+}
+
+// probeNameKeys makes the names' keys of probeKeys into sc.named.
+func probeNameKeys(p *dupPerson, sc *dupScratch) {
+	sc.named = sc.named[:0]
+	if first, last := similar.Fold(p.First), similar.Fold(p.Last); first != "" && last != "" {
+		code := similar.Soundex(last)
+		similar.FirstNameKeys(first, func(f string) { sc.named = append(sc.named, similar.Hash("n", code, f)) })
 	}
 }
 
@@ -467,7 +467,7 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 	c.prepareRest()
 	for _, u := range similar.Sorted(sc.hits) {
 		var score int
-		score, sc.sig = judge(&f.prepared[u], c, sc.sig)
+		score, sc.sig = judge(f.user(u), c, sc.sig)
 		if score >= SuggestListed {
 			out = append(out, Suggestion{UID: f.users[u].ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: f.users[u].Src})
 		}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/civisync/civisync/pipeline/internal/similar"
 )
 
 func person(id int64, first, last string, emails ...string) dupPerson {
@@ -138,7 +140,7 @@ func TestProbeKeysAsPrepared(t *testing.T) {
 		{Emails: []string{"", "a@b", "ab@c.d", "info@mac.com", "x+y+z@pm.me", "jörg.o'brien@web.de"}},
 		{First: "William", Last: "O'Brien", Emails: []string{"bill.obrien1987@hotmail.co.uk"}, Phones: []string{"555 1234567"}},
 	}
-	for _, kinds := range []keyKinds{{typoAddrs: 1}, {names: true, phones: true, typoAddrs: 1}, {names: true, phones: true, typoAddrs: 0}} {
+	for _, kinds := range []keyKinds{{typoAddrs: 1}, {names: true, phones: true, typoAddrs: 1}, {names: true, phones: true, typoAddrs: 0}, {names: true, phones: true, typoAddrs: 1 << 30}} {
 		for _, p := range people {
 			var want, got []uint64
 			var wantNames, gotNames int
@@ -262,5 +264,50 @@ func TestStreamDuplicates(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// keys yields the person's blocking keys as its prepared values spell
+// them out, for TestProbeKeysAsPrepared (probeKeys makes them without
+// preparing, for users and contacts): the local part (the mailbox for a
+// short one), the address and its one-deletion forms, the phone's last 7
+// digits, the surname's phonetic code with each form of the first name.
+// Two people a signal links share one of these keys. One mailbox is one
+// local part (without dots and +tag), so the mailbox's own key is needed
+// only where the local part is too short for one.
+func (d *dupPrepared) keys(kinds keyKinds, yield func(key uint64, name bool)) {
+	d.addrKeys(kinds, func(k uint64) { yield(k, false) })
+	if kinds.names {
+		d.nameKeys(func(k uint64) { yield(k, true) })
+	}
+}
+
+// addrKeys yields the keys of keys but the names'.
+func (d *dupPrepared) addrKeys(kinds keyKinds, yield func(key uint64)) {
+	for i, a := range d.addrs {
+		if len(a.Local) >= 3 {
+			yield(similar.Hash("l", a.Local))
+		} else {
+			yield(similar.Hash("m", a.Mailbox))
+		}
+		// Typos in the local part meet here; in the domain, by the local
+		// part's key.
+		yield(similar.WholeHash(a.Key))
+		if i < kinds.typoAddrs {
+			similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, yield)
+		}
+	}
+	if kinds.phones {
+		for _, p := range d.phones {
+			yield(similar.Hash("p", p[len(p)-7:]))
+		}
+	}
+}
+
+// nameKeys yields the names' keys of keys.
+func (d *dupPrepared) nameKeys(yield func(key uint64)) {
+	if d.first != "" && d.last != "" {
+		last := similar.Soundex(d.last)
+		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f)) })
 	}
 }

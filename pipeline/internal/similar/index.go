@@ -41,13 +41,14 @@ func filterBits(key uint64) uint32 { return 1<<(key&31) | 1<<(key>>5&31) | 1<<(k
 // top bits, so that the parts can be laid out by bucket on several cores.
 const partBits = 10
 
-// BuildIndex files records 0 to n-1 under the keys keysOf yields for
-// each; a key yielded by more than limit records pairs nothing. keysOf is
-// called twice for each record, on several goroutines at once, and must
-// yield the same keys both times: the entries are counted first, then
-// laid out straight where they go, with no list of them in between.
-// Lookups may run on several goroutines at once.
-func BuildIndex(limit, n int, keysOf func(rec int32, yield func(key uint64))) *Index {
+// BuildIndex files records 0 to n-1 under the keys their keysOf yields;
+// a key yielded by more than limit records pairs nothing. newKeysOf makes
+// a keysOf for each goroutine that builds (each may keep its own scratch
+// in it); every record's keys are asked for twice, and must come the same
+// both times: the entries are counted first, then laid out straight where
+// they go, with no list of them in between. Lookups may run on several
+// goroutines at once.
+func BuildIndex(limit, n int, newKeysOf func() func(rec int32, yield func(key uint64))) *Index {
 	x := &Index{Cap: limit}
 	workers := par.Workers()
 	ranges := min(n, 8*workers) // of records, each counted and placed by one goroutine
@@ -57,18 +58,19 @@ func BuildIndex(limit, n int, keysOf func(rec int32, yield func(key uint64))) *I
 		return x
 	}
 	rangeOf := func(r int) (int, int) { return r * n / ranges, (r + 1) * n / ranges }
-	eachRange := func(do func(r int)) {
+	eachRange := func(do func(r int, keysOf func(int32, func(uint64)))) {
 		var next atomic.Int64
 		par.Each(min(workers, ranges), func(int) {
+			keysOf := newKeysOf()
 			for r := int(next.Add(1) - 1); r < ranges; r = int(next.Add(1) - 1) {
-				do(r)
+				do(r, keysOf)
 			}
 		})
 	}
 	// Counted by range and part: count[r][p].
 	const parts = 1 << partBits
 	count := make([][]int32, ranges)
-	eachRange(func(r int) {
+	eachRange(func(r int, keysOf func(int32, func(uint64))) {
 		c := make([]int32, parts)
 		lo, hi := rangeOf(r)
 		for i := lo; i < hi; i++ {
@@ -110,7 +112,7 @@ func BuildIndex(limit, n int, keysOf func(rec int32, yield func(key uint64))) *I
 	}
 	partStart[nparts] = pos
 	x.keys, x.recs = make([]uint64, total), make([]int32, total)
-	eachRange(func(r int) {
+	eachRange(func(r int, keysOf func(int32, func(uint64))) {
 		at := count[r]
 		lo, hi := rangeOf(r)
 		for i := lo; i < hi; i++ {

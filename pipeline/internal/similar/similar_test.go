@@ -151,9 +151,11 @@ func TestDeletionHashesAreWholeHashes(t *testing.T) {
 
 // buildIndex files each record under its keys in keys[rec].
 func buildIndex(limit int, keys [][]uint64) *Index {
-	return BuildIndex(limit, len(keys), func(rec int32, yield func(uint64)) {
-		for _, k := range keys[rec] {
-			yield(k)
+	return BuildIndex(limit, len(keys), func() func(int32, func(uint64)) {
+		return func(rec int32, yield func(uint64)) {
+			for _, k := range keys[rec] {
+				yield(k)
+			}
 		}
 	})
 }
@@ -255,9 +257,11 @@ func BenchmarkIndex(b *testing.B) {
 	}
 	const perRecord = 12
 	build := func() *Index {
-		return BuildIndex(1<<20, len(keys)/perRecord, func(rec int32, yield func(uint64)) {
-			for _, k := range keys[int(rec)*perRecord : int(rec+1)*perRecord] {
-				yield(k)
+		return BuildIndex(1<<20, len(keys)/perRecord, func() func(int32, func(uint64)) {
+			return func(rec int32, yield func(uint64)) {
+				for _, k := range keys[int(rec)*perRecord : int(rec+1)*perRecord] {
+					yield(k)
+				}
 			}
 		})
 	}
