@@ -322,7 +322,7 @@ func why(sig []signal, score int) string {
 // judges the contacts that share one: the likely duplicates, never all
 // pairs. Its lookups may run on several goroutines at once.
 type dupFinder struct {
-	users      []dupPerson
+	person     func(u int32, p *dupPerson)   // fills p with user u
 	prepared   []atomic.Pointer[dupPrepared] // a user's, once some contact meets it
 	idx, names *similar.Index
 	kinds      keyKinds // the keys a contact's are worth making: what users have
@@ -330,35 +330,40 @@ type dupFinder struct {
 	found      []Suggestion // by the contacts read as a stream (dupStream)
 }
 
-func newDupFinder(users []dupPerson) *dupFinder {
-	f := &dupFinder{users: users, prepared: make([]atomic.Pointer[dupPrepared], len(users))}
+// newDupFinder indexes n users, read through person, which fills p with
+// user u (reusing p's slices, or sharing them) and may be called on
+// several goroutines at once.
+func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
+	f := &dupFinder{person: person, prepared: make([]atomic.Pointer[dupPrepared], n)}
 	// A user's keys are made from its values as a contact's are (every
 	// address's typos), on every core; a user is taken apart for judging
 	// only once some contact meets it: few are.
 	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
 	var phones, names atomic.Bool
-	f.idx = similar.BuildIndex(1<<20, len(users), func() func(int32, func(uint64)) {
+	f.idx = similar.BuildIndex(1<<20, n, func() func(int32, func(uint64)) {
 		var sc dupScratch
 		return func(i int32, yield func(uint64)) {
-			if probeAddrKeys(&users[i], all, &sc) && !phones.Load() {
+			person(i, &sc.p)
+			if probeAddrKeys(&sc.p, all, &sc) && !phones.Load() {
 				phones.Store(true)
 			}
 			for _, k := range sc.probe {
 				yield(k)
 			}
-			if !names.Load() && users[i].First != "" && users[i].Last != "" {
+			if !names.Load() && sc.p.First != "" && sc.p.Last != "" {
 				names.Store(true)
 			}
 		}
 	})
 	named := 0 // no user with names: none to file
 	if names.Load() {
-		named = len(users)
+		named = n
 	}
 	f.names = similar.BuildIndex(nameBlockCap, named, func() func(int32, func(uint64)) {
 		var sc dupScratch
 		return func(i int32, yield func(uint64)) {
-			probeNameKeys(&users[i], &sc)
+			person(i, &sc.p)
+			probeNameKeys(&sc.p, &sc)
 			for _, k := range sc.named {
 				yield(k)
 			}
@@ -376,8 +381,9 @@ func (f *dupFinder) user(u int32) *dupPrepared {
 	if d := f.prepared[u].Load(); d != nil {
 		return d
 	}
-	d := new(dupPrepared)
-	d.prepare(&f.users[u])
+	p, d := new(dupPerson), new(dupPrepared)
+	f.person(u, p)
+	d.prepare(p)
 	if f.prepared[u].CompareAndSwap(nil, d) {
 		return d
 	}
@@ -466,10 +472,11 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 	c.prepareKeys(&sc.p, f.kinds.names)
 	c.prepareRest()
 	for _, u := range similar.Sorted(sc.hits) {
+		d := f.user(u)
 		var score int
-		score, sc.sig = judge(f.user(u), c, sc.sig)
+		score, sc.sig = judge(d, c, sc.sig)
 		if score >= SuggestListed {
-			out = append(out, Suggestion{UID: f.users[u].ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: f.users[u].Src})
+			out = append(out, Suggestion{UID: d.p.ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: d.p.Src})
 		}
 	}
 	return out
@@ -484,10 +491,16 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 // every core; the result does not depend on it: by user, best score first,
 // then contact id.
 func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerson) bool) []Suggestion {
-	if len(users) == 0 || n == 0 {
+	return findDuplicates(len(users), func(u int32, p *dupPerson) { *p = users[u] }, n, contact)
+}
+
+// findDuplicates is suggestDuplicates for nu users read through person
+// (see newDupFinder).
+func findDuplicates(nu int, person func(u int32, p *dupPerson), n int, contact func(i int, p *dupPerson) bool) []Suggestion {
+	if nu == 0 || n == 0 {
 		return nil
 	}
-	f := newDupFinder(users)
+	f := newDupFinder(nu, person)
 	const chunk = 4096
 	found := make([][]Suggestion, (n+chunk-1)/chunk)
 	eachChunk(len(found), func(k int) {
@@ -603,32 +616,33 @@ func (d *dupStream) emails(rec []string, dst []string) []string {
 	return dst
 }
 
-// newUsersOf lists the users given new contacts, as suggestions compare them.
-func newUsersOf(m *Matching) []dupPerson {
-	var which []int // the users' places in m.Users, in order
+// newUsersOf lists the users given new contacts, as suggestions compare
+// them: how many, and a function that fills p with the u-th, reusing p's
+// slices (see newDupFinder). They are read from m.Users, not copied.
+func newUsersOf(m *Matching) (int, func(u int32, p *dupPerson)) {
+	var which []int32 // the users' places in m.Users, in order
 	for i := range m.Links {
 		if l := &m.Links[i]; l.kind == kindNew {
-			which = append(which, int(l.User))
+			which = append(which, int32(l.User))
 		}
 	}
-	users := make([]dupPerson, len(which))
-	const chunk = 4096
-	eachChunk((len(which)+chunk-1)/chunk, func(k int) {
-		for i := k * chunk; i < min(len(which), (k+1)*chunk); i++ {
-			users[i] = dupOfUser(&m.Users[which[i]])
-		}
-	})
-	return users
+	return len(which), func(u int32, p *dupPerson) { userInto(&m.Users[which[u]], p) }
+}
+
+// userInto fills p with dupOfUser(u), reusing p's slices.
+func userInto(u *User, p *dupPerson) {
+	*p = dupPerson{ID: u.UID, First: u.First, Last: u.Last, Emails: append(p.Emails[:0], u.Email), Phones: p.Phones[:0], Src: u.Src}
+	p.addMore(u.More)
 }
 
 // streamDuplicates reads the contacts export again to find the likely
 // duplicates of the users given new contacts (see dupSifter).
 func streamDuplicates(m *Matching, in ContactInputs, ov formats.Overrides, rev *Review) ([]Suggestion, error) {
-	users := newUsersOf(m)
-	if len(users) == 0 {
+	n, person := newUsersOf(m)
+	if n == 0 {
 		return nil, nil
 	}
-	f := newDupFinder(users)
+	f := newDupFinder(n, person)
 	x := &Extractor{Overrides: ov, Review: &Review{}} // the first reading reviewed every row
 	r, b, st, err := x.lendingTable(in.Contacts, &formats.ContactsSchema)
 	if err != nil {
@@ -653,7 +667,8 @@ func reviewSuggestions(sugg []Suggestion, rev *Review) {
 // person as each user given a new contact, and lists each as a
 // possible-duplicate review item. Links are left as they are.
 func likelyDuplicates(m *Matching, contacts *contactList, rev *Review) []Suggestion {
-	sugg := suggestDuplicates(newUsersOf(m), contacts.n, func(i int, p *dupPerson) bool {
+	nu, person := newUsersOf(m)
+	sugg := findDuplicates(nu, person, contacts.n, func(i int, p *dupPerson) bool {
 		c := contacts.at(int32(i))
 		if c.Deleted || !c.IsIndividual() {
 			return false

@@ -311,3 +311,24 @@ func (d *dupPrepared) nameKeys(yield func(key uint64)) {
 		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f)) })
 	}
 }
+
+// TestUserInto: a user read into a reused person is dupOfUser's, with
+// nothing left over from the user read before.
+func TestUserInto(t *testing.T) {
+	users := []User{
+		{UID: 1, Email: "a@x.org", First: "Ann", Last: "Lee", More: &More{Phones: []string{"555 1234567"}, BirthDate: "1980-01-02", City: "Leeds", PostalCode: "LS1", Street: "1 Road"}, Src: Src{File: "u.csv", Line: 2}},
+		{UID: 2, Email: "b@y.org", Src: Src{File: "u.csv", Line: 3}},
+		{UID: 3, Email: "c@z.org", First: "Cy", More: &More{Phones: []string{"1", "2"}}},
+	}
+	var p dupPerson
+	for _, u := range users {
+		userInto(&u, &p)
+		want := dupOfUser(&u)
+		if len(p.Phones) == 0 && len(want.Phones) == 0 {
+			p.Phones, want.Phones = nil, nil
+		}
+		if !reflect.DeepEqual(p, want) {
+			t.Errorf("user %d: %+v, want %+v", u.UID, p, want)
+		}
+	}
+}
