@@ -332,3 +332,29 @@ func TestUserInto(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStreamDuplicates: the likely duplicates of the users the
+// unsupervised rule gives new contacts, 100,000 users and contacts, the
+// contacts read again from their file as a stream (streamDuplicates, as a
+// run reading a contacts file does).
+func BenchmarkStreamDuplicates(b *testing.B) {
+	users, contacts := benchData(100_000)
+	var sb strings.Builder
+	sb.WriteString("Contact ID,Contact Type,First Name,Last Name,Email,Home-Email,Work-Email,Is Deleted\n")
+	for _, c := range contacts {
+		others := append(slices.Clone(c.Others), "", "")
+		fmt.Fprintf(&sb, "%d,%s,%s,%s,%s,%s,%s,0\n", c.ID, c.Type, c.First, c.Last, c.Primary, others[0], others[1])
+	}
+	path := filepath.Join(b.TempDir(), "contacts.csv")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	m := MatchUsers(users, contacts, MatchOptions{Rule: RuleUnsupervised}, &Review{})
+	in := ContactInputs{Contacts: Input{Path: path}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := streamDuplicates(m, in, nil, &Review{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

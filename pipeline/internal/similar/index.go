@@ -73,8 +73,9 @@ func BuildIndex(limit, n int, newKeysOf func() func(rec int32, yield func(key ui
 	eachRange(func(r int, keysOf func(int32, func(uint64))) {
 		c := make([]int32, parts)
 		lo, hi := rangeOf(r)
+		add := func(key uint64) { c[key>>(64-partBits)]++ } // one closure a range, not a record
 		for i := lo; i < hi; i++ {
-			keysOf(int32(i), func(key uint64) { c[key>>(64-partBits)]++ })
+			keysOf(int32(i), add)
 		}
 		count[r] = c
 	})
@@ -115,12 +116,15 @@ func BuildIndex(limit, n int, newKeysOf func() func(rec int32, yield func(key ui
 	eachRange(func(r int, keysOf func(int32, func(uint64))) {
 		at := count[r]
 		lo, hi := rangeOf(r)
+		var rec int32
+		file := func(key uint64) {
+			p := key >> (64 - pb)
+			x.keys[at[p]], x.recs[at[p]] = key, rec
+			at[p]++
+		}
 		for i := lo; i < hi; i++ {
-			keysOf(int32(i), func(key uint64) {
-				p := key >> (64 - pb)
-				x.keys[at[p]], x.recs[at[p]] = key, int32(i)
-				at[p]++
-			})
+			rec = int32(i)
+			keysOf(rec, file)
 		}
 	})
 	count = nil
