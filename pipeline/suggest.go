@@ -355,24 +355,53 @@ func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
 			}
 		}
 	})
-	named := 0 // no user with names: none to file
+	var named chunkedKeys // the names' keys, made once (folding names costs), read twice
 	if names.Load() {
-		named = n
+		named = nameKeysOf(n, person)
 	}
-	f.names = similar.BuildIndex(nameBlockCap, named, func() func(int32, func(uint64)) {
-		var sc dupScratch
-		return func(i int32, yield func(uint64)) {
-			person(i, &sc.p)
-			probeNameKeys(&sc.p, &sc)
-			for _, k := range sc.named {
-				yield(k)
-			}
-		}
-	})
+	f.names = similar.BuildIndex(nameBlockCap, len(named.ends), func() func(int32, func(uint64)) { return named.of })
 	// A contact's first address is its primary one: only its typos are
 	// looked for, which keeps a contact's keys to one address's letters.
 	f.kinds = keyKinds{names: f.names.Len() > 0, phones: phones.Load(), typoAddrs: 1}
 	return f
+}
+
+// chunkedKeys are records' keys, made a chunk of records at a time on
+// several goroutines at once, and read back by record.
+type chunkedKeys struct {
+	keys [][]uint64 // by chunk
+	ends []int32    // by record: where its keys end in its chunk's
+}
+
+const keysChunk = 4096 // records
+
+// nameKeysOf makes the names' keys of n users, read through person, on
+// every core.
+func nameKeysOf(n int, person func(u int32, p *dupPerson)) chunkedKeys {
+	c := chunkedKeys{keys: make([][]uint64, (n+keysChunk-1)/keysChunk), ends: make([]int32, n)}
+	eachChunk(len(c.keys), func(k int) {
+		var sc dupScratch
+		var keys []uint64
+		for i := k * keysChunk; i < min(n, (k+1)*keysChunk); i++ {
+			person(int32(i), &sc.p)
+			probeNameKeys(&sc.p, &sc)
+			keys = append(keys, sc.named...)
+			c.ends[i] = int32(len(keys))
+		}
+		c.keys[k] = keys
+	})
+	return c
+}
+
+// of yields record i's keys.
+func (c *chunkedKeys) of(i int32, yield func(uint64)) {
+	start := int32(0)
+	if i%keysChunk > 0 {
+		start = c.ends[i-1]
+	}
+	for _, key := range c.keys[i/keysChunk][start:c.ends[i]] {
+		yield(key)
+	}
 }
 
 // user is user u prepared for judging, the first time by whichever
