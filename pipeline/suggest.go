@@ -336,34 +336,25 @@ type dupFinder struct {
 func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
 	f := &dupFinder{person: person, prepared: make([]atomic.Pointer[dupPrepared], n)}
 	// A user's keys are made from its values as a contact's are (every
-	// address's typos), on every core; a user is taken apart for judging
-	// only once some contact meets it: few are.
-	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
-	var phones, names atomic.Bool
-	f.idx = similar.BuildIndex(1<<20, n, func() func(int32, func(uint64)) {
-		var sc dupScratch
-		return func(i int32, yield func(uint64)) {
-			person(i, &sc.p)
-			if probeAddrKeys(&sc.p, all, &sc) && !phones.Load() {
-				phones.Store(true)
-			}
-			for _, k := range sc.probe {
-				yield(k)
-			}
-			if !names.Load() && sc.p.First != "" && sc.p.Last != "" {
-				names.Store(true)
-			}
-		}
-	})
-	var named chunkedKeys // the names' keys, made once (folding names costs), read twice
-	if names.Load() {
-		named = nameKeysOf(n, person)
+	// address's typos), once, on every core, and filed from there; a user
+	// is taken apart for judging only once some contact meets it: few are.
+	k := dupUsersKeys(n, person)
+	f.idx = similar.BuildIndex(1<<20, n, func() func(int32, func(uint64)) { return k.addr.of })
+	named := 0 // no user with names: none to file
+	if k.names {
+		named = n
 	}
-	f.names = similar.BuildIndex(nameBlockCap, len(named.ends), func() func(int32, func(uint64)) { return named.of })
+	f.names = similar.BuildIndex(nameBlockCap, named, func() func(int32, func(uint64)) { return k.named.of })
 	// A contact's first address is its primary one: only its typos are
 	// looked for, which keeps a contact's keys to one address's letters.
-	f.kinds = keyKinds{names: f.names.Len() > 0, phones: phones.Load(), typoAddrs: 1}
+	f.kinds = keyKinds{names: f.names.Len() > 0, phones: k.phones, typoAddrs: 1}
 	return f
+}
+
+// dupUserKeys are the users' keys, the index's twice-read input.
+type dupUserKeys struct {
+	addr, named   chunkedKeys // the names' apart, for an index of their own
+	phones, names bool        // some user has a phone's key, first and last names
 }
 
 // chunkedKeys are records' keys, made a chunk of records at a time on
@@ -375,22 +366,43 @@ type chunkedKeys struct {
 
 const keysChunk = 4096 // records
 
-// nameKeysOf makes the names' keys of n users, read through person, on
-// every core.
-func nameKeysOf(n int, person func(u int32, p *dupPerson)) chunkedKeys {
-	c := chunkedKeys{keys: make([][]uint64, (n+keysChunk-1)/keysChunk), ends: make([]int32, n)}
-	eachChunk(len(c.keys), func(k int) {
+// dupUsersKeys makes the keys of n users, read through person, on every
+// core.
+func dupUsersKeys(n int, person func(u int32, p *dupPerson)) dupUserKeys {
+	chunks := (n + keysChunk - 1) / keysChunk
+	var k dupUserKeys
+	k.addr = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
+	k.named = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
+	all := keyKinds{phones: true, typoAddrs: 1 << 30}
+	var phones, names atomic.Bool
+	var scratch sync.Pool // a chunk's keys, made before they are copied in at their size
+	eachChunk(chunks, func(c int) {
 		var sc dupScratch
-		var keys []uint64
-		for i := k * keysChunk; i < min(n, (k+1)*keysChunk); i++ {
-			person(int32(i), &sc.p)
-			probeNameKeys(&sc.p, &sc)
-			keys = append(keys, sc.named...)
-			c.ends[i] = int32(len(keys))
+		buf, _ := scratch.Get().(*[2][]uint64)
+		if buf == nil {
+			buf = new([2][]uint64)
 		}
-		c.keys[k] = keys
+		addr, named := buf[0][:0], buf[1][:0]
+		for i := c * keysChunk; i < min(n, (c+1)*keysChunk); i++ {
+			person(int32(i), &sc.p)
+			if probeAddrKeys(&sc.p, all, &sc) {
+				phones.Store(true)
+			}
+			addr = append(addr, sc.probe...)
+			k.addr.ends[i] = int32(len(addr))
+			if sc.p.First != "" && sc.p.Last != "" {
+				names.Store(true)
+				probeNameKeys(&sc.p, &sc)
+				named = append(named, sc.named...)
+			}
+			k.named.ends[i] = int32(len(named))
+		}
+		k.addr.keys[c], k.named.keys[c] = slices.Clone(addr), slices.Clone(named)
+		buf[0], buf[1] = addr, named
+		scratch.Put(buf)
 	})
-	return c
+	k.phones, k.names = phones.Load(), names.Load()
+	return k
 }
 
 // of yields record i's keys.
