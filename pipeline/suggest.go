@@ -677,7 +677,7 @@ func userInto(u *User, p *dupPerson) {
 }
 
 // streamDuplicates reads the contacts export again to find the likely
-// duplicates of the users given new contacts (see dupSifter).
+// duplicates of the users given new contacts (see dupStream).
 func streamDuplicates(m *Matching, in ContactInputs, ov formats.Overrides, rev *Review) ([]Suggestion, error) {
 	n, person := newUsersOf(m)
 	if n == 0 {
