@@ -1,12 +1,12 @@
 package pipeline
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/civisync/civisync/formats"
 	"github.com/civisync/civisync/pipeline/internal/similar"
@@ -75,13 +75,13 @@ type dupPrepared struct {
 	p            *dupPerson
 	first, last  string // folded: plain lower-case letters
 	addrs        []similar.Address
-	phones       []string // last 7 to 9 digits
-	phonesRaw    []string // as written, for Why
+	addr1        [1]similar.Address // addrs' first, in place: a user has one
+	phones       []string           // last 7 to 9 digits
+	phonesRaw    []string           // as written, for Why
 	birth        string
 	postal, city string
 	street       string
 	folded       bool // first and last are set
-	scratch      []uint64
 }
 
 // keyKinds says which blocking keys are worth making: none of a kind no
@@ -104,6 +104,9 @@ func (d *dupPrepared) prepareKeys(p *dupPerson, names bool) {
 	d.first, d.last, d.folded = "", "", false
 	if names {
 		d.first, d.last, d.folded = similar.Fold(p.First), similar.Fold(p.Last), true
+	}
+	if d.addrs == nil {
+		d.addrs = d.addr1[:0]
 	}
 	d.addrs, d.phones, d.phonesRaw = d.addrs[:0], d.phones[:0], d.phonesRaw[:0]
 	for _, e := range p.Emails {
@@ -141,34 +144,6 @@ func phoneDigits(s string) string {
 		b = b[len(b)-9:]
 	}
 	return string(b)
-}
-
-// keys yields the person's blocking keys: the mailbox, the local part, the
-// address and its one-deletion forms, the phone's last 7 digits, the
-// surname's phonetic code with each form of the first name. Two people a
-// signal links share one of these keys.
-func (d *dupPrepared) keys(kinds keyKinds, yield func(key uint64, name bool)) {
-	for i, a := range d.addrs {
-		yield(similar.Hash("m", a.Mailbox), false)
-		if len(a.Local) >= 3 {
-			yield(similar.Hash("l", a.Local), false)
-		}
-		// Typos in the local part meet here; in the domain, by the local
-		// part's key.
-		yield(similar.WholeHash(a.Key), false)
-		if i < kinds.typoAddrs {
-			d.scratch = similar.DeletionHashes(a.Key, len(a.Key)-len(a.Domain)-1, d.scratch, func(h uint64) { yield(h, false) })
-		}
-	}
-	if kinds.phones {
-		for _, p := range d.phones {
-			yield(similar.Hash("p", p[len(p)-7:]), false)
-		}
-	}
-	if kinds.names && d.first != "" && d.last != "" {
-		last := similar.Soundex(d.last)
-		similar.FirstNameKeys(d.first, func(f string) { yield(similar.Hash("n", last, f), true) })
-	}
 }
 
 // signal is one reason of a suggestion and the points it adds.
@@ -347,129 +322,148 @@ func why(sig []signal, score int) string {
 // judges the contacts that share one: the likely duplicates, never all
 // pairs. Its lookups may run on several goroutines at once.
 type dupFinder struct {
-	users      []dupPerson
-	prepared   []dupPrepared
+	person     func(u int32, p *dupPerson)   // fills p with user u
+	prepared   []atomic.Pointer[dupPrepared] // a user's, once some contact meets it
 	idx, names *similar.Index
 	kinds      keyKinds // the keys a contact's are worth making: what users have
 	mu         sync.Mutex
-	found      []Suggestion // by the contacts read as a stream (dupSifter)
+	found      []Suggestion // by the contacts read as a stream (dupStream)
 }
 
-func newDupFinder(users []dupPerson) *dupFinder {
-	f := &dupFinder{users: users, prepared: make([]dupPrepared, len(users)),
-		idx: similar.NewIndex(1 << 20), names: similar.NewIndex(nameBlockCap)}
-	all := keyKinds{names: true, phones: true, typoAddrs: 1 << 30}
-	// Users are taken apart on every core; their keys are filed in order.
-	const chunk = 4096
-	bound := make([]int, (len(users)+chunk-1)/chunk)
-	eachChunk(len(bound), func(k int) {
-		for i := k * chunk; i < min(len(users), (k+1)*chunk); i++ {
-			d := &f.prepared[i]
-			d.prepare(&users[i])
-			for _, a := range d.addrs { // the mailbox, local part, whole address and one-deletion forms at most
-				bound[k] += 3 + len(a.Key) - len(a.Domain) - 1
-			}
-			bound[k] += len(d.phones)
-		}
-	})
-	total := 0
-	for _, b := range bound {
-		total += b
+// newDupFinder indexes n users, read through person, which fills p with
+// user u (reusing p's slices, or sharing them) and may be called on
+// several goroutines at once.
+func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
+	f := &dupFinder{person: person, prepared: make([]atomic.Pointer[dupPrepared], n)}
+	// A user's keys are made from its values as a contact's are (every
+	// address's typos), once, on every core, and filed from there; a user
+	// is taken apart for judging only once some contact meets it: few are.
+	k := dupUsersKeys(n, person)
+	f.idx = similar.BuildIndex(1<<20, n, func() func(int32, func(uint64)) { return k.addr.of })
+	named := 0 // no user with names: none to file
+	if k.names {
+		named = n
 	}
-	f.idx.Grow(total)    // the entries' memory once, not doubled as it fills
-	var scratch []uint64 // one for every user's deletion hashes, not one each
-	for i := range users {
-		d := &f.prepared[i]
-		d.scratch = scratch
-		d.keys(all, func(k uint64, name bool) {
-			if name {
-				f.names.Add(k, int32(i))
-				f.kinds.names = true
-			} else {
-				f.idx.Add(k, int32(i))
-			}
-		})
-		scratch, d.scratch = d.scratch, nil
-		f.kinds.phones = f.kinds.phones || len(d.phones) > 0
-	}
+	f.names = similar.BuildIndex(nameBlockCap, named, func() func(int32, func(uint64)) { return k.named.of })
 	// A contact's first address is its primary one: only its typos are
 	// looked for, which keeps a contact's keys to one address's letters.
-	f.kinds.typoAddrs = 1
-	f.idx.Freeze()
-	f.names.Freeze()
+	f.kinds = keyKinds{names: f.names.Len() > 0, phones: k.phones, typoAddrs: 1}
 	return f
+}
+
+// dupUserKeys are the users' keys, the index's twice-read input.
+type dupUserKeys struct {
+	addr, named   chunkedKeys // the names' apart, for an index of their own
+	phones, names bool        // some user has a phone's key, first and last names
+}
+
+// chunkedKeys are records' keys, made a chunk of records at a time on
+// several goroutines at once, and read back by record.
+type chunkedKeys struct {
+	keys [][]uint64 // by chunk
+	ends []int32    // by record: where its keys end in its chunk's
+}
+
+const keysChunk = 4096 // records
+
+// dupUsersKeys makes the keys of n users, read through person, on every
+// core.
+func dupUsersKeys(n int, person func(u int32, p *dupPerson)) dupUserKeys {
+	chunks := (n + keysChunk - 1) / keysChunk
+	var k dupUserKeys
+	k.addr = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
+	k.named = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
+	all := keyKinds{phones: true, typoAddrs: 1 << 30}
+	var phones, names atomic.Bool
+	var scratch sync.Pool // a chunk's keys, made before they are copied in at their size
+	eachChunk(chunks, func(c int) {
+		var sc dupScratch
+		buf, _ := scratch.Get().(*[2][]uint64)
+		if buf == nil {
+			buf = new([2][]uint64)
+		}
+		addr, named := buf[0][:0], buf[1][:0]
+		for i := c * keysChunk; i < min(n, (c+1)*keysChunk); i++ {
+			person(int32(i), &sc.p)
+			if probeAddrKeys(&sc.p, all, &sc) {
+				phones.Store(true)
+			}
+			addr = append(addr, sc.probe...)
+			k.addr.ends[i] = int32(len(addr))
+			if sc.p.First != "" && sc.p.Last != "" {
+				names.Store(true)
+				probeNameKeys(&sc.p, &sc)
+				named = append(named, sc.named...)
+			}
+			k.named.ends[i] = int32(len(named))
+		}
+		k.addr.keys[c], k.named.keys[c] = slices.Clone(addr), slices.Clone(named)
+		buf[0], buf[1] = addr, named
+		scratch.Put(buf)
+	})
+	k.phones, k.names = phones.Load(), names.Load()
+	return k
+}
+
+// of yields record i's keys.
+func (c *chunkedKeys) of(i int32, yield func(uint64)) {
+	start := int32(0)
+	if i%keysChunk > 0 {
+		start = c.ends[i-1]
+	}
+	for _, key := range c.keys[i/keysChunk][start:c.ends[i]] {
+		yield(key)
+	}
+}
+
+// user is user u prepared for judging, the first time by whichever
+// goroutine asks first.
+func (f *dupFinder) user(u int32) *dupPrepared {
+	if d := f.prepared[u].Load(); d != nil {
+		return d
+	}
+	p, d := new(dupPerson), new(dupPrepared)
+	f.person(u, p)
+	d.prepare(p)
+	if f.prepared[u].CompareAndSwap(nil, d) {
+		return d
+	}
+	return f.prepared[u].Load()
 }
 
 // dupScratch is one goroutine's scratch for judging contacts.
 type dupScratch struct {
-	p       dupPerson
-	c       dupPrepared
-	hits    []int32
-	sig     []signal
-	key     []byte // an e-mail key
-	mailbox []byte
-	dels    []uint64 // DeletionHashes' scratch
+	p     dupPerson
+	c     dupPrepared
+	hits  []int32
+	sig   []signal
+	key   []byte   // an e-mail key
+	probe []uint64 // the contact's keys, but the names'
+	named []uint64 // the names' keys
 }
 
-// probeKeys yields the blocking keys (*dupPrepared).keys yields for p
-// after prepareKeys, possibly repeated, without allocating for plain-ASCII
-// e-mails and phones: most contacts meet no user, and their keys are all
-// the work they cost.
-func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint64, name bool)) {
+// probeKeys makes the blocking keys (*dupPrepared).keys yields for p
+// after prepareKeys, possibly repeated, into sc.probe and, the names',
+// sc.named, without allocating for plain-ASCII e-mails and phones: most
+// contacts meet no user, and their keys are all the work they cost.
+func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch) {
+	probeAddrKeys(p, kinds, sc)
+	sc.named = sc.named[:0]
+	if kinds.names {
+		probeNameKeys(p, sc)
+	}
+}
+
+// probeAddrKeys makes the keys of probeKeys but the names', into sc.probe;
+// it reports whether p has a phone's key.
+func probeAddrKeys(p *dupPerson, kinds keyKinds, sc *dupScratch) (phoned bool) {
+	sc.probe = sc.probe[:0]
 	typos := kinds.typoAddrs // addresses whose one-deletion forms are wanted, in order
 	for _, e := range p.Emails {
 		sc.key = appendEmailKey(sc.key[:0], e)
-		k := sc.key
-		at := bytes.LastIndexByte(k, '@')
-		if at <= 0 || at == len(k)-1 {
-			continue
-		}
-		local, domain := k[:at], k[at+1:]
-		if plus := bytes.IndexByte(local, '+'); plus > 0 {
-			local = local[:plus]
-		}
-		dom := string(domain)
-		if pr := similar.ProviderOf(dom); pr != "" {
-			dom = pr
-		}
-		// The mailbox: as similar.ParseAddress makes it.
-		sc.mailbox = sc.mailbox[:0]
-		undotted := 0
-		for _, ch := range local {
-			if ch != '.' {
-				undotted++
-				if dom == "gmail.com" {
-					sc.mailbox = append(sc.mailbox, ch)
-				}
-			}
-		}
-		if dom != "gmail.com" {
-			sc.mailbox = append(sc.mailbox, local...)
-		}
-		h := similar.NewHasher()
-		h.Byte('m')
-		h.End()
-		h.Bytes(sc.mailbox)
-		h.Byte('@')
-		h.String(dom)
-		h.End()
-		yield(uint64(h), false)
-		if undotted >= 3 {
-			h = similar.NewHasher()
-			h.Byte('l')
-			h.End()
-			for _, ch := range local {
-				if ch != '.' {
-					h.Byte(ch)
-				}
-			}
-			h.End()
-			yield(uint64(h), false)
-		}
-		yield(similar.WholeHash(k), false)
-		if typos > 0 {
+		var ok bool
+		if sc.probe, ok = similar.AddressKeys(sc.probe, sc.key, typos > 0); ok && typos > 0 {
 			typos--
-			sc.dels = similar.DeletionHashes(k, at, sc.dels, func(h uint64) { yield(h, false) })
 		}
 	}
 	if kinds.phones {
@@ -488,29 +482,29 @@ func probeKeys(p *dupPerson, kinds keyKinds, sc *dupScratch, yield func(key uint
 				h.End()
 				h.Bytes(last7[:])
 				h.End()
-				yield(uint64(h), false)
+				sc.probe = append(sc.probe, uint64(h))
+				phoned = true
 			}
 		}
 	}
-	if kinds.names {
-		if first, last := similar.Fold(p.First), similar.Fold(p.Last); first != "" && last != "" {
-			code := similar.Soundex(last)
-			similar.FirstNameKeys(first, func(f string) { yield(similar.Hash("n", code, f), true) })
-		}
+	return phoned
+}
+
+// probeNameKeys makes the names' keys of probeKeys into sc.named.
+func probeNameKeys(p *dupPerson, sc *dupScratch) {
+	sc.named = sc.named[:0]
+	if first, last := similar.Fold(p.First), similar.Fold(p.Last); first != "" && last != "" {
+		code := similar.Soundex(last)
+		similar.FirstNameKeys(first, func(f string) { sc.named = append(sc.named, similar.Hash("n", code, f)) })
 	}
 }
 
 // judgeContact appends to out the users p (a contact) is a likely
 // duplicate of.
 func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion {
-	sc.hits = sc.hits[:0]
-	probeKeys(&sc.p, f.kinds, sc, func(key uint64, name bool) {
-		if name {
-			sc.hits = f.names.Lookup(key, sc.hits)
-		} else {
-			sc.hits = f.idx.Lookup(key, sc.hits)
-		}
-	})
+	probeKeys(&sc.p, f.kinds, sc)
+	sc.hits = f.idx.LookupAll(sc.probe, sc.hits[:0])
+	sc.hits = f.names.LookupAll(sc.named, sc.hits)
 	if len(sc.hits) == 0 {
 		return out
 	}
@@ -519,10 +513,11 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 	c.prepareKeys(&sc.p, f.kinds.names)
 	c.prepareRest()
 	for _, u := range similar.Sorted(sc.hits) {
+		d := f.user(u)
 		var score int
-		score, sc.sig = judge(&f.prepared[u], c, sc.sig)
+		score, sc.sig = judge(d, c, sc.sig)
 		if score >= SuggestListed {
-			out = append(out, Suggestion{UID: f.users[u].ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: f.users[u].Src})
+			out = append(out, Suggestion{UID: d.p.ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: d.p.Src})
 		}
 	}
 	return out
@@ -537,10 +532,16 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 // every core; the result does not depend on it: by user, best score first,
 // then contact id.
 func suggestDuplicates(users []dupPerson, n int, contact func(i int, p *dupPerson) bool) []Suggestion {
-	if len(users) == 0 || n == 0 {
+	return findDuplicates(len(users), func(u int32, p *dupPerson) { *p = users[u] }, n, contact)
+}
+
+// findDuplicates is suggestDuplicates for nu users read through person
+// (see newDupFinder).
+func findDuplicates(nu int, person func(u int32, p *dupPerson), n int, contact func(i int, p *dupPerson) bool) []Suggestion {
+	if nu == 0 || n == 0 {
 		return nil
 	}
-	f := newDupFinder(users)
+	f := newDupFinder(nu, person)
 	const chunk = 4096
 	found := make([][]Suggestion, (n+chunk-1)/chunk)
 	eachChunk(len(found), func(k int) {
@@ -580,22 +581,51 @@ func bestSuggestions(out []Suggestion) []Suggestion {
 	return out[:w]
 }
 
-// dupSifter reads a contacts export once more as a stream, judging each
+// dupStream reads a contacts export once more as a stream, judging each
 // contact on the parsing workers and keeping none: likely duplicates
-// without holding every contact through the run.
-type dupSifter struct{ f *dupFinder }
+// without holding every contact through the run. A row is taken apart
+// whole only when its e-mails meet some user's key (or names or phones
+// are compared too): most rows never are.
+type dupStream struct {
+	f    *dupFinder
+	cols *contactColumns
+	full bool // every row taken apart: the keys need names or phones
+}
 
-func (d dupSifter) probe(rows []contactRow) {
+// dupRow is a contacts row as the stream holds it until its batch is
+// probed: its cells, borrowed from the batch.
+type dupRow struct {
+	rec []string
+	src Src
+}
+
+func (d *dupStream) parse(rec []string, src Src, out *dupRow) error {
+	out.rec, out.src = append(out.rec[:0], rec...), src
+	return nil
+}
+
+// probe judges a batch's rows, on the parsing worker that read them.
+func (d *dupStream) probe(rows []dupRow) {
 	var sc dupScratch
+	var cr contactRow
 	var out []Suggestion
 	for i := range rows {
-		c := &rows[i].c
-		if c.Deleted || !c.IsIndividual() {
+		row := &rows[i]
+		if !d.full {
+			sc.p = dupPerson{Emails: d.emails(row.rec, sc.p.Emails[:0])}
+			probeKeys(&sc.p, d.f.kinds, &sc)
+			if sc.hits = d.f.idx.LookupAll(sc.probe, sc.hits[:0]); len(sc.hits) == 0 {
+				continue
+			}
+		}
+		if d.cols.parse(row.rec, row.src, &cr) != nil { // the first reading reviewed it
 			continue
 		}
-		sc.p = dupPerson{Emails: sc.p.Emails[:0], Phones: sc.p.Phones[:0]}
-		dupOfContact(c, &sc.p)
-		out = d.f.judgeContact(&sc, out)
+		if c := &cr.c; !c.Deleted && c.IsIndividual() {
+			sc.p = dupPerson{Emails: sc.p.Emails[:0], Phones: sc.p.Phones[:0]}
+			dupOfContact(c, &sc.p)
+			out = d.f.judgeContact(&sc, out)
+		}
 	}
 	if len(out) > 0 {
 		d.f.mu.Lock()
@@ -604,37 +634,63 @@ func (d dupSifter) probe(rows []contactRow) {
 	}
 }
 
-func (dupSifter) warm([]contactRow)            {}
-func (dupSifter) keep(*Contact, []keyHit) bool { return false }
-
-// newUsersOf lists the users given new contacts, as suggestions compare them.
-func newUsersOf(m *Matching) []dupPerson {
-	var which []int // the users' places in m.Users, in order
-	for i := range m.Links {
-		if l := &m.Links[i]; l.kind == kindNew {
-			which = append(which, int(l.User))
+// emails appends a row's e-mails to dst in dupOfContact's order (the
+// primary, then the others), as (*contactColumns).parse cleans them.
+func (d *dupStream) emails(rec []string, dst []string) []string {
+	k := d.cols
+	if e := clean(formats.Cell(rec, k.cMail)); e != "" {
+		dst = append(dst, e)
+	}
+	for _, i := range k.cOthers {
+		if e := clean(formats.Cell(rec, i)); e != "" {
+			dst = append(dst, e)
 		}
 	}
-	users := make([]dupPerson, len(which))
-	const chunk = 4096
-	eachChunk((len(which)+chunk-1)/chunk, func(k int) {
-		for i := k * chunk; i < min(len(which), (k+1)*chunk); i++ {
-			users[i] = dupOfUser(&m.Users[which[i]])
+	list := formats.Cell(rec, k.cList)
+	for list != "" {
+		e, rest, _ := strings.Cut(list, ";")
+		if e = clean(e); e != "" {
+			dst = append(dst, e)
 		}
-	})
-	return users
+		list = rest
+	}
+	return dst
+}
+
+// newUsersOf lists the users given new contacts, as suggestions compare
+// them: how many, and a function that fills p with the u-th, reusing p's
+// slices (see newDupFinder). They are read from m.Users, not copied.
+func newUsersOf(m *Matching) (int, func(u int32, p *dupPerson)) {
+	var which []int32 // the users' places in m.Users, in order
+	for i := range m.Links {
+		if l := &m.Links[i]; l.kind == kindNew {
+			which = append(which, int32(l.User))
+		}
+	}
+	return len(which), func(u int32, p *dupPerson) { userInto(&m.Users[which[u]], p) }
+}
+
+// userInto fills p with dupOfUser(u), reusing p's slices.
+func userInto(u *User, p *dupPerson) {
+	*p = dupPerson{ID: u.UID, First: u.First, Last: u.Last, Emails: append(p.Emails[:0], u.Email), Phones: p.Phones[:0], Src: u.Src}
+	p.addMore(u.More)
 }
 
 // streamDuplicates reads the contacts export again to find the likely
-// duplicates of the users given new contacts (see dupSifter).
+// duplicates of the users given new contacts (see dupStream).
 func streamDuplicates(m *Matching, in ContactInputs, ov formats.Overrides, rev *Review) ([]Suggestion, error) {
-	users := newUsersOf(m)
-	if len(users) == 0 {
+	n, person := newUsersOf(m)
+	if n == 0 {
 		return nil, nil
 	}
-	f := newDupFinder(users)
+	f := newDupFinder(n, person)
 	x := &Extractor{Overrides: ov, Review: &Review{}} // the first reading reviewed every row
-	if _, err := x.extractContacts(in, dupSifter{f}); err != nil {
+	r, b, st, err := x.lendingTable(in.Contacts, &formats.ContactsSchema)
+	if err != nil {
+		return nil, err
+	}
+	d := &dupStream{f: f, cols: newContactColumns(b), full: f.kinds.names || f.kinds.phones}
+	if err := eachInParallel(x, r, b, st, rowStages[dupRow]{parse: d.parse, finish: d.probe, apply: func(*dupRow) {}, copies: true}); err != nil {
 		return nil, err
 	}
 	sugg := bestSuggestions(f.found)
@@ -652,7 +708,8 @@ func reviewSuggestions(sugg []Suggestion, rev *Review) {
 // person as each user given a new contact, and lists each as a
 // possible-duplicate review item. Links are left as they are.
 func likelyDuplicates(m *Matching, contacts *contactList, rev *Review) []Suggestion {
-	sugg := suggestDuplicates(newUsersOf(m), contacts.n, func(i int, p *dupPerson) bool {
+	nu, person := newUsersOf(m)
+	sugg := findDuplicates(nu, person, contacts.n, func(i int, p *dupPerson) bool {
 		c := contacts.at(int32(i))
 		if c.Deleted || !c.IsIndividual() {
 			return false

@@ -49,6 +49,66 @@ func ParseAddress(key string) (a Address, ok bool) {
 	return a, true
 }
 
+// AddressKeys yields the blocking keys of an e-mail key (trimmed and
+// lower-cased, as step 3 keys it): its local part's, without dots and
+// +tag (or, where that is shorter than 3 bytes, its mailbox's, as
+// ParseAddress makes it: one mailbox is one local part), the whole key's
+// (WholeHash) and, with typos, the one-deletion forms of its local part
+// (DeletionHashes), appended to dst. It reports false, adding nothing,
+// for a key that is no address (no @ with bytes either side). Both sides
+// of an index make their keys here, from a string or straight from a
+// buffer.
+func AddressKeys[S ~string | ~[]byte](dst []uint64, key S, typos bool) ([]uint64, bool) {
+	at := len(key) - 1
+	for at >= 0 && key[at] != '@' {
+		at--
+	}
+	if at <= 0 || at == len(key)-1 {
+		return dst, false
+	}
+	local := key[:at]
+	for i := 0; i < len(local); i++ { // a +tag: from the first +, unless it leads
+		if local[i] == '+' {
+			if i > 0 {
+				local = local[:i]
+			}
+			break
+		}
+	}
+	h, undotted := NewHasher(), 0
+	h.Byte('l')
+	h.End()
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; c != '.' {
+			h.Byte(c)
+			undotted++
+		}
+	}
+	if undotted < 3 { // the mailbox's key instead
+		dom := string(key[at+1:])
+		if p := providers[dom]; p != "" {
+			dom = p
+		}
+		h = NewHasher()
+		h.Byte('m')
+		h.End()
+		for i := 0; i < len(local); i++ {
+			if c := local[i]; c != '.' || dom != "gmail.com" {
+				h.Byte(c)
+			}
+		}
+		h.Byte('@')
+		h.String(dom)
+	}
+	h.End()
+	whole := polyHash(key)
+	dst = append(dst, uint64(h), finish(whole, len(key)))
+	if typos {
+		dst = appendDeletionHashes(dst, key, at, whole)
+	}
+	return dst, true
+}
+
 // genericLocal are the role addresses many people share: the same local
 // part at two domains says nothing about a person.
 var genericLocal = map[string]bool{"info": true, "admin": true, "office": true, "contact": true, "mail": true, "email": true,

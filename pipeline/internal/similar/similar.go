@@ -184,38 +184,68 @@ func finish(h uint64, n int) uint64 {
 }
 
 // WholeHash is the hash of s in DeletionHashes' terms.
-func WholeHash[S ~string | ~[]byte](s S) uint64 {
+func WholeHash[S ~string | ~[]byte](s S) uint64 { return finish(polyHash(s), len(s)) }
+
+// polyBase2 is polyBase squared: polyHash takes two bytes a step, halving
+// the chain of multiplications each waits on.
+var polyBase2 = func() uint64 { b := uint64(polyBase); return b * b }()
+
+// polyHash is s's polynomial hash before finish: the sum of (s[i]+1) times
+// the base to the len(s)-1-i.
+func polyHash[S ~string | ~[]byte](s S) uint64 {
 	var h uint64
-	for i := 0; i < len(s); i++ {
-		h = h*polyBase + uint64(s[i]) + 1
+	i := 0
+	if len(s)%2 == 1 {
+		h, i = uint64(s[0])+1, 1
 	}
-	return finish(h, len(s))
+	for ; i+1 < len(s); i += 2 {
+		h = h*polyBase2 + (uint64(s[i])+1)*polyBase + uint64(s[i+1]) + 1
+	}
+	return h
 }
+
+// polyInverse is polyBase's inverse modulo 2^64 (polyBase is odd): the
+// power a deletion's hash needs, one lower at each step.
+var polyInverse = func() uint64 {
+	x := uint64(polyBase) // Newton's iteration, each step doubling the bits right
+	for range 6 {
+		x *= 2 - polyBase*x
+	}
+	return x
+}()
 
 // DeletionHashes yields the hash of s with each one of its first n bytes
 // left out (n <= len(s); an e-mail's local part), digits kept: two strings
 // one typo apart there (OneTypo) share one of these or each other's
 // WholeHash, so they meet in an index without comparing all pairs.
-// scratch is returned for reuse.
-func DeletionHashes[S ~string | ~[]byte](s S, n int, scratch []uint64, yield func(uint64)) []uint64 {
-	// suf[j] is the hash of s[j:], pow[j] the base to the j.
-	if need := 2 * (len(s) + 1); cap(scratch) < need {
-		scratch = make([]uint64, need)
+func DeletionHashes[S ~string | ~[]byte](s S, n int, yield func(uint64)) {
+	var buf [32]uint64
+	for _, h := range appendDeletionHashes(buf[:0], s, n, polyHash(s)) {
+		yield(h)
 	}
-	scratch = scratch[:2*(len(s)+1)]
-	suf, pow := scratch[:len(s)+1], scratch[len(s)+1:]
-	suf[len(s)] = 0
-	pow[0] = 1
-	for j := len(s) - 1; j >= 0; j-- {
-		pow[len(s)-j] = pow[len(s)-j-1] * polyBase
-		suf[j] = (uint64(s[j])+1)*pow[len(s)-1-j] + suf[j+1]
+}
+
+// appendDeletionHashes appends DeletionHashes to dst, with h, polyHash(s),
+// made already.
+func appendDeletionHashes[S ~string | ~[]byte](dst []uint64, s S, n int, h uint64) []uint64 {
+	if len(s) == 0 {
+		return dst
+	}
+	// With pre the hash of s[:k] and pow the base to the len(s)-1-k, s
+	// without s[k] hashes to h + pow*(pre - (pre*base + s[k]+1)): the
+	// prefix moved up over the byte left out, the byte taken away.
+	pow := uint64(1)
+	for range len(s) - 1 {
+		pow *= polyBase
 	}
 	pre := uint64(0) // the hash of s[:k]
 	for k := 0; k < n && k < len(s); k++ {
+		next := pre*polyBase + uint64(s[k]) + 1
 		if (k == 0 || s[k] != s[k-1]) && (s[k] < '0' || s[k] > '9') { // leaving out either of two equal bytes gives the same
-			yield(finish(pre*pow[len(s)-1-k]+suf[k+1], len(s)-1))
+			dst = append(dst, finish(h+pow*(pre-next), len(s)-1))
 		}
-		pre = pre*polyBase + uint64(s[k]) + 1
+		pre = next
+		pow *= polyInverse
 	}
-	return scratch
+	return dst
 }
