@@ -179,12 +179,15 @@ func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	mem.Collect()
 	m := matchUsers(uk, &contacts, index, opt, t.matchRev)
 	var sugg []Suggestion
-	if !opt.NoSuggestions && !(stream && !sieve.individuals) {
+	if !opt.NoSuggestions && !stream {
 		sugg = likelyDuplicates(m, &contacts, t.matchRev)
 	}
 	grouped := withGroups(&contacts)
-	if !opt.NoSuggestions && stream && !sieve.individuals {
-		// The contacts read are let go first: the stream needs none of them.
+	if stream {
+		// The contacts read are let go first: the stream needs none of them
+		// (a rule that matches without the e-mail kept every Individual,
+		// and the stream judges them faster than they could be judged
+		// held, from their e-mail cells).
 		contacts, index, sieve = contactList{}, nil, nil
 		mem.Collect()
 		if sugg, err = streamDuplicates(m, in, t.cfg.Overrides, t.matchRev); err != nil {
