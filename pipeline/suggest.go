@@ -328,13 +328,71 @@ type dupFinder struct {
 	kinds      keyKinds // the keys a contact's are worth making: what users have
 	mu         sync.Mutex
 	found      []Suggestion // by the contacts read as a stream (dupStream)
+	top        userTops
 }
 
 // newDupFinder indexes n users, read through person, which fills p with
 // user u (reusing p's slices, or sharing them) and may be called on
 // several goroutines at once.
+// userTops keeps, per user, the suggestPerUser best suggestions met so far
+// in bestSuggestions' order (the higher score, then the lower contact id),
+// so that one which cannot be listed is dropped when it is met, before its
+// Why is written: a user with a common name meets every contact of that
+// name, and keeps five. Users are locked in stripes: contacts are judged
+// on every core.
+type userTops struct {
+	tops []userTop
+	mu   []sync.Mutex
+}
+
+type userTop struct {
+	n    int8
+	keys [suggestPerUser]uint64 // (100 - score) << 40 | contact id: lower is better
+}
+
+func newUserTops(n int) userTops {
+	return userTops{tops: make([]userTop, n), mu: make([]sync.Mutex, 1024)}
+}
+
+// keep reports whether contact's suggestion of this score for user u may
+// be among the listed ones: true unless suggestPerUser other contacts
+// better than it were met. A contact met twice keeps its better score.
+func (t *userTops) keep(u int32, score int, contact int64) bool {
+	if contact < 0 || contact >= 1<<40 || score < 0 || score > 100 {
+		return true // outside the key's range: kept, bestSuggestions decides
+	}
+	key := uint64(100-score)<<40 | uint64(contact)
+	mu := &t.mu[int(u)%len(t.mu)]
+	mu.Lock()
+	defer mu.Unlock()
+	top := &t.tops[u]
+	worst := 0
+	for i := range int(top.n) {
+		k := top.keys[i]
+		if k&(1<<40-1) == uint64(contact) { // the same contact again
+			if key < k {
+				top.keys[i] = key
+			}
+			return key < k
+		}
+		if k > top.keys[worst] {
+			worst = i
+		}
+	}
+	if int(top.n) < suggestPerUser {
+		top.keys[top.n] = key
+		top.n++
+		return true
+	}
+	if key > top.keys[worst] {
+		return false
+	}
+	top.keys[worst] = key
+	return true
+}
+
 func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
-	f := &dupFinder{person: person, prepared: make([]atomic.Pointer[dupPrepared], n)}
+	f := &dupFinder{person: person, prepared: make([]atomic.Pointer[dupPrepared], n), top: newUserTops(n)}
 	// A user's keys are made from its values as a contact's are (every
 	// address's typos), once, on every core, and filed from there; a user
 	// is taken apart for judging only once some contact meets it: few are.
@@ -516,7 +574,7 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 		d := f.user(u)
 		var score int
 		score, sc.sig = judge(d, c, sc.sig)
-		if score >= SuggestListed {
+		if score >= SuggestListed && f.top.keep(u, score, sc.p.ID) {
 			out = append(out, Suggestion{UID: d.p.ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: d.p.Src})
 		}
 	}
@@ -564,14 +622,16 @@ func findDuplicates(nu int, person func(u int32, p *dupPerson), n int, contact f
 // contact id, keeping at most suggestPerUser per user and one row per
 // contact (a contact repeated in the export).
 func bestSuggestions(out []Suggestion) []Suggestion {
+	// A pair met twice (a contact's row repeated) keeps its best score.
+	slices.SortFunc(out, func(a, b Suggestion) int {
+		return cmp.Or(cmp.Compare(a.UID, b.UID), cmp.Compare(a.ContactID, b.ContactID), cmp.Compare(b.Score, a.Score), cmp.Compare(a.Why, b.Why))
+	})
+	out = slices.CompactFunc(out, func(a, b Suggestion) bool { return a.UID == b.UID && a.ContactID == b.ContactID })
 	slices.SortFunc(out, func(a, b Suggestion) int {
 		return cmp.Or(cmp.Compare(a.UID, b.UID), cmp.Compare(b.Score, a.Score), cmp.Compare(a.ContactID, b.ContactID))
 	})
 	w := 0
-	for i, s := range out {
-		if i > 0 && s.UID == out[i-1].UID && s.ContactID == out[i-1].ContactID {
-			continue
-		}
+	for _, s := range out {
 		if w >= suggestPerUser && out[w-suggestPerUser].UID == s.UID {
 			continue
 		}

@@ -358,3 +358,29 @@ func BenchmarkStreamDuplicates(b *testing.B) {
 		}
 	}
 }
+
+// TestUserTopsKeepWhatIsListed: dropping, as they are met, the suggestions
+// keep refuses changes nothing bestSuggestions lists, in any order.
+func TestUserTopsKeepWhatIsListed(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 8))
+	for round := range 300 {
+		var all []Suggestion
+		for range r.IntN(60) {
+			all = append(all, Suggestion{UID: int64(r.IntN(4)), ContactID: int64(1 + r.IntN(12)), Score: SuggestListed + r.IntN(5)*10})
+		}
+		tops := newUserTops(4)
+		var kept []Suggestion
+		for _, s := range all {
+			if tops.keep(int32(s.UID), s.Score, s.ContactID) {
+				kept = append(kept, s)
+			}
+		}
+		want := bestSuggestions(slices.Clone(all))
+		if got := bestSuggestions(kept); !slices.Equal(got, want) {
+			t.Fatalf("round %d: kept %v listed %v, want %v (from %v)", round, kept, got, want, all)
+		}
+		if len(all) > 30 && len(kept) == len(all) {
+			t.Errorf("round %d: nothing dropped of %d", round, len(all))
+		}
+	}
+}
