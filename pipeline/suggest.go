@@ -155,7 +155,7 @@ type signal struct {
 // judge scores a user against a contact: the signals that link them and
 // the score they add up to; -1 for a contact with the user's very e-mail,
 // which the matching itself passed over and reviewed.
-func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
+func judge(u, c *dupPrepared, sig []signal, words bool) (int, []signal) {
 	sig = sig[:0]
 	// The e-mails: only the strongest link counts.
 	var best signal
@@ -169,22 +169,33 @@ func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
 				// own review item: not a suggestion.
 				return -1, sig
 			case a.Mailbox == b.Mailbox:
-				s = signal{pointsSameMailbox, fmt.Sprintf("e-mails %s and %s reach the same mailbox", a.Key, b.Key)}
+				s.points = pointsSameMailbox
+				if words {
+					s.words = fmt.Sprintf("e-mails %s and %s reach the same mailbox", a.Key, b.Key)
+				}
 			case a.Domain == b.Domain && similar.OneTypo(a.Key, b.Key),
 				a.Local == b.Local && similar.OneTypo(a.Domain, b.Domain) && (similar.WellKnown(a.Domain) || similar.WellKnown(b.Domain)):
 				// A typo in the domain only of a provider's well-known
 				// one (gmial.com): two small domains a letter apart are
 				// two domains.
-				s = signal{pointsEmailTypo, fmt.Sprintf("e-mails %s and %s are one typo apart", a.Key, b.Key)}
+				s.points = pointsEmailTypo
+				if words {
+					s.words = fmt.Sprintf("e-mails %s and %s are one typo apart", a.Key, b.Key)
+				}
 				if len(a.Local) < 5 && a.Domain == b.Domain {
 					s.points = pointsEmailTypoShort
 				}
 			case a.Local == b.Local:
-				s = signal{pointsLocalPart, fmt.Sprintf("the same e-mail name %q at %s and %s", localOf(a), a.Domain, b.Domain)}
+				s.points = pointsLocalPart
+				if words {
+					s.words = fmt.Sprintf("the same e-mail name %q at %s and %s", localOf(a), a.Domain, b.Domain)
+				}
 				switch {
 				case !similar.Distinctive(a.Local):
 					s.points = pointsLocalGeneric
-					s.words += ", a short or shared one"
+					if words {
+						s.words += ", a short or shared one"
+					}
 				case similar.Marked(localOf(a)):
 					s.points = pointsLocalMarked
 				}
@@ -199,23 +210,29 @@ func judge(u, c *dupPrepared, sig []signal) (int, []signal) {
 	}
 	for i, p := range u.phones {
 		if slices.ContainsFunc(c.phones, func(q string) bool { return samePhone(p, q) }) {
-			sig = append(sig, signal{pointsPhone, fmt.Sprintf("the same phone number (%s)", u.phonesRaw[i])})
+			sig = append(sig, signal{pointsPhone, ""})
+			if words {
+				sig[len(sig)-1].words = fmt.Sprintf("the same phone number (%s)", u.phonesRaw[i])
+			}
 			break
 		}
 	}
-	sig = judgeNames(u, c, sig)
+	sig = judgeNames(u, c, sig, words)
 	if u.birth != "" && c.birth != "" {
 		if u.birth == c.birth {
-			sig = append(sig, signal{pointsBirthDate, "the same birth date " + u.birth})
+			sig = append(sig, signal{pointsBirthDate, say(words, "the same birth date ", u.birth)})
 		} else {
-			sig = append(sig, signal{pointsOtherBirthDate, fmt.Sprintf("other birth dates (%s, %s)", u.birth, c.birth)})
+			sig = append(sig, signal{pointsOtherBirthDate, ""})
+			if words {
+				sig[len(sig)-1].words = fmt.Sprintf("other birth dates (%s, %s)", u.birth, c.birth)
+			}
 		}
 	}
 	if u.postal != "" && u.postal == c.postal {
-		sig = append(sig, signal{pointsPostalCode, "the same postal code " + u.p.PostalCode})
+		sig = append(sig, signal{pointsPostalCode, say(words, "the same postal code ", u.p.PostalCode)})
 	}
 	if u.city != "" && u.city == c.city {
-		sig = append(sig, signal{pointsCity, "the same city " + u.p.City})
+		sig = append(sig, signal{pointsCity, say(words, "the same city ", u.p.City)})
 	}
 	if u.street != "" && u.street == c.street {
 		sig = append(sig, signal{pointsStreet, "the same street address"})
@@ -239,40 +256,59 @@ func samePhone(a, b string) bool {
 
 // judgeNames weighs the names: accents, case and punctuation aside, short
 // forms (Bob, Robert) alike, and spellings close by Jaro-Winkler.
-func judgeNames(u, c *dupPrepared, sig []signal) []signal {
-	uName, cName := strings.TrimSpace(u.p.First+" "+u.p.Last), strings.TrimSpace(c.p.First+" "+c.p.Last)
+func judgeNames(u, c *dupPrepared, sig []signal, words bool) []signal {
 	lastAlike := u.last != "" && c.last != "" && (u.last == c.last || similar.JaroWinkler(u.last, c.last) >= 0.92)
-	firstHow := firstNamesAlike(u.p.First, c.p.First, u.first, c.first)
+	firstAlike, firstHow := firstNamesAlike(u.p.First, c.p.First, u.first, c.first, words)
 	bothFirst := u.first != "" && c.first != ""
+	var s signal
 	switch {
-	case lastAlike && firstHow != "":
-		how := "alike"
-		if u.first == c.first && u.last == c.last {
-			how = "the same"
-			if uName != cName {
-				how += " (accents, case and punctuation aside)"
+	case lastAlike && firstAlike:
+		s.points = pointsFullName
+		if words {
+			uName, cName := fullName(u), fullName(c)
+			how := "alike"
+			if u.first == c.first && u.last == c.last {
+				how = "the same"
+				if uName != cName {
+					how += " (accents, case and punctuation aside)"
+				}
+			} else if firstHow != "alike" {
+				how = "alike: " + firstHow
 			}
-		} else if firstHow != "alike" {
-			how = "alike: " + firstHow
+			s.words = fmt.Sprintf("names %s and %s %s", uName, cName, how)
 		}
-		sig = append(sig, signal{pointsFullName, fmt.Sprintf("names %s and %s %s", uName, cName, how)})
 	case lastAlike && bothFirst:
-		sig = append(sig, signal{pointsLastName + pointsOtherFirst, fmt.Sprintf("the same surname %s but first names %s and %s: perhaps a relative", c.p.Last, u.p.First, c.p.First)})
+		s.points = pointsLastName + pointsOtherFirst
+		if words {
+			s.words = fmt.Sprintf("the same surname %s but first names %s and %s: perhaps a relative", c.p.Last, u.p.First, c.p.First)
+		}
 	case lastAlike:
-		sig = append(sig, signal{pointsLastName, "the same surname " + c.p.Last})
-	case firstHow != "" && u.last != "" && c.last != "":
-		sig = append(sig, signal{pointsFirstName + pointsOtherNames/2, fmt.Sprintf("first names alike (%s, %s) but surnames %s and %s", u.p.First, c.p.First, u.p.Last, c.p.Last)})
-	case firstHow != "":
-		sig = append(sig, signal{pointsFirstName, fmt.Sprintf("first names alike (%s, %s)", u.p.First, c.p.First)})
+		s = signal{pointsLastName, say(words, "the same surname ", c.p.Last)}
+	case firstAlike && u.last != "" && c.last != "":
+		s.points = pointsFirstName + pointsOtherNames/2
+		if words {
+			s.words = fmt.Sprintf("first names alike (%s, %s) but surnames %s and %s", u.p.First, c.p.First, u.p.Last, c.p.Last)
+		}
+	case firstAlike:
+		s.points = pointsFirstName
+		if words {
+			s.words = fmt.Sprintf("first names alike (%s, %s)", u.p.First, c.p.First)
+		}
 	case bothFirst && u.last != "" && c.last != "":
-		sig = append(sig, signal{pointsOtherNames, fmt.Sprintf("names %s and %s not alike", uName, cName)})
+		s.points = pointsOtherNames
+		if words {
+			s.words = fmt.Sprintf("names %s and %s not alike", fullName(u), fullName(c))
+		}
+	}
+	if s.points != 0 {
+		sig = append(sig, s)
 	}
 	// One side has no name: does its e-mail spell the other's surname?
 	for _, pair := range [2][2]*dupPrepared{{u, c}, {c, u}} {
 		nameless, named := pair[0], pair[1]
 		if nameless.last == "" && nameless.first == "" && len(named.last) >= 3 {
 			if slices.ContainsFunc(nameless.addrs, func(a similar.Address) bool { return strings.Contains(similar.Fold(a.Local), named.last) }) {
-				sig = append(sig, signal{pointsLocalSpellName, fmt.Sprintf("the e-mail spells the surname %s", named.p.Last)})
+				sig = append(sig, signal{pointsLocalSpellName, say(words, "the e-mail spells the surname ", named.p.Last)})
 				break
 			}
 		}
@@ -280,22 +316,41 @@ func judgeNames(u, c *dupPrepared, sig []signal) []signal {
 	return sig
 }
 
-// firstNamesAlike says how two first names are alike, "" if they are not.
-func firstNamesAlike(a, b, fa, fb string) string {
+// fullName is how a Why names a person.
+func fullName(d *dupPrepared) string { return strings.TrimSpace(d.p.First + " " + d.p.Last) }
+
+// say is a signal's words, made only when they are wanted (judge is
+// asked for them only of a suggestion that is kept).
+func say(words bool, what, value string) string {
+	if !words {
+		return ""
+	}
+	return what + value
+}
+
+// firstNamesAlike says whether two first names are alike and, asked for
+// words, how.
+func firstNamesAlike(a, b, fa, fb string, words bool) (bool, string) {
 	switch {
 	case fa == "" || fb == "":
-		return ""
+		return false, ""
 	case fa == fb:
-		return "alike"
+		return true, "alike"
 	case similar.Nicknames(fa, fb):
+		if !words {
+			return true, ""
+		}
 		if len(fa) > len(fb) {
 			a, b = b, a
 		}
-		return fmt.Sprintf("%s is a short form of %s", a, b)
+		return true, fmt.Sprintf("%s is a short form of %s", a, b)
 	case similar.JaroWinkler(fa, fb) >= 0.9:
-		return fmt.Sprintf("%s and %s spelt alike", a, b)
+		if !words {
+			return true, ""
+		}
+		return true, fmt.Sprintf("%s and %s spelt alike", a, b)
 	}
-	return ""
+	return false, ""
 }
 
 // why spells the signals out, each with its share of the score.
@@ -573,8 +628,9 @@ func (f *dupFinder) judgeContact(sc *dupScratch, out []Suggestion) []Suggestion 
 	for _, u := range similar.Sorted(sc.hits) {
 		d := f.user(u)
 		var score int
-		score, sc.sig = judge(d, c, sc.sig)
+		score, sc.sig = judge(d, c, sc.sig, false)
 		if score >= SuggestListed && f.top.keep(u, score, sc.p.ID) {
+			_, sc.sig = judge(d, c, sc.sig, true) // the words, for the few kept
 			out = append(out, Suggestion{UID: d.p.ID, ContactID: sc.p.ID, Score: score, Why: why(sc.sig, score), Src: d.p.Src})
 		}
 	}

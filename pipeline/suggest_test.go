@@ -97,7 +97,7 @@ func TestWhySpellsShares(t *testing.T) {
 	up, cp := person(1, "Bob", "Smith", "jo.smith@gmail.com"), person(2, "Robert", "Smith", "jo.smith@googlemail.com")
 	u.prepare(&up)
 	c.prepare(&cp)
-	score, sig := judge(u, c, nil)
+	score, sig := judge(u, c, nil, true)
 	got := why(sig, score)
 	want := "e-mails jo.smith@gmail.com and jo.smith@googlemail.com reach the same mailbox: +60; names Bob Smith and Robert Smith alike: Bob is a short form of Robert: +40"
 	if score != 100 || got != want {
