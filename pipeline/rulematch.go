@@ -217,12 +217,13 @@ func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact fun
 	}
 	ri.x = dedupe.NewIndex(weights, r.Threshold)
 	sets := ri.numberUsers(r, nu, user, given)
-	type hit struct{ slot, contact, key int32 }
-	hits := make([][]hit, (n+ruleChunk-1)/ruleChunk)
+	type hit struct{ contact, key int32 }
+	hits := make([][][]hit, (n+ruleChunk-1)/ruleChunk) // chunk -> slot -> hits
 	eachChunk(len(hits), func(c int) {
 		keys := newRuleKeys(r)
 		var buf []byte
 		var vals []string
+		hits[c] = make([][]hit, len(r.Fields))
 		for i := int32(c * ruleChunk); i < int32(min(n, (c+1)*ruleChunk)); i++ {
 			values := contact(i)
 			if values == nil {
@@ -240,53 +241,64 @@ func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact fun
 						continue
 					}
 					if k, ok := set.Find(buf, set.Hash(buf)); ok {
-						hits[c] = append(hits[c], hit{int32(slot), i, k})
+						hits[c][slot] = append(hits[c][slot], hit{i, k})
 					}
 				}
 			}
 		}
 	})
-	for _, hs := range hits {
-		for _, h := range hs {
-			ri.x.Add(int(h.slot), h.contact, h.key)
+	// Each slot filled on a core of its own, and the e-mails' primary keys
+	// beside them.
+	eachChunk(len(r.Fields)+1, func(slot int) {
+		switch {
+		case slot == len(r.Fields):
+			if emails != nil {
+				ri.primary = primaryKeys(emails.index, n)
+			}
+		case given[slot]:
+			ri.addEmails(slot, emails, nu)
+		default:
+			for _, hs := range hits {
+				for _, h := range hs[slot] {
+					ri.x.Add(slot, h.contact, h.key)
+				}
+			}
 		}
-	}
-	if emails != nil {
-		ri.addEmails(emails, n, nu, given)
-	}
+	})
 	ri.x.Build()
 	ri.m = ri.x.NewMatcher()
 	return ri
 }
 
-// addEmails files the contacts of each e-mail key under the slots emails
-// gives, and notes each contact's primary e-mail key.
-func (ri *ruleIndex) addEmails(emails *emailKeys, n, nu int, given []bool) {
-	ri.primary = make([]int32, n)
-	for i := range ri.primary {
-		ri.primary[i] = -1
+// addEmails files the contacts of each e-mail key under slot, whose keys
+// emails gives, and the users' keys.
+func (ri *ruleIndex) addEmails(slot int, emails *emailKeys, nu int) {
+	for u := range nu {
+		ri.users[u*ri.slots+slot] = max(emails.of[u], -1)
 	}
 	ix := emails.index
-	for slot, g := range given {
-		if !g {
-			continue
+	for e := range ix.keys {
+		for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
+			ri.x.Add(slot, ix.cands[c].contact, int32(e))
 		}
-		for u := range nu {
-			ri.users[u*ri.slots+slot] = max(emails.of[u], -1)
-		}
-		for e := range ix.keys {
-			for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
-				ri.x.Add(slot, ix.cands[c].contact, int32(e))
-			}
-		}
+	}
+}
+
+// primaryKeys is each of n contacts' primary e-mail key, -1 if it is no
+// user's.
+func primaryKeys(ix *emailIndex, n int) []int32 {
+	primary := make([]int32, n)
+	for i := range primary {
+		primary[i] = -1
 	}
 	for e := range ix.keys {
 		for c := ix.keys[e].first; c >= 0; c = ix.cands[c].next {
 			if ix.cands[c].primary {
-				ri.primary[ix.cands[c].contact] = int32(e)
+				primary[ix.cands[c].contact] = int32(e)
 			}
 		}
 	}
+	return primary
 }
 
 // numberUsers works out every user's keys (on every core) and numbers them

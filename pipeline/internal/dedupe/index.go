@@ -70,6 +70,7 @@ func (m *Matcher) group(set *fieldSet) (lo, hi int32, ok bool) {
 // slotIndex is one field's contacts by key number, ascending, each once.
 type slotIndex struct {
 	keys  int32   // one more than the highest key number
+	n     int32   // one more than the highest contact
 	start []int32 // contacts of key k: list[start[k]:start[k+1]]
 	list  []int32
 	pairs []pair // filled by Add, turned into start/list by Build
@@ -84,16 +85,20 @@ func NewIndex(weights []int, threshold int) *Index {
 }
 
 // Add records that contact has key number key (≥ 0) in field slot.
-// Contacts are numbered by the caller, densely.
+// Contacts are numbered by the caller, densely. Adds to different slots
+// may run at once.
 func (x *Index) Add(slot int, contact, key int32) {
 	s := &x.slots[slot]
 	s.keys = max(s.keys, key+1)
 	s.pairs = append(s.pairs, pair{key, contact})
-	x.n = max(x.n, contact+1)
+	s.n = max(s.n, contact+1)
 }
 
 // Build lays the keys out for lookups; call it once, after every Add.
 func (x *Index) Build() {
+	for i := range x.slots {
+		x.n = max(x.n, x.slots[i].n)
+	}
 	byContact := make([]contactKeys, len(x.slots))
 	eachOf(len(x.slots), func(i int) {
 		s := &x.slots[i]
