@@ -164,6 +164,13 @@ func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	stream := !opt.NoSuggestions && rereadable(in.Contacts.Path) && in.Emails == nil && in.UFMatch == nil && in.GroupContacts == nil &&
 		in.Phones == nil && in.Addresses == nil
 	sieve.individuals = !opt.Dedupe.emailRequired() || (!opt.NoSuggestions && !stream)
+	relaxed := func() {}
+	if sieve.individuals {
+		// Every Individual is held until matching ends: marking them all
+		// again at each collection frees little.
+		relaxed = mem.Relax()
+		defer relaxed() // on an error too; restoring twice is harmless
+	}
 	contacts, err := t.xs[1].extractContacts(t.cfg.Contacts, sieve)
 	if err != nil {
 		return nil, nil, nil, err
@@ -178,6 +185,7 @@ func (t *transform) match() (*Matching, []Contact, []Suggestion, error) {
 	// more than the collection.
 	mem.Collect()
 	m := matchUsers(uk, &contacts, index, opt, t.matchRev)
+	relaxed()
 	var sugg []Suggestion
 	if !opt.NoSuggestions && !stream {
 		sugg = likelyDuplicates(m, &contacts, t.matchRev)

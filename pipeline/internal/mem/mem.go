@@ -7,6 +7,7 @@ package mem
 import (
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"unsafe"
@@ -87,3 +88,16 @@ func Collect() { runtime.GC() }
 // CollectBeside runs a garbage collection on a goroutine of its own,
 // beside the work that goes on.
 func CollectBeside() { go runtime.GC() }
+
+// Relax lets the heap grow twice as far between collections until the
+// function it returns is called: for a stretch where a large live heap (every
+// contact held) would be marked again and again for little garbage. A
+// collector turned off (GOGC=off) stays off.
+func Relax() (restore func()) {
+	old := debug.SetGCPercent(-1)
+	if old < 0 {
+		return func() {}
+	}
+	debug.SetGCPercent(2 * old)
+	return func() { debug.SetGCPercent(old) }
+}

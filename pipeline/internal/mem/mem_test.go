@@ -1,6 +1,7 @@
 package mem
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -25,5 +26,23 @@ func TestTextArena(t *testing.T) {
 	}
 	if f := a.File("users.csv"); f != "users.csv" || a.File("users.csv") != f || a.File("other.csv") != "other.csv" {
 		t.Errorf("file names: %q", f)
+	}
+}
+
+func TestRelax(t *testing.T) {
+	old := debug.SetGCPercent(40)
+	defer debug.SetGCPercent(old)
+	restore := Relax()
+	if got := debug.SetGCPercent(80); got != 80 {
+		t.Errorf("relaxed: GC percent %d, want 80", got)
+	}
+	restore()
+	if got := debug.SetGCPercent(40); got != 40 {
+		t.Errorf("restored: GC percent %d, want 40", got)
+	}
+	debug.SetGCPercent(-1)
+	Relax()()
+	if got := debug.SetGCPercent(40); got != -1 {
+		t.Errorf("collector off: GC percent %d after Relax, want off", got)
 	}
 }
