@@ -203,3 +203,34 @@ func TestFlags(t *testing.T) {
 		t.Errorf("bad format: exit %d, %q", code, stderr.String())
 	}
 }
+
+// TestUserNames: -user-names gives each user the names of the person
+// behind its e-mail, the names a contact with that e-mail has.
+func TestUserNames(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Generate(Config{Users: 2000, Contacts: -1, Memberships: -1, Groups: -1, Seed: 1, Format: "csv", Out: dir, UserNames: true}); err != nil {
+		t.Fatal(err)
+	}
+	users := readCSV(t, filepath.Join(dir, "users.csv"))
+	if h := users[0]; len(h) != 7 || h[5] != "first_name" || h[6] != "last_name" {
+		t.Fatalf("header %q, want first_name and last_name last", h)
+	}
+	namesOf := map[string][2]string{} // e-mail key -> a contact's names
+	for _, c := range readCSV(t, filepath.Join(dir, "contacts.csv"))[1:] {
+		if c[1] == "Individual" && c[4] != "" {
+			namesOf[strings.ToLower(strings.TrimSpace(c[4]))] = [2]string{c[2], c[3]}
+		}
+	}
+	agree := 0
+	for _, u := range users[2:] { // past the anonymous user
+		if u[5] == "" || u[6] == "" {
+			t.Fatalf("user %s has no names: %q", u[0], u)
+		}
+		if n, ok := namesOf[strings.ToLower(strings.TrimSpace(u[2]))]; ok && n == [2]string{u[5], u[6]} {
+			agree++
+		}
+	}
+	if agree < len(users)/3 {
+		t.Errorf("only %d of %d users have the names of a contact with their e-mail", agree, len(users)-2)
+	}
+}
