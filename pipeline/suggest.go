@@ -393,11 +393,17 @@ type dupFinder struct {
 // in bestSuggestions' order (the higher score, then the lower contact id),
 // so that one which cannot be listed is dropped when it is met, before its
 // Why is written: a user with a common name meets every contact of that
-// name, and keeps five. Users are locked in stripes: contacts are judged
-// on every core.
+// name, and keeps five. Users are locked in stripes, each with the tops of
+// its users who met a contact: contacts are judged on every core, and few
+// users meet any.
 type userTops struct {
-	tops []userTop
-	mu   []sync.Mutex
+	at      []int32 // per user: its top's number in its stripe, 0 for none yet
+	stripes []topStripe
+}
+
+type topStripe struct {
+	mu   sync.Mutex
+	tops []userTop // tops[0] unused
 }
 
 type userTop struct {
@@ -406,7 +412,7 @@ type userTop struct {
 }
 
 func newUserTops(n int) userTops {
-	return userTops{tops: make([]userTop, n), mu: make([]sync.Mutex, 1024)}
+	return userTops{at: make([]int32, n), stripes: make([]topStripe, 256)}
 }
 
 // keep reports whether contact's suggestion of this score for user u may
@@ -417,10 +423,17 @@ func (t *userTops) keep(u int32, score int, contact int64) bool {
 		return true // outside the key's range: kept, bestSuggestions decides
 	}
 	key := uint64(100-score)<<40 | uint64(contact)
-	mu := &t.mu[int(u)%len(t.mu)]
-	mu.Lock()
-	defer mu.Unlock()
-	top := &t.tops[u]
+	st := &t.stripes[int(u)%len(t.stripes)]
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if t.at[u] == 0 {
+		if len(st.tops) == 0 {
+			st.tops = make([]userTop, 1, 64)
+		}
+		t.at[u] = int32(len(st.tops))
+		st.tops = append(st.tops, userTop{})
+	}
+	top := &st.tops[t.at[u]]
 	worst := 0
 	for i := range int(top.n) {
 		k := top.keys[i]
