@@ -219,7 +219,7 @@ func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact fun
 	sets := ri.numberUsers(r, nu, user, given)
 	type hit struct{ contact, key int32 }
 	hits := make([][][]hit, (n+ruleChunk-1)/ruleChunk) // chunk -> slot -> hits
-	eachChunk(len(hits), func(c int) {
+	par.For(len(hits), func(c int) {
 		keys := newRuleKeys(r)
 		var buf []byte
 		var vals []string
@@ -249,7 +249,7 @@ func newRuleIndex(r *Rule, nu int, user func(u int) valuesOf, n int, contact fun
 	})
 	// Each slot filled on a core of its own, and the e-mails' primary keys
 	// beside them.
-	eachChunk(len(r.Fields)+1, func(slot int) {
+	par.For(len(r.Fields)+1, func(slot int) {
 		switch {
 		case slot == len(r.Fields):
 			if emails != nil {
@@ -312,7 +312,7 @@ func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf, giv
 		ends []int32
 	}
 	chunks := make([]chunkKeys, (nu+ruleChunk-1)/ruleChunk)
-	eachChunk(len(chunks), func(c int) {
+	par.For(len(chunks), func(c int) {
 		keys := newRuleKeys(r)
 		ck := &chunks[c]
 		var vals []string
@@ -336,7 +336,7 @@ func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf, giv
 	})
 	ri.users = make([]int32, nu*ri.slots)
 	sets := make([]keyset.Set, ri.slots)
-	eachChunk(ri.slots, func(slot int) {
+	par.For(ri.slots, func(slot int) {
 		set := keyset.New(1024, 0)
 		at := slot // users[at] is this slot's number for the next user
 		for _, ck := range chunks {
@@ -361,11 +361,6 @@ func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf, giv
 		sets[slot] = set
 	})
 	return sets
-}
-
-// eachChunk runs do(0..n-1) on every core, each chunk once.
-func eachChunk(n int, do func(chunk int)) {
-	par.Chunks(n, min(par.Workers(), max(n, 1)), 1, func() func(int) { return do })
 }
 
 // keysOf is user u's key numbers, slot by slot.

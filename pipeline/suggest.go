@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/civisync/civisync/formats"
+	"github.com/civisync/civisync/pipeline/internal/par"
 	"github.com/civisync/civisync/pipeline/internal/similar"
 )
 
@@ -377,8 +377,8 @@ func why(sig []signal, score int) string {
 // judges the contacts that share one: the likely duplicates, never all
 // pairs. Its lookups may run on several goroutines at once.
 type dupFinder struct {
-	person     func(u int32, p *dupPerson)   // fills p with user u
-	prepared   []atomic.Pointer[dupPrepared] // a user's, once some contact meets it
+	person     func(u int32, p *dupPerson) // fills p with user u
+	prepared   []par.Once[dupPrepared]     // a user's, once some contact meets it
 	idx, names *similar.Index
 	kinds      keyKinds // the keys a contact's are worth making: what users have
 	mu         sync.Mutex
@@ -460,7 +460,7 @@ func (t *userTops) keep(u int32, score int, contact int64) bool {
 }
 
 func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
-	f := &dupFinder{person: person, prepared: make([]atomic.Pointer[dupPrepared], n), top: newUserTops(n)}
+	f := &dupFinder{person: person, prepared: make([]par.Once[dupPrepared], n), top: newUserTops(n)}
 	// A user's keys are made from its values as a contact's are (every
 	// address's typos), once, on every core, and filed from there; a user
 	// is taken apart for judging only once some contact meets it: few are.
@@ -500,9 +500,9 @@ func dupUsersKeys(n int, person func(u int32, p *dupPerson)) dupUserKeys {
 	k.addr = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
 	k.named = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
 	all := keyKinds{phones: true, typoAddrs: 1 << 30}
-	var phones, names atomic.Bool
+	var phones, names par.Flag
 	var scratch sync.Pool // a chunk's keys, made before they are copied in at their size
-	eachChunk(chunks, func(c int) {
+	par.For(chunks, func(c int) {
 		var sc dupScratch
 		buf, _ := scratch.Get().(*[2][]uint64)
 		if buf == nil {
@@ -512,12 +512,12 @@ func dupUsersKeys(n int, person func(u int32, p *dupPerson)) dupUserKeys {
 		for i := c * keysChunk; i < min(n, (c+1)*keysChunk); i++ {
 			person(int32(i), &sc.p)
 			if probeAddrKeys(&sc.p, all, &sc) {
-				phones.Store(true)
+				phones.Set()
 			}
 			addr = append(addr, sc.probe...)
 			k.addr.ends[i] = int32(len(addr))
 			if sc.p.First != "" && sc.p.Last != "" {
-				names.Store(true)
+				names.Set()
 				probeNameKeys(&sc.p, &sc)
 				named = append(named, sc.named...)
 			}
@@ -527,7 +527,7 @@ func dupUsersKeys(n int, person func(u int32, p *dupPerson)) dupUserKeys {
 		buf[0], buf[1] = addr, named
 		scratch.Put(buf)
 	})
-	k.phones, k.names = phones.Load(), names.Load()
+	k.phones, k.names = phones.IsSet(), names.IsSet()
 	return k
 }
 
@@ -545,16 +545,12 @@ func (c *chunkedKeys) of(i int32, yield func(uint64)) {
 // user is user u prepared for judging, the first time by whichever
 // goroutine asks first.
 func (f *dupFinder) user(u int32) *dupPrepared {
-	if d := f.prepared[u].Load(); d != nil {
+	return f.prepared[u].Get(func() *dupPrepared {
+		p, d := new(dupPerson), new(dupPrepared)
+		f.person(u, p)
+		d.prepare(p)
 		return d
-	}
-	p, d := new(dupPerson), new(dupPrepared)
-	f.person(u, p)
-	d.prepare(p)
-	if f.prepared[u].CompareAndSwap(nil, d) {
-		return d
-	}
-	return f.prepared[u].Load()
+	})
 }
 
 // dupScratch is one goroutine's scratch for judging contacts.
@@ -671,7 +667,7 @@ func findDuplicates(nu int, person func(u int32, p *dupPerson), n int, contact f
 	f := newDupFinder(nu, person)
 	const chunk = 4096
 	found := make([][]Suggestion, (n+chunk-1)/chunk)
-	eachChunk(len(found), func(k int) {
+	par.For(len(found), func(k int) {
 		var sc dupScratch
 		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
 			sc.p = dupPerson{Emails: sc.p.Emails[:0], Phones: sc.p.Phones[:0]}

@@ -100,7 +100,7 @@ func (x *Index) Build() {
 		x.n = max(x.n, x.slots[i].n)
 	}
 	byContact := make([]contactKeys, len(x.slots))
-	eachOf(len(x.slots), func(i int) {
+	par.For(len(x.slots), func(i int) {
 		s := &x.slots[i]
 		ck := layByContact(s.pairs, x.n)
 		s.pairs = nil
@@ -115,11 +115,6 @@ func (x *Index) Build() {
 	})
 	x.byContact = byContact
 	x.buildSets(byContact)
-}
-
-// eachOf runs do(0..n-1) on every core.
-func eachOf(n int, do func(i int)) {
-	par.Chunks(n, min(par.Workers(), max(n, 1)), 1, func() func(int) { return do })
 }
 
 // Contacts is the contacts having key number key in slot, ascending.
@@ -354,7 +349,7 @@ func minimalSets(weights []int, threshold int) [][]int {
 func (x *Index) buildSets(byContact []contactKeys) {
 	sets := minimalSets(x.weights, x.threshold)
 	x.sets = make([]fieldSet, len(sets))
-	eachOf(len(sets), func(i int) { x.sets[i] = x.buildSet(sets[i], byContact) })
+	par.For(len(sets), func(i int) { x.sets[i] = x.buildSet(sets[i], byContact) })
 }
 
 // buildSet indexes the contacts by set's keys together. A set of one

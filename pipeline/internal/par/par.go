@@ -1,6 +1,7 @@
 // Package par holds the small pieces of parallel work the pipeline's stages
 // share: how many workers to run, carrying a goroutine's panic back, a
-// shared counter and stop flag, and handing out work in chunks. It keeps
+// shared counter and stop flag, a value made once, and handing out work in
+// chunks. It keeps
 // runtime and sync/atomic out of the domain code.
 package par
 
@@ -73,17 +74,46 @@ func (f *Flag) Set() { f.b.Store(true) }
 // IsSet reports whether Set was called.
 func (f *Flag) IsSet() bool { return f.b.Load() }
 
-// Each runs fn(w) for every w in [0, workers) at once, and waits.
+// Each runs fn(w) for every w in [0, workers) at once, and waits. A panic
+// in fn panics again in the caller, once all are done (see Rescue).
 func Each(workers int, fn func(w int)) {
 	if workers == 1 {
 		fn(0)
 		return
 	}
+	rescued := make([]Rescue, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() { fn(w) })
+		wg.Go(func() {
+			defer rescued[w].Catch()
+			fn(w)
+		})
 	}
 	wg.Wait()
+	for i := range rescued {
+		rescued[i].Rethrow()
+	}
+}
+
+// For runs do(i) for every i in [0, n) on every core, each once: for a
+// few large pieces of work (chunks of rows, a rule's fields).
+func For(n int, do func(i int)) {
+	Chunks(n, min(Workers(), max(n, 1)), 1, func() func(int) { return do })
+}
+
+// Once holds a value made by whichever goroutine first asks for it.
+type Once[T any] struct{ p atomic.Pointer[T] }
+
+// Get returns the value, making it with make if none was made yet; if two
+// goroutines make it at once, both get the one kept.
+func (o *Once[T]) Get(make func() *T) *T {
+	if v := o.p.Load(); v != nil {
+		return v
+	}
+	if v := make(); o.p.CompareAndSwap(nil, v) {
+		return v
+	}
+	return o.p.Load()
 }
 
 // Chunks runs a function for every i in [0, n) on workers goroutines,

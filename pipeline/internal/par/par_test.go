@@ -55,3 +55,53 @@ func TestBackground(t *testing.T) {
 	wait()
 	t.Error("the panic was not rethrown")
 }
+
+// TestEachRethrows: a worker's panic reaches the caller of Each (and so of
+// Chunks and For), after every worker is done, instead of ending the
+// process.
+func TestEachRethrows(t *testing.T) {
+	var done Counter
+	defer func() {
+		if v := recover(); v != "boom" {
+			t.Errorf("rethrown %v", v)
+		}
+		if n := done.Add(0); n != 3 {
+			t.Errorf("%d of 3 other workers done before the panic came back", n)
+		}
+	}()
+	Each(4, func(w int) {
+		if w == 2 {
+			panic("boom")
+		}
+		done.Add(1)
+	})
+	t.Error("the panic was not rethrown")
+}
+
+// TestFor: every i is done once.
+func TestFor(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 100} {
+		seen := make([]Counter, n)
+		For(n, func(i int) { seen[i].Add(1) })
+		for i := range seen {
+			if c := seen[i].Add(0); c != 1 {
+				t.Fatalf("n %d: %d done %d times", n, i, c)
+			}
+		}
+	}
+}
+
+// TestOnce: goroutines asking at once all get the one value kept.
+func TestOnce(t *testing.T) {
+	var o Once[int]
+	got := make([]*int, 8)
+	Each(8, func(w int) { got[w] = o.Get(func() *int { v := w; return &v }) })
+	for _, p := range got {
+		if p != got[0] {
+			t.Fatalf("values %v: not one", got)
+		}
+	}
+	if o.Get(func() *int { t.Error("made again"); return nil }) != got[0] {
+		t.Error("a later Get gave another value")
+	}
+}
