@@ -348,11 +348,7 @@ func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf, giv
 				key := ck.text[start:ck.ends[e]]
 				k := int32(-1)
 				if len(key) > 0 {
-					h := set.Hash(key)
-					var ok bool
-					if k, ok = set.Find(key, h); !ok {
-						k = set.Add(key, h)
-					}
+					k = set.Number(key)
 				}
 				ri.users[at] = k
 				at += ri.slots

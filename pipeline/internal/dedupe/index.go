@@ -379,12 +379,7 @@ func (x *Index) buildSet(set []int, byContact []contactKeys) fieldSet {
 			for i, slot := range set {
 				key = binary.LittleEndian.AppendUint32(key, uint32(byContact[slot].of(c)[at[i]]))
 			}
-			h := fs.ids.Hash(key)
-			g, ok := fs.ids.Find(key, h)
-			if !ok {
-				g = fs.ids.Add(key, h)
-			}
-			groups = append(groups, pair{g, c})
+			groups = append(groups, pair{fs.ids.Number(key), c})
 			i := len(set) - 1
 			for ; i >= 0; i-- {
 				if at[i]++; at[i] < len(byContact[set[i]].of(c)) {

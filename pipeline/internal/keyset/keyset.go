@@ -134,6 +134,15 @@ func (s *Set) Find(key []byte, h uint64) (int32, bool) {
 	}
 }
 
+// Number returns key's number, adding key if s lacks it.
+func (s *Set) Number(key []byte) int32 {
+	h := s.Hash(key)
+	if id, ok := s.Find(key, h); ok {
+		return id
+	}
+	return s.Add(key, h)
+}
+
 // Add numbers key, hashed h, which s does not have.
 func (s *Set) Add(key []byte, h uint64) int32 {
 	id := s.n

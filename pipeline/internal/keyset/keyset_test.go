@@ -73,6 +73,14 @@ func TestKeySet(t *testing.T) {
 					t.Errorf("find(%q) = %d, %v; want %d", k, id, ok, w)
 				}
 			}
+			for k, w := range want { // Number finds what was added
+				if id := s.Number([]byte(k)); id != w {
+					t.Errorf("number(%q) = %d; want %d", k, id, w)
+				}
+			}
+			if id := s.Number([]byte("never added")); id != int32(len(want)) || s.Len() != len(want)+1 {
+				t.Errorf("number of a new key = %d, len %d; want %d, %d", id, s.Len(), len(want), len(want)+1)
+			}
 			for i := 0; i < 1000; i++ {
 				k := fmt.Sprintf("absent%d@example.org", i)
 				if id, ok := s.Find([]byte(k), s.Hash([]byte(k))); ok {
