@@ -59,12 +59,7 @@ func (k *ruleKeys) appendKey(dst []byte, slot int, value string) []byte {
 // equal reports whether value's key for slot is key, without keeping the
 // value's key: a contact's values are compared once each.
 func (k *ruleKeys) equal(slot int, value, key string) bool {
-	f := k.rule.Fields[slot]
-	switch f.Field {
-	case FieldPhone, FieldEmail, FieldBirthDate:
-		return k.key(slot, value) == key
-	}
-	k.buf = k.folder.Append(k.buf[:0], value, f.Length)
+	k.buf = k.appendKey(k.buf[:0], slot, value)
 	return string(k.buf) == key
 }
 
