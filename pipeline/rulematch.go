@@ -359,13 +359,6 @@ func (ri *ruleIndex) keysOf(u int32) []int32 {
 	return ri.users[int(u)*ri.slots : int(u+1)*ri.slots]
 }
 
-// candidates lists the contacts user u's keys reach, with their scores and
-// matched fields, in the order of their ids.
-func (ri *ruleIndex) candidates(u int32) []dedupe.Candidate {
-	ri.got = ri.m.Candidates(ri.keysOf(u), ri.got[:0])
-	return ri.got
-}
-
 // best is the candidate prefer picks for user u among those pick does not
 // pass over (dedupe.Matcher.Best), Contact -1 if none.
 func (ri *ruleIndex) best(u int32, pick dedupe.Pick) dedupe.Candidate {

@@ -95,15 +95,15 @@ func TestRuleIndexAndPrefer(t *testing.T) {
 		}
 		return testValues(c.first, c.last, []string{c.email}, map[string][]string{FieldPostalCode: {c.postcode}})
 	}, nil)
-	got := ri.candidates(0)
+	got, total := ri.listed(0, len(contacts), dedupe.Pick{})
 	var ids []int64
 	var cands []choice
 	for _, c := range got {
 		ids = append(ids, contacts[c.Contact].id)
 		cands = append(cands, choice{id: contacts[c.Contact].id, score: c.Score, fields: c.Matched})
 	}
-	if want := []int64{10, 12, 15}; !slices.Equal(ids, want) {
-		t.Fatalf("candidates %v, want %v", ids, want)
+	if want := []int64{10, 12, 15}; !slices.Equal(ids, want) || total != len(want) {
+		t.Fatalf("candidates %v of %d, want %v", ids, total, want)
 	}
 	slices.SortFunc(cands, byPrefer)
 	if cands[0].id != 12 || cands[0].score != 30 || cands[1].id != 10 || cands[2].id != 15 {

@@ -11,7 +11,7 @@ import (
 // Index holds contacts by the keys of each field of a weighted rule
 // (CiviCRM's civicrm_dedupe_rule rows: a field and its weight) and finds,
 // for one user's keys, the contacts whose weights of matching fields reach
-// the threshold. It never looks at every contact: see Matcher.Candidates.
+// the threshold. It never looks at every contact: see Matcher.gather.
 //
 // Fields are slots 0..len(weights)-1, as the rule lists them; a field
 // listed twice (say first_name whole and first_name cut to 3) is two slots.
@@ -160,29 +160,14 @@ func (x *Index) NewMatcher() *Matcher {
 	return &Matcher{x: x, stamp: make([]uint32, x.n)}
 }
 
-// Candidates appends to dst the contacts whose fields matching keys (one
-// key number per slot, -1 for none) weigh at least the threshold,
-// ascending.
+// gather puts the candidates of keys (one key number per slot, -1 for
+// none) in m.found, each once, unordered.
 //
 // A contact reaches the threshold only by matching every field of some
 // minimal set (fields whose weights reach it, and lose it without any one
 // of them), so the candidates are the contacts filed under the user's keys
 // of each such set together: first name and last name as one key, not
-// every contact named Smith. Each candidate is then weighed by its own
-// keys.
-func (m *Matcher) Candidates(keys []int32, dst []Candidate) []Candidate {
-	m.gather(keys)
-	slices.Sort(m.found)
-	for _, c := range m.found {
-		if cand := m.weigh(c); cand.Score >= m.x.threshold {
-			dst = append(dst, cand)
-		}
-	}
-	return dst
-}
-
-// gather puts the candidates of keys in m.found, each once, unordered: the
-// contacts of the user's groups of every set.
+// every contact named Smith.
 func (m *Matcher) gather(keys []int32) {
 	m.probe(keys)
 	m.found = m.found[:0]
@@ -474,7 +459,7 @@ type Pick struct {
 }
 
 // Best returns the candidate p prefers among those p.Skip does not pass
-// over, and false if there is none: the first of Candidates' in p's order,
+// over, and false if there is none: the first candidate in p's order,
 // without weighing every candidate. A contact on a short list (a field's
 // key, or a set's keys together, shared by few contacts) is weighed; a
 // long list (a common full name) is walked in contact order only until

@@ -116,7 +116,8 @@ func (st *site) weigh(c int, keys []string) Candidate {
 }
 
 // TestCandidatesAgainstAllPairs holds the probing shortcut to scoring every
-// contact, on random rules and values.
+// contact, on random rules and values: Listed, asked for them all, lists
+// every contact that reaches the threshold, by number.
 func TestCandidatesAgainstAllPairs(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 9))
 	for round := range 200 {
@@ -130,8 +131,8 @@ func TestCandidatesAgainstAllPairs(t *testing.T) {
 					want = append(want, cand)
 				}
 			}
-			got := m.Candidates(st.num.keys(keys), nil)
-			if !slices.Equal(got, want) {
+			got, total := m.Listed(st.num.keys(keys), len(st.contacts), Pick{}, nil)
+			if !slices.Equal(got, want) || total != len(want) {
 				t.Fatalf("round %d: weights %v threshold %d keys %q: got %v, want %v", round, st.weights, st.threshold, keys, got, want)
 			}
 		}
@@ -244,19 +245,21 @@ func TestCandidatesRuleElements(t *testing.T) {
 	add(3, "", "", "ann@x")
 	add(4, "ann", "lee", "ann@x", "ann@x") // the same e-mail twice counts once
 	x.Build()
-	got := x.NewMatcher().Candidates(num.keys([]string{"ann", "lee", "ann@x"}), nil)
+	got, _ := x.NewMatcher().Listed(num.keys([]string{"ann", "lee", "ann@x"}), 5, Pick{}, nil)
 	want := []Candidate{{Contact: 0, Score: 22, Matched: 7}, {Contact: 1, Score: 22, Matched: 7}, {Contact: 4, Score: 22, Matched: 7}}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	if got := x.NewMatcher().Candidates(num.keys([]string{"", "lee", "ann@x"}), nil); len(got) != 0 {
+	if got, n := x.NewMatcher().Listed(num.keys([]string{"", "lee", "ann@x"}), 5, Pick{}, nil); len(got) != 0 || n != 0 {
 		t.Errorf("empty first name: got %v, want none", got)
 	}
 }
 
 // BenchmarkCandidatesThreeFields: a three-field rule over 200k contacts
 // whose surnames repeat a lot; the e-mail is the field probed.
-func BenchmarkCandidatesThreeFields(b *testing.B) {
+// BenchmarkBestThreeFields: a user's winner under CiviCRM's "Name and
+// Email (reserved)" among 200,000 contacts.
+func BenchmarkBestThreeFields(b *testing.B) {
 	const n = 200_000
 	x := NewIndex([]int{5, 7, 10}, 20)
 	num := newNumbering(3)
@@ -272,9 +275,11 @@ func BenchmarkCandidatesThreeFields(b *testing.B) {
 		c := i * 97
 		keys[i] = num.keys([]string{fmt.Sprint("first", c%300), fmt.Sprint("last", c%1000), fmt.Sprint("user", c, "@example.org")})
 	}
-	var dst []Candidate
+	pick := Pick{Skip: func(int32) bool { return false }}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		dst = m.Candidates(keys[i%len(keys)], dst[:0])
+		if _, ok := m.Best(keys[i%len(keys)], pick); !ok {
+			b.Fatal("no winner")
+		}
 	}
 }
