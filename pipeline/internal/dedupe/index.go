@@ -526,10 +526,21 @@ func (m *Matcher) BestRun(keys []int32, p Pick) (Candidate, bool, Run) {
 			primary = primary || p.PrimarySlots&(1<<f.slot) != 0
 		}
 	}
-	// Every contact not weighed yet, in any group, is on long lists only:
-	// when none can reach the best so far, no group is looked up (the
-	// usual case: a user's e-mail and names found one contact).
-	if found && (best.Score > ceiling || best.Score == ceiling && best.Primary && !primary) {
+	// A contact not weighed yet, in any group, is on long lists only: it
+	// scores ceiling at most, and can be primary only if primary. beaten(c)
+	// says whether the best so far wins over any such contact numbered c or
+	// more.
+	beaten := func(c int32) bool {
+		if !found || best.Score < ceiling {
+			return false
+		}
+		// At a tie, c can be primary only if primary; then the lower
+		// contact number.
+		return best.Score > ceiling || best.Primary && !primary || (best.Primary || !primary) && best.Contact < c
+	}
+	// When it wins over all of them, no group is looked up (the usual
+	// case: a user's e-mail and names found one contact).
+	if beaten(-1) {
 		return best, true, run
 	}
 	var long [][3]int32 // (set, start, end) of the long groups
@@ -547,19 +558,6 @@ func (m *Matcher) BestRun(keys []int32, p Pick) (Candidate, bool, Run) {
 			long = append(long, [3]int32{int32(si), lo, hi})
 		}
 	}
-	// A long group's contacts not yet weighed match its set's fields and
-	// perhaps other long-listed ones (up to ceiling): walk each group in
-	// contact order,
-	// past those passed over for good, until the best so far beats
-	// anything further on.
-	beaten := func(c int32) bool {
-		if !found || best.Score < ceiling {
-			return false
-		}
-		// At a tie, c can be primary only if primary; then the lower
-		// contact number.
-		return best.Score > ceiling || best.Primary && !primary || (best.Primary || !primary) && best.Contact < c
-	}
 	if !found && len(long) == 1 && !primary {
 		if set := &x.sets[long[0][0]]; x.weightOf(set) == ceiling {
 			run = Run{set: long[0][0], lo: long[0][1], hi: long[0][2], score: ceiling}
@@ -568,6 +566,8 @@ func (m *Matcher) BestRun(keys []int32, p Pick) (Candidate, bool, Run) {
 			}
 		}
 	}
+	// Each long group is walked in contact order, past those passed over
+	// for good, until the best so far beats anything further on.
 	for _, g := range long {
 		si, hi := int(g[0]), g[2]
 		list := x.sets[si].list
