@@ -332,17 +332,21 @@ func (mt *matcher) ruleMatch(u *User, l *Link) bool {
 		}
 	}
 	if g.Contact >= 0 {
-		ch := choice{score: g.Score, fields: g.Matched, primary: g.Primary, id: mt.contacts.at(g.Contact).ID}
-		return mt.take(u, l, ch, g.Contact)
+		return mt.take(u, l, mt.choiceOf(g), g.Contact)
 	}
 	// Every candidate is linked elsewhere (CRM-9091): the first few are
 	// named for review.
 	listed, total := mt.index.listed(l.User, maxListed, mt.pick)
 	for _, g := range listed {
-		mt.taken = append(mt.taken, choice{score: g.Score, fields: g.Matched, primary: g.Primary, id: mt.contacts.at(g.Contact).ID})
+		mt.taken = append(mt.taken, mt.choiceOf(g))
 	}
 	mt.takenMore = total - len(listed)
 	return false
+}
+
+// choiceOf is a candidate of the rule's index as the e-mail step has one.
+func (mt *matcher) choiceOf(g dedupe.Candidate) choice {
+	return choice{score: g.Score, fields: g.Matched, primary: g.Primary, id: mt.contacts.at(g.Contact).ID}
 }
 
 // maxListed is how many contacts passed over a review item names; the

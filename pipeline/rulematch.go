@@ -362,9 +362,13 @@ func (ri *ruleIndex) keysOf(u int32) []int32 {
 // best is the candidate prefer picks for user u among those pick does not
 // pass over (dedupe.Matcher.Best), Contact -1 if none.
 func (ri *ruleIndex) best(u int32, pick dedupe.Pick) dedupe.Candidate {
-	g, ok := ri.m.Best(ri.keysOf(u), pick)
+	return orNone(ri.m.Best(ri.keysOf(u), pick))
+}
+
+// orNone is g, or Contact -1 when there is none.
+func orNone(g dedupe.Candidate, ok bool) dedupe.Candidate {
 	if !ok {
-		return dedupe.Candidate{Contact: -1}
+		g.Contact = -1
 	}
 	return g
 }
@@ -385,10 +389,7 @@ func (ri *ruleIndex) ahead(nu int, pickFor func() func(u int32) dedupe.Pick) (be
 		pick := pickFor()
 		return func(u int) {
 			g, ok, run := m.BestRun(ri.keysOf(int32(u)), pick(int32(u)))
-			if !ok {
-				g.Contact = -1
-			}
-			best[u], runs[u] = g, run
+			best[u], runs[u] = orNone(g, ok), run
 		}
 	})
 	return best, runs
@@ -397,11 +398,7 @@ func (ri *ruleIndex) ahead(nu int, pickFor func() func(u int32) dedupe.Pick) (be
 // firstFree is what best gives for a user whose dedupe.Run is run: the
 // run's first contact pick does not pass over, Contact -1 if none.
 func (ri *ruleIndex) firstFree(run dedupe.Run, pick dedupe.Pick) dedupe.Candidate {
-	g, ok := ri.m.FirstFree(run, pick.Skip)
-	if !ok {
-		g.Contact = -1
-	}
-	return g
+	return orNone(ri.m.FirstFree(run, pick.Skip))
 }
 
 // listed is how many candidates user u has, and the first k of them
