@@ -300,54 +300,39 @@ func primaryKeys(ix *emailIndex, n int) []int32 {
 // per field (a field to a core), filling ri.users; it returns each field's
 // keys.
 func (ri *ruleIndex) numberUsers(r *Rule, nu int, user func(u int) valuesOf, given []bool) []keyset.Set {
-	// Each chunk's keys end to end, user by user and slot by slot; ends
-	// marks where each ends.
-	type chunkKeys struct {
-		text []byte
-		ends []int32
-	}
-	chunks := make([]chunkKeys, (nu+ruleChunk-1)/ruleChunk)
-	par.For(len(chunks), func(c int) {
-		keys := newRuleKeys(r)
-		ck := &chunks[c]
+	// Each user's key of each slot is a record: user u's of slot s is
+	// record u*slots+s.
+	keys := newChunked[byte](nu*ri.slots, ruleChunk*ri.slots)
+	par.For(keys.chunks(), func(c int) {
+		rk := newRuleKeys(r)
+		var text []byte
 		var vals []string
 		for u := c * ruleChunk; u < min(nu, (c+1)*ruleChunk); u++ {
 			values := user(u)
 			for slot, f := range r.Fields {
-				start := len(ck.text)
-				if given[slot] {
-					ck.ends = append(ck.ends, int32(start))
-					continue
-				}
-				vals = values.appendValues(vals[:0], f.Field)
-				for _, v := range vals { // the first value with a key
-					if ck.text = keys.appendKey(ck.text, slot, v); len(ck.text) > start {
-						break
+				if start := len(text); !given[slot] {
+					vals = values.appendValues(vals[:0], f.Field)
+					for _, v := range vals { // the first value with a key
+						if text = rk.appendKey(text, slot, v); len(text) > start {
+							break
+						}
 					}
 				}
-				ck.ends = append(ck.ends, int32(len(ck.text)))
+				keys.ends[u*ri.slots+slot] = int32(len(text))
 			}
 		}
+		keys.vals[c] = text
 	})
 	ri.users = make([]int32, nu*ri.slots)
 	sets := make([]keyset.Set, ri.slots)
 	par.For(ri.slots, func(slot int) {
 		set := keyset.New(1024, 0)
-		at := slot // users[at] is this slot's number for the next user
-		for _, ck := range chunks {
-			for e := slot; e < len(ck.ends); e += ri.slots {
-				start := int32(0)
-				if e > 0 {
-					start = ck.ends[e-1]
-				}
-				key := ck.text[start:ck.ends[e]]
-				k := int32(-1)
-				if len(key) > 0 {
-					k = set.Number(key)
-				}
-				ri.users[at] = k
-				at += ri.slots
+		for u := range nu {
+			k := int32(-1)
+			if key := keys.of(u*ri.slots + slot); len(key) > 0 {
+				k = set.Number(key)
 			}
+			ri.users[u*ri.slots+slot] = k
 		}
 		sets[slot] = set
 	})

@@ -465,12 +465,12 @@ func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
 	// address's typos), once, on every core, and filed from there; a user
 	// is taken apart for judging only once some contact meets it: few are.
 	k := dupUsersKeys(n, person)
-	f.idx = similar.BuildIndex(1<<20, n, func() func(int32, func(uint64)) { return k.addr.of })
+	f.idx = similar.BuildIndex(1<<20, n, func() func(int32, func(uint64)) { return k.addr.each })
 	named := 0 // no user with names: none to file
 	if k.names {
 		named = n
 	}
-	f.names = similar.BuildIndex(nameBlockCap, named, func() func(int32, func(uint64)) { return k.named.of })
+	f.names = similar.BuildIndex(nameBlockCap, named, func() func(int32, func(uint64)) { return k.named.each })
 	// A contact's first address is its primary one: only its typos are
 	// looked for, which keeps a contact's keys to one address's letters.
 	f.kinds = keyKinds{names: f.names.Len() > 0, phones: k.phones, typoAddrs: 1}
@@ -479,15 +479,8 @@ func newDupFinder(n int, person func(u int32, p *dupPerson)) *dupFinder {
 
 // dupUserKeys are the users' keys, the index's twice-read input.
 type dupUserKeys struct {
-	addr, named   chunkedKeys // the names' apart, for an index of their own
-	phones, names bool        // some user has a phone's key, first and last names
-}
-
-// chunkedKeys are records' keys, made a chunk of records at a time on
-// several goroutines at once, and read back by record.
-type chunkedKeys struct {
-	keys [][]uint64 // by chunk
-	ends []int32    // by record: where its keys end in its chunk's
+	addr, named   chunked[uint64] // the names' apart, for an index of their own
+	phones, names bool            // some user has a phone's key, first and last names
 }
 
 const keysChunk = 4096 // records
@@ -495,14 +488,11 @@ const keysChunk = 4096 // records
 // dupUsersKeys makes the keys of n users, read through person, on every
 // core.
 func dupUsersKeys(n int, person func(u int32, p *dupPerson)) dupUserKeys {
-	chunks := (n + keysChunk - 1) / keysChunk
-	var k dupUserKeys
-	k.addr = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
-	k.named = chunkedKeys{keys: make([][]uint64, chunks), ends: make([]int32, n)}
+	k := dupUserKeys{addr: newChunked[uint64](n, keysChunk), named: newChunked[uint64](n, keysChunk)}
 	all := keyKinds{phones: true, typoAddrs: 1 << 30}
 	var phones, names par.Flag
 	var scratch sync.Pool // a chunk's keys, made before they are copied in at their size
-	par.For(chunks, func(c int) {
+	par.For(k.addr.chunks(), func(c int) {
 		var sc dupScratch
 		buf, _ := scratch.Get().(*[2][]uint64)
 		if buf == nil {
@@ -523,23 +513,12 @@ func dupUsersKeys(n int, person func(u int32, p *dupPerson)) dupUserKeys {
 			}
 			k.named.ends[i] = int32(len(named))
 		}
-		k.addr.keys[c], k.named.keys[c] = slices.Clone(addr), slices.Clone(named)
+		k.addr.vals[c], k.named.vals[c] = slices.Clone(addr), slices.Clone(named)
 		buf[0], buf[1] = addr, named
 		scratch.Put(buf)
 	})
 	k.phones, k.names = phones.IsSet(), names.IsSet()
 	return k
-}
-
-// of yields record i's keys.
-func (c *chunkedKeys) of(i int32, yield func(uint64)) {
-	start := int32(0)
-	if i%keysChunk > 0 {
-		start = c.ends[i-1]
-	}
-	for _, key := range c.keys[i/keysChunk][start:c.ends[i]] {
-		yield(key)
-	}
 }
 
 // user is user u prepared for judging, the first time by whichever
