@@ -26,27 +26,53 @@ func ProviderOf(domain string) string { return providers[domain] }
 // ParseAddress takes an e-mail key (trimmed, lower-cased) apart. ok is
 // false without an @.
 func ParseAddress(key string) (a Address, ok bool) {
-	at := strings.LastIndexByte(key, '@')
-	if at <= 0 || at == len(key)-1 {
+	at, end, ok := splitAddress(key)
+	if !ok {
 		return a, false
 	}
 	a.Key, a.Domain = key, key[at+1:]
-	local := key[:at]
-	if plus := strings.IndexByte(local, '+'); plus > 0 {
-		local = local[:plus]
-	}
+	local := key[:end]
 	a.Local = strings.ReplaceAll(local, ".", "")
-	dom := a.Domain
-	if p := providers[dom]; p != "" {
-		dom = p
-	}
-	// Every provider ignores case; Gmail also dots, most also +tags.
-	if dom == "gmail.com" {
+	dom, dotless := mailboxDomain(a.Domain)
+	if dotless {
 		a.Mailbox = a.Local + "@" + dom
 	} else {
 		a.Mailbox = local + "@" + dom
 	}
 	return a, true
+}
+
+// splitAddress finds an e-mail key's @ (the last) and where its local part
+// ends, before a +tag (from the first +, unless it leads); ok is false
+// without an @ with bytes either side.
+func splitAddress[S ~string | ~[]byte](key S) (at, end int, ok bool) {
+	at = len(key) - 1
+	for at >= 0 && key[at] != '@' {
+		at--
+	}
+	if at <= 0 || at == len(key)-1 {
+		return 0, 0, false
+	}
+	end = at
+	for i := range at {
+		if key[i] == '+' {
+			if i > 0 {
+				end = i
+			}
+			break
+		}
+	}
+	return at, end, true
+}
+
+// mailboxDomain is the domain a mailbox at dom is named by (the provider's
+// main one), and whether the provider ignores dots in local parts. Every
+// provider ignores case; Gmail also dots, most also +tags.
+func mailboxDomain(dom string) (string, bool) {
+	if p := providers[dom]; p != "" {
+		dom = p
+	}
+	return dom, dom == "gmail.com"
 }
 
 // AddressKeys yields the blocking keys of an e-mail key (trimmed and
@@ -59,22 +85,11 @@ func ParseAddress(key string) (a Address, ok bool) {
 // of an index make their keys here, from a string or straight from a
 // buffer.
 func AddressKeys[S ~string | ~[]byte](dst []uint64, key S, typos bool) ([]uint64, bool) {
-	at := len(key) - 1
-	for at >= 0 && key[at] != '@' {
-		at--
-	}
-	if at <= 0 || at == len(key)-1 {
+	at, end, ok := splitAddress(key)
+	if !ok {
 		return dst, false
 	}
-	local := key[:at]
-	for i := 0; i < len(local); i++ { // a +tag: from the first +, unless it leads
-		if local[i] == '+' {
-			if i > 0 {
-				local = local[:i]
-			}
-			break
-		}
-	}
+	local := key[:end]
 	h, undotted := NewHasher(), 0
 	h.Byte('l')
 	h.End()
@@ -85,15 +100,12 @@ func AddressKeys[S ~string | ~[]byte](dst []uint64, key S, typos bool) ([]uint64
 		}
 	}
 	if undotted < 3 { // the mailbox's key instead
-		dom := string(key[at+1:])
-		if p := providers[dom]; p != "" {
-			dom = p
-		}
+		dom, dotless := mailboxDomain(string(key[at+1:]))
 		h = NewHasher()
 		h.Byte('m')
 		h.End()
 		for i := 0; i < len(local); i++ {
-			if c := local[i]; c != '.' || dom != "gmail.com" {
+			if c := local[i]; c != '.' || !dotless {
 				h.Byte(c)
 			}
 		}
