@@ -458,6 +458,24 @@ func newContactColumns(b *formats.Binding) *contactColumns {
 }
 
 // parse reads a contacts row.
+// otherEmails appends a contacts row's e-mails but the primary one to dst:
+// its other e-mail columns, then its ";"-separated list.
+func (k *contactColumns) otherEmails(rec []string, dst []string) []string {
+	for _, i := range k.cOthers {
+		if e := clean(formats.Cell(rec, i)); e != "" {
+			dst = append(dst, e)
+		}
+	}
+	for list := formats.Cell(rec, k.cList); list != ""; {
+		var e string
+		e, list, _ = strings.Cut(list, ";")
+		if e = clean(e); e != "" {
+			dst = append(dst, e)
+		}
+	}
+	return dst
+}
+
 func (k *contactColumns) parse(rec []string, src Src, out *contactRow) error {
 	b := k.b
 	raw := clean(formats.Cell(rec, k.cID))
@@ -468,16 +486,7 @@ func (k *contactColumns) parse(rec []string, src Src, out *contactRow) error {
 	c := Contact{ID: id, Type: clean(formats.Cell(rec, k.cType)), First: clean(formats.Cell(rec, k.cFirst)),
 		Last: clean(formats.Cell(rec, k.cLast)), Primary: clean(formats.Cell(rec, k.cMail)),
 		ExternalID: clean(formats.Cell(rec, k.cExt)), Src: src}
-	for _, i := range k.cOthers {
-		if e := clean(formats.Cell(rec, i)); e != "" {
-			c.Others = append(c.Others, e)
-		}
-	}
-	for _, e := range strings.Split(formats.Cell(rec, k.cList), ";") {
-		if e = clean(e); e != "" {
-			c.Others = append(c.Others, e)
-		}
-	}
+	c.Others = k.otherEmails(rec, nil)
 	if d, ok := truthy(formats.Cell(rec, k.cDel)); ok {
 		c.Deleted = d
 	} else {

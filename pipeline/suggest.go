@@ -741,24 +741,10 @@ func (d *dupStream) probe(rows []dupRow) {
 // emails appends a row's e-mails to dst in dupOfContact's order (the
 // primary, then the others), as (*contactColumns).parse cleans them.
 func (d *dupStream) emails(rec []string, dst []string) []string {
-	k := d.cols
-	if e := clean(formats.Cell(rec, k.cMail)); e != "" {
+	if e := clean(formats.Cell(rec, d.cols.cMail)); e != "" {
 		dst = append(dst, e)
 	}
-	for _, i := range k.cOthers {
-		if e := clean(formats.Cell(rec, i)); e != "" {
-			dst = append(dst, e)
-		}
-	}
-	list := formats.Cell(rec, k.cList)
-	for list != "" {
-		e, rest, _ := strings.Cut(list, ";")
-		if e = clean(e); e != "" {
-			dst = append(dst, e)
-		}
-		list = rest
-	}
-	return dst
+	return d.cols.otherEmails(rec, dst)
 }
 
 // newUsersOf lists the users given new contacts, as suggestions compare
