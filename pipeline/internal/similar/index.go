@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
-	"sync/atomic"
 
 	"github.com/civisync/civisync/pipeline/internal/par"
 )
@@ -59,12 +58,9 @@ func BuildIndex(limit, n int, newKeysOf func() func(rec int32, yield func(key ui
 	}
 	rangeOf := func(r int) (int, int) { return r * n / ranges, (r + 1) * n / ranges }
 	eachRange := func(do func(r int, keysOf func(int32, func(uint64)))) {
-		var next atomic.Int64
-		par.Each(min(workers, ranges), func(int) {
+		par.Chunks(ranges, min(workers, ranges), 1, func() func(int) {
 			keysOf := newKeysOf()
-			for r := int(next.Add(1) - 1); r < ranges; r = int(next.Add(1) - 1) {
-				do(r, keysOf)
-			}
+			return func(r int) { do(r, keysOf) }
 		})
 	}
 	// Counted by range and part: count[r][p].
@@ -249,10 +245,10 @@ func (x *Index) mayHave(key uint64) bool {
 // Lookup appends the records filed under key to dst; none when there are
 // more than Cap.
 func (x *Index) Lookup(key uint64, dst []int32) []int32 {
-	bk := key >> x.shift
-	if f := filterBits(key); x.dir[bk].filter&f != f {
+	if !x.mayHave(key) {
 		return dst
 	}
+	bk := key >> x.shift
 	for i, end := x.dir[bk].start, x.dir[bk+1].start; i < end; i++ {
 		if x.keys[i] == key {
 			dst = append(dst, x.recs[i])
