@@ -71,23 +71,13 @@ func (l *sqlLexer) readHead() (h stmtHead, ok, cut bool) {
 			l.pos = save
 			break
 		}
-		h.table = l.qualifiedName()
-		l.skipBlank()
-		if l.peek(0) == '(' {
-			h.cols = l.nameList()
-			l.skipBlank()
-		}
+		h.table, h.cols = l.tableAndColumns()
 		if k := strings.ToUpper(l.word()); k == "VALUES" || k == "VALUE" {
 			h.kind = stmtInsert
 		}
 	case "COPY":
 		l.skipBlank()
-		h.table = l.qualifiedName()
-		l.skipBlank()
-		if l.peek(0) == '(' {
-			h.cols = l.nameList()
-			l.skipBlank()
-		}
+		h.table, h.cols = l.tableAndColumns()
 		var rest []byte
 		if !l.skipStatement(&rest, 256) {
 			return h, true, true
@@ -143,6 +133,19 @@ func (l *sqlLexer) readHead() (h stmtHead, ok, cut bool) {
 	}
 	h.word = w
 	return h, true, false
+}
+
+// tableAndColumns reads a table's name and, if a parenthesised list
+// follows, its column names (INSERT INTO t (a, b), COPY t (a, b)), and the
+// blanks after each.
+func (l *sqlLexer) tableAndColumns() (table string, cols []string) {
+	table = l.qualifiedName()
+	l.skipBlank()
+	if l.peek(0) == '(' {
+		cols = l.nameList()
+		l.skipBlank()
+	}
+	return table, cols
 }
 
 // nameList reads a parenthesised list of column names.
